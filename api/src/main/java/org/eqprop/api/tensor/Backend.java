@@ -1,0 +1,102 @@
+package org.eqprop.api.tensor;
+
+/**
+ * The tensor operations every model, dynamics and learner is written against.
+ *
+ * <p>All tensors are dense row-major float32 matrices created by this backend. Operations write
+ * their result into an {@code out} argument that the caller allocated with the right shape; shapes
+ * are checked and a mismatch throws {@link ShapeMismatchException} naming the operation and both
+ * shapes. Unless an operation says otherwise, {@code out} may be the same tensor as an input
+ * (element-wise operations work in place); {@link #gemm} forbids {@code c} aliasing {@code a} or
+ * {@code b}.
+ *
+ * <p>A backend is not thread-safe: one training run uses it from one thread at a time. {@link
+ * #close()} releases everything it holds (native handles, device memory).
+ */
+public interface Backend extends AutoCloseable {
+
+  /** The name this backend is selected by, e.g. {@code ejml}. */
+  String name();
+
+  /** A new {@code rows × cols} tensor filled with zeros. */
+  Tensor zeros(int rows, int cols);
+
+  /** A new {@code rows × cols} tensor holding a copy of {@code data} (row-major). */
+  default Tensor fromHost(float[] data, int rows, int cols) {
+    Tensor t = zeros(rows, cols);
+    upload(data, t);
+    return t;
+  }
+
+  /** Copies {@code src} (row-major, exactly {@code dst.size()} values) into {@code dst}. */
+  void upload(float[] src, Tensor dst);
+
+  /** Copies {@code src} into {@code dst} (row-major, exactly {@code src.size()} values). */
+  void download(Tensor src, float[] dst);
+
+  /** A new host array holding the values of {@code t}, row-major. */
+  default float[] toHost(Tensor t) {
+    float[] out = new float[Math.toIntExact(t.size())];
+    download(t, out);
+    return out;
+  }
+
+  /** {@code dst = src}. */
+  void copy(Tensor src, Tensor dst);
+
+  /** Sets every element of {@code t} to {@code value}. */
+  void fill(Tensor t, float value);
+
+  /**
+   * General matrix product {@code c = alpha·op(a)·op(b) + beta·c}, {@code op(x)} being {@code xᵀ}
+   * when its flag is set. With {@code beta == 0} the old contents of {@code c} are ignored (even
+   * NaN). {@code c} must not be {@code a} or {@code b}.
+   */
+  void gemm(float alpha, Tensor a, boolean transA, Tensor b, boolean transB, float beta, Tensor c);
+
+  /** {@code out = a + b}, element-wise. */
+  void add(Tensor a, Tensor b, Tensor out);
+
+  /** {@code out = a − b}, element-wise. */
+  void sub(Tensor a, Tensor b, Tensor out);
+
+  /** {@code out = a ⊙ b}, the element-wise (Hadamard) product. */
+  void mul(Tensor a, Tensor b, Tensor out);
+
+  /** {@code out = alpha·a}. */
+  void scale(float alpha, Tensor a, Tensor out);
+
+  /** {@code y = y + alpha·x}. */
+  void axpy(float alpha, Tensor x, Tensor y);
+
+  /** {@code out[i][j] = a[i][j] + row[0][j]}: adds a {@code 1 × cols} vector to every row. */
+  void addRowVector(Tensor a, Tensor row, Tensor out);
+
+  /** {@code out = min(max(a, lo), hi)}, element-wise. */
+  void clip(Tensor a, float lo, float hi, Tensor out);
+
+  /**
+   * {@code out = 1} where {@code lo ≤ a ≤ hi} and {@code 0} elsewhere (the derivative of {@link
+   * #clip} as the authors of the paper take it, 1 on the closed interval).
+   */
+  void indicator(Tensor a, float lo, float hi, Tensor out);
+
+  /** {@code out[0][j] = Σ_i a[i][j]}: sums the rows of {@code a} into a {@code 1 × cols} vector. */
+  void sumRows(Tensor a, Tensor out);
+
+  /** {@code out[i][0] = Σ_j a[i][j]·b[i][j]}: one dot product per row, into a {@code rows × 1} tensor. */
+  void rowDot(Tensor a, Tensor b, Tensor out);
+
+  /** {@code out[i] = argmax_j a[i][j]} (the first maximum on ties); {@code out.length == a.rows()}. */
+  void argmaxRows(Tensor a, int[] out);
+
+  /** {@code dst[r] = src[rows[r]]} for every {@code r}: gathers rows of {@code src} into {@code dst}. */
+  void gatherRows(Tensor src, int[] rows, Tensor dst);
+
+  /** {@code dst[rows[r]] = src[r]} for every {@code r}: scatters the rows of {@code src} into {@code dst}. */
+  void scatterRows(Tensor src, int[] rows, Tensor dst);
+
+  /** Releases everything this backend holds. Tensors it created must not be used afterwards. */
+  @Override
+  void close();
+}

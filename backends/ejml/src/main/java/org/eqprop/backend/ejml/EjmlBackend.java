@@ -1,0 +1,283 @@
+package org.eqprop.backend.ejml;
+
+import org.eqprop.api.tensor.Backend;
+import org.eqprop.api.tensor.Shapes;
+import org.eqprop.api.tensor.Tensor;
+import org.ejml.data.FMatrixRMaj;
+import org.ejml.dense.row.CommonOps_FDRM;
+import org.ejml.dense.row.CommonOps_MT_FDRM;
+
+/**
+ * {@link Backend} on EJML's float32 row-major matrices. Products go through {@code CommonOps_FDRM}
+ * or, from {@code mtThreshold} multiply-adds on, {@code CommonOps_MT_FDRM}; element-wise
+ * operations are single loops over the backing arrays.
+ */
+public final class EjmlBackend implements Backend {
+  /** The backend's name. */
+  public static final String NAME = "ejml";
+
+  private final long mtThreshold;
+
+  /**
+   * @param mtThreshold products with at least this many multiply-adds use EJML's multi-threaded
+   *     kernels; {@link Long#MAX_VALUE} never does
+   */
+  public EjmlBackend(long mtThreshold) {
+    this.mtThreshold = mtThreshold;
+  }
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  private EjmlTensor t(Tensor x) {
+    if (x instanceof EjmlTensor e && e.owner == this) {
+      return e;
+    }
+    throw new IllegalArgumentException(
+        "tensor " + x + " does not belong to this " + NAME + " backend");
+  }
+
+  private FMatrixRMaj m(Tensor x) {
+    return t(x).m;
+  }
+
+  @Override
+  public Tensor zeros(int rows, int cols) {
+    if (rows <= 0 || cols <= 0) {
+      throw new IllegalArgumentException("tensor dimensions must be positive: " + rows + "x" + cols);
+    }
+    return new EjmlTensor(this, rows, cols);
+  }
+
+  @Override
+  public void upload(float[] src, Tensor dst) {
+    Shapes.requireLength("upload", dst, src.length);
+    System.arraycopy(src, 0, m(dst).data, 0, src.length);
+  }
+
+  @Override
+  public void download(Tensor src, float[] dst) {
+    Shapes.requireLength("download", src, dst.length);
+    System.arraycopy(m(src).data, 0, dst, 0, dst.length);
+  }
+
+  @Override
+  public void copy(Tensor src, Tensor dst) {
+    Shapes.requireSame("copy", src, dst);
+    System.arraycopy(m(src).data, 0, m(dst).data, 0, (int) src.size());
+  }
+
+  @Override
+  public void fill(Tensor t, float value) {
+    java.util.Arrays.fill(m(t).data, 0, (int) t.size(), value);
+  }
+
+  @Override
+  public void gemm(
+      float alpha, Tensor a, boolean transA, Tensor b, boolean transB, float beta, Tensor c) {
+    Shapes.requireGemm(a, transA, b, transB, c);
+    if (c == a || c == b) {
+      throw new IllegalArgumentException("gemm: c must not alias a or b");
+    }
+    FMatrixRMaj ma = m(a);
+    FMatrixRMaj mb = m(b);
+    FMatrixRMaj mc = m(c);
+    long work = (long) c.rows() * c.cols() * (transA ? a.rows() : a.cols());
+    boolean mt = work >= mtThreshold;
+    if (beta == 0f) {
+      if (!transA && !transB) {
+        if (mt) CommonOps_MT_FDRM.mult(alpha, ma, mb, mc); else CommonOps_FDRM.mult(alpha, ma, mb, mc);
+      } else if (transA && !transB) {
+        if (mt) CommonOps_MT_FDRM.multTransA(alpha, ma, mb, mc);
+        else CommonOps_FDRM.multTransA(alpha, ma, mb, mc);
+      } else if (!transA) {
+        if (mt) CommonOps_MT_FDRM.multTransB(alpha, ma, mb, mc);
+        else CommonOps_FDRM.multTransB(alpha, ma, mb, mc);
+      } else {
+        if (mt) CommonOps_MT_FDRM.multTransAB(alpha, ma, mb, mc);
+        else CommonOps_FDRM.multTransAB(alpha, ma, mb, mc);
+      }
+      return;
+    }
+    if (beta != 1f) {
+      CommonOps_FDRM.scale(beta, mc);
+    }
+    if (!transA && !transB) {
+      if (mt) CommonOps_MT_FDRM.multAdd(alpha, ma, mb, mc); else CommonOps_FDRM.multAdd(alpha, ma, mb, mc);
+    } else if (transA && !transB) {
+      if (mt) CommonOps_MT_FDRM.multAddTransA(alpha, ma, mb, mc);
+      else CommonOps_FDRM.multAddTransA(alpha, ma, mb, mc);
+    } else if (!transA) {
+      if (mt) CommonOps_MT_FDRM.multAddTransB(alpha, ma, mb, mc);
+      else CommonOps_FDRM.multAddTransB(alpha, ma, mb, mc);
+    } else {
+      if (mt) CommonOps_MT_FDRM.multAddTransAB(alpha, ma, mb, mc);
+      else CommonOps_FDRM.multAddTransAB(alpha, ma, mb, mc);
+    }
+  }
+
+  @Override
+  public void add(Tensor a, Tensor b, Tensor out) {
+    Shapes.requireSame("add", a, b);
+    Shapes.requireSame("add", a, out);
+    float[] x = m(a).data, y = m(b).data, z = m(out).data;
+    int n = (int) a.size();
+    for (int i = 0; i < n; i++) {
+      z[i] = x[i] + y[i];
+    }
+  }
+
+  @Override
+  public void sub(Tensor a, Tensor b, Tensor out) {
+    Shapes.requireSame("sub", a, b);
+    Shapes.requireSame("sub", a, out);
+    float[] x = m(a).data, y = m(b).data, z = m(out).data;
+    int n = (int) a.size();
+    for (int i = 0; i < n; i++) {
+      z[i] = x[i] - y[i];
+    }
+  }
+
+  @Override
+  public void mul(Tensor a, Tensor b, Tensor out) {
+    Shapes.requireSame("mul", a, b);
+    Shapes.requireSame("mul", a, out);
+    float[] x = m(a).data, y = m(b).data, z = m(out).data;
+    int n = (int) a.size();
+    for (int i = 0; i < n; i++) {
+      z[i] = x[i] * y[i];
+    }
+  }
+
+  @Override
+  public void scale(float alpha, Tensor a, Tensor out) {
+    Shapes.requireSame("scale", a, out);
+    float[] x = m(a).data, z = m(out).data;
+    int n = (int) a.size();
+    for (int i = 0; i < n; i++) {
+      z[i] = alpha * x[i];
+    }
+  }
+
+  @Override
+  public void axpy(float alpha, Tensor x, Tensor y) {
+    Shapes.requireSame("axpy", x, y);
+    float[] a = m(x).data, b = m(y).data;
+    int n = (int) x.size();
+    for (int i = 0; i < n; i++) {
+      b[i] += alpha * a[i];
+    }
+  }
+
+  @Override
+  public void addRowVector(Tensor a, Tensor row, Tensor out) {
+    Shapes.requireRowVector("addRowVector", a, row);
+    Shapes.requireSame("addRowVector", a, out);
+    float[] x = m(a).data, r = m(row).data, z = m(out).data;
+    int rows = a.rows(), cols = a.cols();
+    for (int i = 0, o = 0; i < rows; i++, o += cols) {
+      for (int j = 0; j < cols; j++) {
+        z[o + j] = x[o + j] + r[j];
+      }
+    }
+  }
+
+  @Override
+  public void clip(Tensor a, float lo, float hi, Tensor out) {
+    Shapes.requireSame("clip", a, out);
+    float[] x = m(a).data, z = m(out).data;
+    int n = (int) a.size();
+    for (int i = 0; i < n; i++) {
+      z[i] = Math.min(Math.max(x[i], lo), hi);
+    }
+  }
+
+  @Override
+  public void indicator(Tensor a, float lo, float hi, Tensor out) {
+    Shapes.requireSame("indicator", a, out);
+    float[] x = m(a).data, z = m(out).data;
+    int n = (int) a.size();
+    for (int i = 0; i < n; i++) {
+      z[i] = x[i] >= lo && x[i] <= hi ? 1f : 0f;
+    }
+  }
+
+  @Override
+  public void sumRows(Tensor a, Tensor out) {
+    Shapes.requireShape("sumRows", out, 1, a.cols());
+    float[] x = m(a).data, z = m(out).data;
+    int rows = a.rows(), cols = a.cols();
+    if (x == z) {
+      return; // a 1 x n tensor summed into itself
+    }
+    java.util.Arrays.fill(z, 0, cols, 0f);
+    for (int i = 0, o = 0; i < rows; i++, o += cols) {
+      for (int j = 0; j < cols; j++) {
+        z[j] += x[o + j];
+      }
+    }
+  }
+
+  @Override
+  public void rowDot(Tensor a, Tensor b, Tensor out) {
+    Shapes.requireSame("rowDot", a, b);
+    Shapes.requireShape("rowDot", out, a.rows(), 1);
+    float[] x = m(a).data, y = m(b).data, z = m(out).data;
+    int rows = a.rows(), cols = a.cols();
+    for (int i = 0, o = 0; i < rows; i++, o += cols) {
+      float s = 0f;
+      for (int j = 0; j < cols; j++) {
+        s += x[o + j] * y[o + j];
+      }
+      z[i] = s;
+    }
+  }
+
+  @Override
+  public void argmaxRows(Tensor a, int[] out) {
+    if (out.length != a.rows()) {
+      throw new org.eqprop.api.tensor.ShapeMismatchException(
+          "argmaxRows: " + a.shape() + " needs an array of " + a.rows() + ", got " + out.length);
+    }
+    float[] x = m(a).data;
+    int cols = a.cols();
+    for (int i = 0, o = 0; i < out.length; i++, o += cols) {
+      int best = 0;
+      for (int j = 1; j < cols; j++) {
+        if (x[o + j] > x[o + best]) {
+          best = j;
+        }
+      }
+      out[i] = best;
+    }
+  }
+
+  @Override
+  public void gatherRows(Tensor src, int[] rows, Tensor dst) {
+    Shapes.requireShape("gatherRows", dst, rows.length, src.cols());
+    Shapes.requireRowIndices("gatherRows", rows, src.rows());
+    float[] x = m(src).data, z = m(dst).data;
+    int cols = src.cols();
+    for (int r = 0; r < rows.length; r++) {
+      System.arraycopy(x, rows[r] * cols, z, r * cols, cols);
+    }
+  }
+
+  @Override
+  public void scatterRows(Tensor src, int[] rows, Tensor dst) {
+    Shapes.requireShape("scatterRows", src, rows.length, dst.cols());
+    Shapes.requireRowIndices("scatterRows", rows, dst.rows());
+    float[] x = m(src).data, z = m(dst).data;
+    int cols = dst.cols();
+    for (int r = 0; r < rows.length; r++) {
+      System.arraycopy(x, r * cols, z, rows[r] * cols, cols);
+    }
+  }
+
+  @Override
+  public void close() {
+    // nothing native to release
+  }
+}

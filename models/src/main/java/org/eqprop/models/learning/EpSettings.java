@@ -1,0 +1,37 @@
+package org.eqprop.models.learning;
+
+/**
+ * Settings of {@link EquilibriumPropagation}.
+ *
+ * @param freeSteps {@code T1}, steps of the free phase (beta = 0)
+ * @param nudgedSteps {@code T2}, steps of the nudged phase, started from the free fixed point
+ * @param beta the nudging strength, non-zero
+ * @param randomSign flip the sign of beta with probability ½, one coin per minibatch
+ * @param persistentParticles start each example's free phase from its last free fixed point
+ *     instead of from zeros
+ * @param inferenceSteps steps of the free phase (from zeros) when predicting
+ */
+public record EpSettings(
+    int freeSteps,
+    int nudgedSteps,
+    float beta,
+    boolean randomSign,
+    boolean persistentParticles,
+    int inferenceSteps) {
+
+  /** Validates the ranges. */
+  public EpSettings {
+    if (freeSteps < 1) {
+      throw new IllegalArgumentException("free steps must be >= 1, got " + freeSteps);
+    }
+    if (nudgedSteps < 1) {
+      throw new IllegalArgumentException("nudged steps must be >= 1, got " + nudgedSteps);
+    }
+    if (beta == 0f || !Float.isFinite(beta)) {
+      throw new IllegalArgumentException("beta must be non-zero and finite, got " + beta);
+    }
+    if (inferenceSteps < 1) {
+      throw new IllegalArgumentException("inference steps must be >= 1, got " + inferenceSteps);
+    }
+  }
+}

@@ -1,0 +1,208 @@
+package org.eqprop.models.learning;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.random.RandomGenerator;
+import org.eqprop.api.Batch;
+import org.eqprop.api.ClampedEnergy;
+import org.eqprop.api.Cost;
+import org.eqprop.api.Dynamics;
+import org.eqprop.api.Energy;
+import org.eqprop.api.Learner;
+import org.eqprop.api.Optimizer;
+import org.eqprop.api.Parameter;
+import org.eqprop.api.State;
+import org.eqprop.api.tensor.Backend;
+import org.eqprop.api.tensor.Tensor;
+
+/**
+ * Equilibrium Propagation (Scellier &amp; Bengio 2017), one minibatch of {@code B} samples:
+ *
+ * <ol>
+ *   <li>free phase: {@code T1} steps at {@code β = 0} from zeros or from the persistent particles,
+ *       giving {@code s⁰} (stored back as the new particles);
+ *   <li>with random sign on, {@code β} flips sign with probability ½;
+ *   <li>nudged phase: {@code T2} steps at {@code β} from {@code s⁰}, giving {@code sᵝ};
+ *   <li>gradient estimate {@code g = (∂E/∂θ(sᵝ) − ∂E/∂θ(s⁰)) / (β·B)}, handed to the optimizer
+ *       (for the layered network and SGD: {@code ΔW_k = α_k/(β·B)·(ρ(sᵝ_{k−1})ᵀρ(sᵝ_k) −
+ *       ρ(s⁰_{k−1})ᵀρ(s⁰_k))}).
+ * </ol>
+ *
+ * Named {@code ep}.
+ */
+public final class EquilibriumPropagation implements Learner {
+  /** The learner's name. */
+  public static final String NAME = "ep";
+
+  private final Energy energy;
+  private final Dynamics dynamics;
+  private final Cost cost;
+  private final Optimizer optimizer;
+  private final EpSettings settings;
+  private final RandomGenerator random;
+  private final Backend backend;
+  private final Particles particles;
+  private final List<Tensor> gradients = new ArrayList<>();
+  private final Map<Integer, Phases> phases = new HashMap<>();
+
+  /**
+   * @param examples size of the training set (the number of persistent particles); ignored when
+   *     persistent particles are off
+   * @param random decides the sign of beta when random sign is on
+   */
+  public EquilibriumPropagation(
+      Energy energy,
+      Dynamics dynamics,
+      Cost cost,
+      Optimizer optimizer,
+      EpSettings settings,
+      int examples,
+      RandomGenerator random) {
+    this.energy = energy;
+    this.dynamics = dynamics;
+    this.cost = cost;
+    this.optimizer = optimizer;
+    this.settings = settings;
+    this.random = random;
+    this.backend = energy.backend();
+    this.particles =
+        settings.persistentParticles() ? new Particles(backend, examples, energy.stateSizes()) : null;
+    for (Parameter p : energy.parameters()) {
+      gradients.add(backend.zeros(p.value().rows(), p.value().cols()));
+    }
+  }
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  /** The settings in use. */
+  public EpSettings settings() {
+    return settings;
+  }
+
+  /** The persistent particles, or {@code null} when they are off. */
+  public Particles particles() {
+    return particles;
+  }
+
+  @Override
+  public int train(Batch batch) {
+    Phases ph = phases(batch.size());
+    float beta = settings.beta();
+    if (settings.randomSign() && random.nextBoolean()) {
+      beta = -beta;
+    }
+    int errors;
+    try (ClampedEnergy clamped = energy.clamp(batch.input())) {
+      errors = freePhase(clamped, batch, ph);
+      nudgedPhase(clamped, batch, beta, ph);
+      zeroGradients();
+      clamped.accumulateContrast(ph.nudged, ph.free, 1f / (beta * batch.size()), gradients);
+    }
+    optimizer.step(energy.parameters(), gradients);
+    return errors;
+  }
+
+  /**
+   * The EP estimate of the loss gradient for one minibatch at a given {@code beta}, without
+   * updating anything (the particles included): free phase, nudged phase, contrast. Returns one
+   * tensor per parameter in the model's order; they are overwritten by the next call or training
+   * step.
+   */
+  public List<Tensor> estimateGradient(Batch batch, float beta) {
+    if (beta == 0f) {
+      throw new IllegalArgumentException("beta must be non-zero");
+    }
+    Phases ph = phases(batch.size());
+    try (ClampedEnergy clamped = energy.clamp(batch.input())) {
+      startFree(batch, ph);
+      dynamics.relax(clamped, cost, batch.target(), 0f, ph.free, settings.freeSteps());
+      nudgedPhase(clamped, batch, beta, ph);
+      zeroGradients();
+      clamped.accumulateContrast(ph.nudged, ph.free, 1f / (beta * batch.size()), gradients);
+    }
+    return List.copyOf(gradients);
+  }
+
+  private void startFree(Batch batch, Phases ph) {
+    if (particles != null) {
+      particles.load(batch.indices(), ph.free);
+    } else {
+      ph.free.clear(backend);
+    }
+  }
+
+  private int freePhase(ClampedEnergy clamped, Batch batch, Phases ph) {
+    startFree(batch, ph);
+    dynamics.relax(clamped, cost, batch.target(), 0f, ph.free, settings.freeSteps());
+    if (particles != null) {
+      particles.store(batch.indices(), ph.free);
+    }
+    backend.argmaxRows(ph.free.output(), ph.predictions);
+    int errors = 0;
+    for (int i = 0; i < ph.predictions.length; i++) {
+      if (ph.predictions[i] != batch.labels()[i]) {
+        errors++;
+      }
+    }
+    return errors;
+  }
+
+  private void nudgedPhase(ClampedEnergy clamped, Batch batch, float beta, Phases ph) {
+    ph.nudged.copyFrom(backend, ph.free);
+    dynamics.relax(clamped, cost, batch.target(), beta, ph.nudged, settings.nudgedSteps());
+  }
+
+  private void zeroGradients() {
+    for (Tensor g : gradients) {
+      backend.fill(g, 0f);
+    }
+  }
+
+  @Override
+  public int[] predict(Tensor input) {
+    Phases ph = phases(input.rows());
+    ph.free.clear(backend);
+    try (ClampedEnergy clamped = energy.clamp(input)) {
+      dynamics.relax(clamped, cost, null, 0f, ph.free, settings.inferenceSteps());
+    }
+    int[] out = new int[input.rows()];
+    backend.argmaxRows(ph.free.output(), out);
+    return out;
+  }
+
+  private Phases phases(int batch) {
+    return phases.computeIfAbsent(batch, Phases::new);
+  }
+
+  @Override
+  public void close() {
+    if (particles != null) {
+      particles.close();
+    }
+    for (Tensor g : gradients) {
+      g.close();
+    }
+    for (Phases p : phases.values()) {
+      p.free.close();
+      p.nudged.close();
+    }
+    phases.clear();
+  }
+
+  private final class Phases {
+    final State free;
+    final State nudged;
+    final int[] predictions;
+
+    Phases(int batch) {
+      free = State.zeros(backend, batch, energy.stateSizes());
+      nudged = State.zeros(backend, batch, energy.stateSizes());
+      predictions = new int[batch];
+    }
+  }
+}

@@ -1,0 +1,5 @@
+/**
+ * Learning rules: Equilibrium Propagation ({@code ep}) with optional random-sign nudging and
+ * persistent particles.
+ */
+package org.eqprop.models.learning;

@@ -1,0 +1,2 @@
+/** Optimizers: per-layer SGD ({@code sgd}). */
+package org.eqprop.models.optim;

@@ -1,0 +1,243 @@
+package org.eqprop.models;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Random;
+import java.util.SplittableRandom;
+import org.eqprop.api.Batch;
+import org.eqprop.api.tensor.Backend;
+import org.eqprop.api.tensor.Tensor;
+import org.eqprop.models.cost.SquaredError;
+import org.eqprop.models.dynamics.GradientDynamics;
+import org.eqprop.models.hopfield.LayeredHopfield;
+import org.eqprop.models.learning.EpSettings;
+import org.eqprop.models.learning.EquilibriumPropagation;
+import org.eqprop.models.optim.Sgd;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class EquilibriumPropagationTest {
+  private final Backend backend = TestBackends.ejml();
+  private final Random random = new Random(11);
+
+  @AfterEach
+  void close() {
+    backend.close();
+  }
+
+  /** The loss ½‖s*_N − d‖², averaged over the batch, at the free fixed point (reached in double). */
+  private static double lossAtFixedPoint(ReferenceHopfield ref, double[][] x, double[][] d) {
+    double[][][] s = ref.zeroState(x.length);
+    ref.relax(x, s, 600, 0.5, 0, null);
+    double[] c = ref.cost(s, d);
+    double sum = 0;
+    for (double v : c) {
+      sum += v;
+    }
+    return sum / x.length;
+  }
+
+  /** Central finite differences of the fixed-point loss with respect to every parameter. */
+  private static double[] exactGradient(ReferenceHopfield ref, double[][] x, double[][] d) {
+    int n = 0;
+    for (int k = 0; k < ref.layers(); k++) {
+      n += ref.sizes[k] * ref.sizes[k + 1] + ref.sizes[k + 1];
+    }
+    double[] g = new double[n];
+    double h = 1e-5;
+    int at = 0;
+    for (int k = 0; k < ref.layers(); k++) {
+      for (int a = 0; a < ref.sizes[k]; a++) {
+        for (int j = 0; j < ref.sizes[k + 1]; j++) {
+          double keep = ref.w[k][a][j];
+          ref.w[k][a][j] = keep + h;
+          double plus = lossAtFixedPoint(ref, x, d);
+          ref.w[k][a][j] = keep - h;
+          double minus = lossAtFixedPoint(ref, x, d);
+          ref.w[k][a][j] = keep;
+          g[at++] = (plus - minus) / (2 * h);
+        }
+      }
+      for (int j = 0; j < ref.sizes[k + 1]; j++) {
+        double keep = ref.b[k][j];
+        ref.b[k][j] = keep + h;
+        double plus = lossAtFixedPoint(ref, x, d);
+        ref.b[k][j] = keep - h;
+        double minus = lossAtFixedPoint(ref, x, d);
+        ref.b[k][j] = keep;
+        g[at++] = (plus - minus) / (2 * h);
+      }
+    }
+    return g;
+  }
+
+  private static double relativeError(double[] estimate, double[] exact) {
+    double num = 0;
+    double den = 0;
+    for (int i = 0; i < exact.length; i++) {
+      num += (estimate[i] - exact[i]) * (estimate[i] - exact[i]);
+      den += exact[i] * exact[i];
+    }
+    return Math.sqrt(num / den);
+  }
+
+  private static double cosine(double[] a, double[] b) {
+    double ab = 0, aa = 0, bb = 0;
+    for (int i = 0; i < a.length; i++) {
+      ab += a[i] * b[i];
+      aa += a[i] * a[i];
+      bb += b[i] * b[i];
+    }
+    return ab / Math.sqrt(aa * bb);
+  }
+
+  private double[] flatten(List<Tensor> grads) {
+    int n = 0;
+    for (Tensor t : grads) {
+      n += (int) t.size();
+    }
+    double[] out = new double[n];
+    int at = 0;
+    for (Tensor t : grads) {
+      for (float v : backend.toHost(t)) {
+        out[at++] = v;
+      }
+    }
+    return out;
+  }
+
+  @Test
+  void epEstimateApproachesTheGradientOfTheFixedPointLossAsBetaShrinks() {
+    int[] sizes = {5, 6, 3};
+    ReferenceHopfield ref = ReferenceHopfield.random(sizes, 21, 0.6, 0.3);
+    for (double[] b : ref.b) {
+      for (int j = 0; j < b.length; j++) {
+        b[j] = 0.4 + 0.2 * b[j]; // keep the fixed point inside (0, 1), where E is smooth
+      }
+    }
+    double[][] x = Fixtures.roundToFloat(Fixtures.uniform(random, 4, sizes[0], 0, 1));
+    int[] labels = {0, 2, 1, 2};
+    double[][] d = Fixtures.oneHot(labels, 3);
+    double[] exact = exactGradient(ref, x, d);
+
+    EpSettings settings = new EpSettings(400, 400, 1f, false, false, 400);
+    try (LayeredHopfield net = LayeredHopfield.of(backend, sizes, ref.floatWeights(), ref.floatBiases());
+        Tensor xt = Fixtures.tensor(backend, x);
+        Tensor target = Fixtures.tensor(backend, d);
+        EquilibriumPropagation ep = new EquilibriumPropagation(net,
+            new GradientDynamics(backend, net.stateSizes(), 0.5f), new SquaredError(backend),
+            new Sgd(backend, new float[] {0.1f, 0.1f}), settings, 4, new SplittableRandom(1))) {
+      Batch batch = new Batch(xt, target, labels, new int[] {0, 1, 2, 3});
+      // the EP estimate is biased by O(beta): the error shrinks in proportion to beta
+      double[] errors = new double[3];
+      float[] betas = {0.1f, 0.03f, 0.01f};
+      for (int i = 0; i < betas.length; i++) {
+        double[] estimate = flatten(ep.estimateGradient(batch, betas[i]));
+        errors[i] = relativeError(estimate, exact);
+        assertTrue(errors[i] < 1.5 * betas[i], "relative error " + errors[i] + " at beta " + betas[i]);
+        if (i == betas.length - 1) {
+          assertTrue(cosine(estimate, exact) > 0.9999, "cosine at beta 0.01");
+        }
+      }
+      assertTrue(errors[0] > errors[1] && errors[1] > 2.5 * errors[2],
+          "error should fall linearly with beta: " + java.util.Arrays.toString(errors));
+      // a negative beta estimates the same gradient, with the opposite first-order bias
+      double[] negative = flatten(ep.estimateGradient(batch, -0.02f));
+      assertTrue(relativeError(negative, exact) < 1.5 * 0.02);
+    }
+  }
+
+  @Test
+  void oneTrainingStepMatchesTheDoubleReference() {
+    int[] sizes = {30, 20, 15, 10};
+    int batchSize = 6;
+    ReferenceHopfield ref = ReferenceHopfield.random(sizes, 31, 0.4, 0.2);
+    double[][] x = Fixtures.roundToFloat(Fixtures.uniform(random, batchSize, sizes[0], 0, 1));
+    int[] labels = {1, 4, 9, 0, 4, 7};
+    double[][] d = Fixtures.oneHot(labels, 10);
+    double[] alphas = {0.4, 0.1, 0.01};
+    double beta = 1.0;
+
+    // the reference step, straight from the guide's formulas
+    ReferenceHopfield expected = ref.copy();
+    double[][][] s0 = ref.zeroState(batchSize);
+    ref.relax(x, s0, 20, 0.5, 0, null);
+    double[][][] sb = ReferenceHopfield.copyState(s0);
+    ref.relax(x, sb, 4, 0.5, beta, d);
+    List<double[]> g0 = ref.parameterGradient(x, s0);
+    List<double[]> gb = ref.parameterGradient(x, sb);
+    for (int k = 0; k < ref.layers(); k++) {
+      double scale = alphas[k] / (beta * batchSize);
+      double[] dw0 = g0.get(2 * k), dwb = gb.get(2 * k);
+      for (int a = 0; a < sizes[k]; a++) {
+        for (int j = 0; j < sizes[k + 1]; j++) {
+          int i = a * sizes[k + 1] + j;
+          expected.w[k][a][j] -= scale * (dwb[i] - dw0[i]);
+        }
+      }
+      for (int j = 0; j < sizes[k + 1]; j++) {
+        expected.b[k][j] -= scale * (gb.get(2 * k + 1)[j] - g0.get(2 * k + 1)[j]);
+      }
+    }
+
+    EpSettings settings = new EpSettings(20, 4, (float) beta, false, false, 20);
+    try (LayeredHopfield net = LayeredHopfield.of(backend, sizes, ref.floatWeights(), ref.floatBiases());
+        Tensor xt = Fixtures.tensor(backend, x);
+        Tensor target = Fixtures.tensor(backend, d);
+        EquilibriumPropagation ep = new EquilibriumPropagation(net,
+            new GradientDynamics(backend, net.stateSizes(), 0.5f), new SquaredError(backend),
+            new Sgd(backend, new float[] {0.4f, 0.1f, 0.01f}), settings, batchSize, new SplittableRandom(1))) {
+      int errors = ep.train(new Batch(xt, target, labels, new int[] {0, 1, 2, 3, 4, 5}));
+      int refErrors = 0;
+      for (int i = 0; i < batchSize; i++) {
+        double[] y = s0[ref.layers() - 1][i];
+        int best = 0;
+        for (int j = 1; j < y.length; j++) {
+          if (y[j] > y[best]) best = j;
+        }
+        if (best != labels[i]) refErrors++;
+      }
+      assertEquals(refErrors, errors, "errors counted at the free fixed point");
+      for (int k = 0; k < ref.layers(); k++) {
+        assertTrue(Fixtures.maxAbsDiff(backend, net.parameters().get(2 * k).value(), expected.w[k]) < 2e-6, "W" + (k + 1));
+        assertTrue(Fixtures.maxAbsDiff(backend, net.parameters().get(2 * k + 1).value(), expected.b[k]) < 2e-6, "b" + (k + 1));
+      }
+    }
+  }
+
+  @Test
+  void persistentParticlesCarryTheFreeFixedPointToTheNextVisit() {
+    int[] sizes = {8, 6, 3};
+    ReferenceHopfield ref = ReferenceHopfield.random(sizes, 41, 0.5, 0.3);
+    double[][] x = Fixtures.roundToFloat(Fixtures.uniform(random, 2, sizes[0], 0, 1));
+    int[] labels = {2, 0};
+    double[][] d = Fixtures.oneHot(labels, 3);
+    EpSettings settings = new EpSettings(3, 2, 1f, false, true, 3);
+    try (LayeredHopfield net = LayeredHopfield.of(backend, sizes, ref.floatWeights(), ref.floatBiases());
+        Tensor xt = Fixtures.tensor(backend, x);
+        Tensor target = Fixtures.tensor(backend, d);
+        EquilibriumPropagation ep = new EquilibriumPropagation(net,
+            new GradientDynamics(backend, net.stateSizes(), 0.5f), new SquaredError(backend),
+            new Sgd(backend, new float[] {1e-9f, 1e-9f}), settings, 10, new SplittableRandom(1))) {
+      // examples 7 and 3 of a set of 10; tiny rates so the weights barely move
+      ep.train(new Batch(xt, target, labels, new int[] {7, 3}));
+      double[][][] s = ref.zeroState(2);
+      ref.relax(x, s, 3, 0.5, 0, null);
+      float[] particles = backend.toHost(ep.particles().layer(0));
+      for (int j = 0; j < 6; j++) {
+        assertEquals(s[0][0][j], particles[7 * 6 + j], 1e-5);
+        assertEquals(s[0][1][j], particles[3 * 6 + j], 1e-5);
+        assertEquals(0f, particles[0 * 6 + j]);
+      }
+      ep.train(new Batch(xt, target, labels, new int[] {7, 3}));
+      ref.relax(x, s, 3, 0.5, 0, null); // the second visit continues from the stored state
+      particles = backend.toHost(ep.particles().layer(1));
+      for (int j = 0; j < 3; j++) {
+        assertEquals(s[1][0][j], particles[7 * 3 + j], 1e-5);
+        assertEquals(s[1][1][j], particles[3 * 3 + j], 1e-5);
+      }
+    }
+  }
+}

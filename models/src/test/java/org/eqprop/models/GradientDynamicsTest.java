@@ -1,0 +1,95 @@
+package org.eqprop.models;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Random;
+import org.eqprop.api.ClampedEnergy;
+import org.eqprop.api.State;
+import org.eqprop.api.tensor.Backend;
+import org.eqprop.api.tensor.Tensor;
+import org.eqprop.models.cost.SquaredError;
+import org.eqprop.models.dynamics.GradientDynamics;
+import org.eqprop.models.hopfield.LayeredHopfield;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class GradientDynamicsTest {
+  private static final int[] SIZES = {12, 9, 7, 4};
+  private static final int BATCH = 5;
+  private final Backend backend = TestBackends.ejml();
+  private final Random random = new Random(7);
+
+  @AfterEach
+  void close() {
+    backend.close();
+  }
+
+  private double totalF(ClampedEnergy e, SquaredError cost, State s, Tensor target, float beta) {
+    try (Tensor en = backend.zeros(BATCH, 1); Tensor c = backend.zeros(BATCH, 1)) {
+      e.energy(s, en);
+      cost.value(s.output(), target, c);
+      double f = 0;
+      float[] a = backend.toHost(en);
+      float[] b = backend.toHost(c);
+      for (int i = 0; i < BATCH; i++) {
+        f += a[i] + beta * b[i];
+      }
+      return f;
+    }
+  }
+
+  @Test
+  void totalEnergyDecreasesAtEveryStepForASmallStepSize() {
+    ReferenceHopfield ref = ReferenceHopfield.random(SIZES, 5, 0.6, 0.3);
+    float beta = 0.5f;
+    try (LayeredHopfield net = LayeredHopfield.of(backend, SIZES, ref.floatWeights(), ref.floatBiases());
+        Tensor x = Fixtures.tensor(backend, Fixtures.uniform(random, BATCH, SIZES[0], 0, 1));
+        Tensor target = Fixtures.tensor(backend, Fixtures.oneHot(new int[] {0, 1, 2, 3, 0}, 4));
+        State s = State.zeros(backend, BATCH, net.stateSizes());
+        ClampedEnergy clamped = net.clamp(x)) {
+      SquaredError cost = new SquaredError(backend);
+      GradientDynamics dynamics = new GradientDynamics(backend, net.stateSizes(), 0.1f);
+      double previous = totalF(clamped, cost, s, target, beta);
+      double first = previous;
+      for (int t = 0; t < 60; t++) {
+        dynamics.relax(clamped, cost, target, beta, s, 1);
+        double f = totalF(clamped, cost, s, target, beta);
+        assertTrue(f <= previous + 1e-5, "F rose at step " + t + ": " + previous + " -> " + f);
+        previous = f;
+      }
+      assertTrue(previous < first - 0.1, "F should fall clearly: " + first + " -> " + previous);
+    }
+  }
+
+  @Test
+  void stepsMatchTheDoubleReference() {
+    ReferenceHopfield ref = ReferenceHopfield.random(SIZES, 6, 0.6, 0.3);
+    double[][] x = Fixtures.uniform(random, BATCH, SIZES[0], 0, 1);
+    double[][] d = Fixtures.oneHot(new int[] {3, 1, 2, 0, 0}, 4);
+    double[][][] expected = ref.zeroState(BATCH);
+    ref.relax(x, expected, 20, 0.5, 0, d);
+    ref.relax(x, expected, 4, 0.5, -1.0, d);
+    try (LayeredHopfield net = LayeredHopfield.of(backend, SIZES, ref.floatWeights(), ref.floatBiases());
+        Tensor xt = Fixtures.tensor(backend, x);
+        Tensor target = Fixtures.tensor(backend, d);
+        State s = State.zeros(backend, BATCH, net.stateSizes());
+        ClampedEnergy clamped = net.clamp(xt)) {
+      SquaredError cost = new SquaredError(backend);
+      GradientDynamics dynamics = new GradientDynamics(backend, net.stateSizes(), 0.5f);
+      assertEquals(20, dynamics.relax(clamped, cost, target, 0f, s, 20));
+      dynamics.relax(clamped, cost, target, -1f, s, 4);
+      for (int k = 0; k < s.size(); k++) {
+        assertTrue(Fixtures.maxAbsDiff(backend, s.layer(k), expected[k]) < 1e-5, "layer " + k);
+      }
+    }
+  }
+
+  @Test
+  void rejectsANonPositiveStepAndANudgeWithoutTarget() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> new GradientDynamics(backend, new int[] {3}, 0f));
+    assertEquals("eps must be positive and finite, got 0.0", e.getMessage());
+  }
+}
