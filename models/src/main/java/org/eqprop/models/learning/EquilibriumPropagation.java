@@ -43,13 +43,14 @@ public final class EquilibriumPropagation implements Learner {
   private final EpSettings settings;
   private final RandomGenerator random;
   private final Backend backend;
-  private final Particles particles;
+  private final int examples;
+  private Particles particles;
   private final List<Tensor> gradients = new ArrayList<>();
   private final Map<Integer, Phases> phases = new HashMap<>();
 
   /**
-   * @param examples size of the training set (the number of persistent particles); ignored when
-   *     persistent particles are off
+   * @param examples size of the training set (the number of persistent particles, allocated at the
+   *     first training step); ignored when persistent particles are off
    * @param random decides the sign of beta when random sign is on
    */
   public EquilibriumPropagation(
@@ -67,8 +68,7 @@ public final class EquilibriumPropagation implements Learner {
     this.settings = settings;
     this.random = random;
     this.backend = energy.backend();
-    this.particles =
-        settings.persistentParticles() ? new Particles(backend, examples, energy.stateSizes()) : null;
+    this.examples = examples;
     for (Parameter p : energy.parameters()) {
       gradients.add(backend.zeros(p.value().rows(), p.value().cols()));
     }
@@ -84,13 +84,19 @@ public final class EquilibriumPropagation implements Learner {
     return settings;
   }
 
-  /** The persistent particles, or {@code null} when they are off. */
+  /**
+   * The persistent particles, or {@code null} when they are off or before the first training step
+   * (they are allocated then, so a learner used only to predict never holds them).
+   */
   public Particles particles() {
     return particles;
   }
 
   @Override
   public int train(Batch batch) {
+    if (settings.persistentParticles() && particles == null) {
+      particles = new Particles(backend, examples, energy.stateSizes());
+    }
     Phases ph = phases(batch.size());
     float beta = settings.beta();
     if (settings.randomSign() && random.nextBoolean()) {

@@ -1,0 +1,86 @@
+package org.eqprop.runner;
+
+import com.google.inject.CreationException;
+import com.google.inject.ProvisionException;
+import java.io.PrintWriter;
+import org.eqprop.runner.cli.BackendsCommand;
+import org.eqprop.runner.cli.EvaluateCommand;
+import org.eqprop.runner.cli.ModelsCommand;
+import org.eqprop.runner.cli.TrainCommand;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
+
+/**
+ * The {@code eqprop} command. Exit codes: 0 on success, 2 for usage, configuration and data errors,
+ * 1 for failures while running. Errors are one line on standard error; {@code --verbose} adds the
+ * stack trace.
+ */
+@Command(
+    name = "eqprop",
+    mixinStandardHelpOptions = true,
+    version = "eqprop 0.1.0",
+    description = "Equilibrium Propagation on the JVM.",
+    subcommands = {TrainCommand.class, EvaluateCommand.class, BackendsCommand.class, ModelsCommand.class, CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
+  @Option(names = "--verbose", scope = ScopeType.INHERIT, description = "Show stack traces of errors.")
+  boolean verbose;
+
+  @Override
+  public void run() {
+    throw new CommandLine.ParameterException(new CommandLine(this), "a subcommand is required: train, evaluate, backends, models (see eqprop --help)");
+  }
+
+  /** Runs the command line and exits with its code. */
+  public static void main(String[] args) {
+    System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+  }
+
+  /** Runs the command line with the given streams and returns the exit code. */
+  public static int run(String[] args, PrintWriter out, PrintWriter err) {
+    Main main = new Main();
+    CommandLine cl = new CommandLine(main);
+    cl.setOut(out);
+    cl.setErr(err);
+    cl.setParameterExceptionHandler(
+        (ex, a) -> {
+          err.println("eqprop: " + ex.getMessage());
+          CommandLine c = ex.getCommandLine();
+          err.println("Try '" + c.getCommandSpec().qualifiedName() + " --help'.");
+          err.flush();
+          return EqpropException.USAGE;
+        });
+    cl.setExecutionExceptionHandler(
+        (ex, c, parseResult) -> {
+          Throwable cause = unwrap(ex);
+          int code = cause instanceof EqpropException e ? e.exitCode() : EqpropException.FAILURE;
+          String message = cause.getMessage() != null ? cause.getMessage() : cause.toString();
+          err.println("eqprop: " + (code == EqpropException.FAILURE && !(cause instanceof EqpropException) ? "error: " : "") + message);
+          if (main.verbose) {
+            ex.printStackTrace(err);
+          }
+          err.flush();
+          return code;
+        });
+    int code = cl.execute(args);
+    out.flush();
+    return code;
+  }
+
+  /** The exception worth reporting: the first {@link EqpropException} in the chain, else Guice's cause. */
+  static Throwable unwrap(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+      if (c instanceof EqpropException) {
+        return c;
+      }
+    }
+    Throwable inner = null;
+    if (t instanceof ProvisionException p && !p.getErrorMessages().isEmpty()) {
+      inner = p.getErrorMessages().iterator().next().getCause();
+    } else if (t instanceof CreationException c && !c.getErrorMessages().isEmpty()) {
+      inner = c.getErrorMessages().iterator().next().getCause();
+    }
+    return inner != null ? unwrap(inner) : t;
+  }
+}

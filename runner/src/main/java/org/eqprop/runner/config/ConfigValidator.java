@@ -1,0 +1,77 @@
+package org.eqprop.runner.config;
+
+import java.util.List;
+
+/** Range checks on a bound {@link RunConfig}; each failure names the key and the value. */
+final class ConfigValidator {
+  private ConfigValidator() {}
+
+  static void validate(RunConfig c) {
+    for (Object section :
+        new Object[] {c.model(), c.cost(), c.dynamics(), c.learner(), c.optimizer(), c.training(), c.data(), c.backend()}) {
+      if (section == null) {
+        throw new ConfigException("a config section is empty: every section needs its keys");
+      }
+    }
+    name("model.name", c.model().name());
+    List<Integer> layers = c.model().layers();
+    if (layers == null || layers.size() < 2) {
+      throw new ConfigException(
+          "config key 'model.layers' needs at least two sizes (input and output), got " + layers);
+    }
+    for (Integer n : layers) {
+      if (n == null || n < 1) {
+        throw new ConfigException("config key 'model.layers' must hold positive sizes, got " + layers);
+      }
+    }
+    name("cost.name", c.cost().name());
+    name("dynamics.name", c.dynamics().name());
+    positive("dynamics.eps", c.dynamics().eps());
+    name("learner.name", c.learner().name());
+    atLeast("learner.free-steps", c.learner().freeSteps(), 1);
+    atLeast("learner.nudged-steps", c.learner().nudgedSteps(), 1);
+    if (c.learner().beta() == 0 || !Double.isFinite(c.learner().beta())) {
+      throw new ConfigException("config key 'learner.beta' must be non-zero, got " + c.learner().beta());
+    }
+    if (c.learner().inferenceSteps() != null) {
+      atLeast("learner.inference-steps", c.learner().inferenceSteps(), 1);
+    }
+    name("optimizer.name", c.optimizer().name());
+    List<Double> rates = c.optimizer().learningRates();
+    if (rates == null || rates.isEmpty()) {
+      throw new ConfigException("config key 'optimizer.learning-rates' needs one rate per layer, got " + rates);
+    }
+    for (Double r : rates) {
+      if (r == null || !(r > 0) || Double.isInfinite(r)) {
+        throw new ConfigException(
+            "config key 'optimizer.learning-rates' must hold positive rates, got " + rates);
+      }
+    }
+    atLeast("training.epochs", c.training().epochs(), 1);
+    atLeast("training.batch-size", c.training().batchSize(), 1);
+    atLeast("training.eval-batch-size", c.training().evalBatchSize(), 1);
+    atLeast("training.train-limit", c.training().trainLimit(), 0);
+    atLeast("training.test-limit", c.training().testLimit(), 0);
+    if (c.data().dir() == null) {
+      throw new ConfigException("config key 'data.dir' has no value (use \"\" for the bundled MNIST)");
+    }
+  }
+
+  private static void name(String key, String value) {
+    if (value == null || value.isBlank()) {
+      throw new ConfigException("config key '" + key + "' must not be empty");
+    }
+  }
+
+  private static void positive(String key, double value) {
+    if (!(value > 0) || Double.isInfinite(value)) {
+      throw new ConfigException("config key '" + key + "' must be > 0, got " + value);
+    }
+  }
+
+  private static void atLeast(String key, long value, long min) {
+    if (value < min) {
+      throw new ConfigException("config key '" + key + "' must be >= " + min + ", got " + value);
+    }
+  }
+}

@@ -1,0 +1,94 @@
+package org.eqprop.runner.config;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A complete run configuration. Every key has a default (the {@code paper-1h} preset, see {@code
+ * defaults.yaml}); YAML keys are the kebab-case forms of the component names.
+ *
+ * @param model which energy and its layer sizes
+ * @param cost the cost used for nudging
+ * @param dynamics how states relax
+ * @param learner the learning rule and its phases
+ * @param optimizer how gradient estimates update the parameters
+ * @param training epochs, batch size, seed, evaluation
+ * @param data where the MNIST-format data set is
+ * @param backend which backend, and its options
+ */
+public record RunConfig(
+    Model model,
+    Cost cost,
+    Dynamics dynamics,
+    Learner learner,
+    Optimizer optimizer,
+    Training training,
+    Data data,
+    Backend backend) {
+
+  /**
+   * @param name the model provider's name
+   * @param layers units per layer, input first
+   * @param options model-specific options
+   */
+  public record Model(String name, List<Integer> layers, Map<String, Object> options) {}
+
+  /** @param name the cost's name ({@code squared-error}) */
+  public record Cost(String name) {}
+
+  /**
+   * @param name the dynamics' name ({@code gradient})
+   * @param eps the step size
+   */
+  public record Dynamics(String name, double eps) {}
+
+  /**
+   * @param name the learner's name ({@code ep})
+   * @param freeSteps T1
+   * @param nudgedSteps T2
+   * @param beta nudging strength
+   * @param randomSign flip beta's sign at random per minibatch
+   * @param persistentParticles start free phases from each example's last free fixed point
+   * @param inferenceSteps free steps from zeros when predicting; {@code null} means free-steps
+   */
+  public record Learner(
+      String name,
+      int freeSteps,
+      int nudgedSteps,
+      double beta,
+      boolean randomSign,
+      boolean persistentParticles,
+      Integer inferenceSteps) {
+
+    /** The inference steps in effect. */
+    public int effectiveInferenceSteps() {
+      return inferenceSteps == null ? freeSteps : inferenceSteps;
+    }
+  }
+
+  /**
+   * @param name the optimizer's name ({@code sgd})
+   * @param learningRates one rate per layer of parameters
+   */
+  public record Optimizer(String name, List<Double> learningRates) {}
+
+  /**
+   * @param epochs passes over the training set
+   * @param batchSize samples per minibatch
+   * @param seed seeds initialisation, shuffling and the sign of beta
+   * @param evalBatchSize samples per batch when evaluating
+   * @param trainLimit use only the first N training examples (0: all)
+   * @param testLimit use only the first N test examples (0: all)
+   */
+  public record Training(
+      int epochs, int batchSize, long seed, int evalBatchSize, int trainLimit, int testLimit) {}
+
+  /** @param dir directory of the four IDX files; empty means the bundled MNIST */
+  public record Data(String dir) {}
+
+  /**
+   * @param name the backend's name; empty means the highest-priority available backend
+   * @param options backend-specific options
+   */
+  public record Backend(String name, Map<String, String> options) {}
+}

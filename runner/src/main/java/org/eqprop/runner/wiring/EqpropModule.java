@@ -1,0 +1,179 @@
+package org.eqprop.runner.wiring;
+
+import com.google.inject.AbstractModule;
+import com.google.inject.Provides;
+import com.google.inject.Singleton;
+import com.google.inject.multibindings.MapBinder;
+import com.google.inject.name.Named;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.eqprop.api.Cost;
+import org.eqprop.api.Dynamics;
+import org.eqprop.api.Energy;
+import org.eqprop.api.Learner;
+import org.eqprop.api.Optimizer;
+import org.eqprop.api.tensor.Backend;
+import org.eqprop.models.cost.SquaredError;
+import org.eqprop.models.dynamics.GradientDynamics;
+import org.eqprop.models.learning.EpSettings;
+import org.eqprop.models.learning.EquilibriumPropagation;
+import org.eqprop.models.optim.Sgd;
+import org.eqprop.runner.EqpropException;
+import org.eqprop.runner.backend.BackendRegistry;
+import org.eqprop.runner.config.RunConfig;
+import org.eqprop.runner.config.Suggest;
+import org.eqprop.runner.wiring.Factories.CostFactory;
+import org.eqprop.runner.wiring.Factories.DynamicsFactory;
+import org.eqprop.runner.wiring.Factories.LearnerFactory;
+import org.eqprop.runner.wiring.Factories.OptimizerFactory;
+
+/**
+ * Binds a run: the chosen backend, the configured model from its {@link ModelRegistry}, and the
+ * dynamics, cost, optimizer and learner picked by name. Every component is a singleton of the run.
+ *
+ * <p>Three random streams are split from {@code training.seed} in a fixed order (initialisation,
+ * shuffling, learner) when the module is made, so a seed reproduces a run exactly.
+ */
+public final class EqpropModule extends AbstractModule {
+  private final RunConfig config;
+  private final BackendRegistry backends;
+  private final BackendRegistry.Choice choice;
+  private final ModelRegistry models;
+  private final int trainingExamples;
+  private final SplittableRandom initRandom;
+  private final SplittableRandom shuffleRandom;
+  private final SplittableRandom learnerRandom;
+
+  /**
+   * @param config the run's configuration
+   * @param backends the discovered backends
+   * @param choice the backend chosen for this run
+   * @param models the discovered models
+   * @param trainingExamples size of the training set (persistent particles are kept per example)
+   */
+  public EqpropModule(
+      RunConfig config,
+      BackendRegistry backends,
+      BackendRegistry.Choice choice,
+      ModelRegistry models,
+      int trainingExamples) {
+    this.config = config;
+    this.backends = backends;
+    this.choice = choice;
+    this.models = models;
+    this.trainingExamples = trainingExamples;
+    SplittableRandom streams = new SplittableRandom(config.training().seed());
+    this.initRandom = streams.split();
+    this.shuffleRandom = streams.split();
+    this.learnerRandom = streams.split();
+  }
+
+  @Override
+  protected void configure() {
+    bind(RunConfig.class).toInstance(config);
+    bind(BackendRegistry.Choice.class).toInstance(choice);
+
+    MapBinder<String, DynamicsFactory> dynamics =
+        MapBinder.newMapBinder(binder(), String.class, DynamicsFactory.class);
+    dynamics
+        .addBinding(GradientDynamics.NAME)
+        .toInstance((c, e) -> new GradientDynamics(e.backend(), e.stateSizes(), (float) c.dynamics().eps()));
+
+    MapBinder<String, CostFactory> costs = MapBinder.newMapBinder(binder(), String.class, CostFactory.class);
+    costs.addBinding(SquaredError.NAME).toInstance((c, e) -> new SquaredError(e.backend()));
+
+    MapBinder<String, OptimizerFactory> optimizers =
+        MapBinder.newMapBinder(binder(), String.class, OptimizerFactory.class);
+    optimizers.addBinding(Sgd.NAME).toInstance(EqpropModule::sgd);
+
+    MapBinder<String, LearnerFactory> learners =
+        MapBinder.newMapBinder(binder(), String.class, LearnerFactory.class);
+    learners.addBinding(EquilibriumPropagation.NAME).toInstance(EqpropModule::ep);
+  }
+
+  private static Optimizer sgd(RunConfig c, Energy e) {
+    int groups = e.parameterGroups();
+    var rates = c.optimizer().learningRates();
+    if (rates.size() != groups) {
+      throw EqpropException.usage(
+          "config key 'optimizer.learning-rates' has " + rates.size() + " rates but the model has "
+              + groups + " layers of parameters (one rate each)");
+    }
+    float[] r = new float[groups];
+    for (int i = 0; i < groups; i++) {
+      r[i] = rates.get(i).floatValue();
+    }
+    return new Sgd(e.backend(), r);
+  }
+
+  private static Learner ep(
+      RunConfig c, Energy e, Dynamics d, Cost cost, Optimizer o, int examples, java.util.random.RandomGenerator random) {
+    RunConfig.Learner l = c.learner();
+    EpSettings settings =
+        new EpSettings(
+            l.freeSteps(), l.nudgedSteps(), (float) l.beta(), l.randomSign(), l.persistentParticles(),
+            l.effectiveInferenceSteps());
+    return new EquilibriumPropagation(e, d, cost, o, settings, examples, random);
+  }
+
+  static <T> T pick(Map<String, T> options, String name, String what) {
+    T t = options.get(name);
+    if (t == null) {
+      throw EqpropException.usage(
+          "Unknown " + what + " '" + name + "'"
+              + Suggest.closest(name, options.keySet()).map(s -> " (did you mean '" + s + "'?)").orElse("")
+              + ". Known: " + new java.util.TreeSet<>(options.keySet()));
+    }
+    return t;
+  }
+
+  @Provides
+  @Singleton
+  Backend backend() {
+    return backends.create(choice, config.backend().options());
+  }
+
+  @Provides
+  @Singleton
+  Energy energy(Backend backend) {
+    return models.create(config.model(), backend, initRandom);
+  }
+
+  /** The stream that shuffles the training set each epoch. */
+  @Provides
+  @Singleton
+  @Named("shuffle")
+  SplittableRandom shuffle() {
+    return shuffleRandom;
+  }
+
+  @Provides
+  @Singleton
+  Dynamics dynamics(Map<String, DynamicsFactory> options, Energy energy) {
+    return pick(options, config.dynamics().name(), "dynamics").create(config, energy);
+  }
+
+  @Provides
+  @Singleton
+  Cost cost(Map<String, CostFactory> options, Energy energy) {
+    return pick(options, config.cost().name(), "cost").create(config, energy);
+  }
+
+  @Provides
+  @Singleton
+  Optimizer optimizer(Map<String, OptimizerFactory> options, Energy energy) {
+    return pick(options, config.optimizer().name(), "optimizer").create(config, energy);
+  }
+
+  @Provides
+  @Singleton
+  Learner learner(
+      Map<String, LearnerFactory> options,
+      Energy energy,
+      Dynamics dynamics,
+      Cost cost,
+      Optimizer optimizer) {
+    return pick(options, config.learner().name(), "learner")
+        .create(config, energy, dynamics, cost, optimizer, trainingExamples, learnerRandom);
+  }
+}

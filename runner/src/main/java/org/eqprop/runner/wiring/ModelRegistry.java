@@ -1,0 +1,72 @@
+package org.eqprop.runner.wiring;
+
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.ServiceConfigurationError;
+import java.util.ServiceLoader;
+import java.util.random.RandomGenerator;
+import org.eqprop.api.Energy;
+import org.eqprop.api.spi.ModelProvider;
+import org.eqprop.api.spi.ModelSpec;
+import org.eqprop.api.tensor.Backend;
+import org.eqprop.runner.EqpropException;
+import org.eqprop.runner.config.RunConfig;
+import org.eqprop.runner.config.Suggest;
+
+/** The {@link ModelProvider}s on the class path, by name. */
+public final class ModelRegistry {
+  private final Map<String, ModelProvider> providers = new LinkedHashMap<>();
+
+  /** A registry of the given providers; two with one name are an error. */
+  public ModelRegistry(List<ModelProvider> list) {
+    for (ModelProvider p : list) {
+      ModelProvider old = providers.putIfAbsent(p.name(), p);
+      if (old != null) {
+        throw new EqpropException(
+            "two model providers are named '" + p.name() + "': " + old.getClass().getName()
+                + " and " + p.getClass().getName(), EqpropException.FAILURE);
+      }
+    }
+  }
+
+  /** Discovers every {@link ModelProvider} on the class path. */
+  public static ModelRegistry discover() {
+    List<ModelProvider> list = new ArrayList<>();
+    Iterator<ModelProvider> it = ServiceLoader.load(ModelProvider.class).iterator();
+    while (true) {
+      try {
+        if (!it.hasNext()) {
+          break;
+        }
+        list.add(it.next());
+      } catch (ServiceConfigurationError e) {
+        throw new EqpropException("a model provider failed to load: " + e.getMessage(), EqpropException.FAILURE, e);
+      }
+    }
+    return new ModelRegistry(list);
+  }
+
+  /** All providers in discovery order. */
+  public List<ModelProvider> providers() {
+    return List.copyOf(providers.values());
+  }
+
+  /** Creates the configured model; unknown names and rejected specs are usage errors. */
+  public Energy create(RunConfig.Model model, Backend backend, RandomGenerator random) {
+    ModelProvider p = providers.get(model.name());
+    if (p == null) {
+      throw EqpropException.usage(
+          "Unknown model '" + model.name() + "'"
+              + Suggest.closest(model.name(), providers.keySet()).map(s -> " (did you mean '" + s + "'?)").orElse("")
+              + ". Known models: " + providers.keySet());
+    }
+    try {
+      return p.create(new ModelSpec(model.layers(), model.options()), backend, random);
+    } catch (IllegalArgumentException e) {
+      throw EqpropException.usage("model " + model.name() + ": " + e.getMessage());
+    }
+  }
+}
