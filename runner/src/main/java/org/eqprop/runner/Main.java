@@ -45,7 +45,11 @@ public final class Main implements Runnable {
     cl.setErr(err);
     cl.setParameterExceptionHandler(
         (ex, a) -> {
-          err.println("eqprop: " + ex.getMessage());
+          String hint = "";
+          if (ex instanceof CommandLine.UnmatchedArgumentException u && !u.getSuggestions().isEmpty()) {
+            hint = " (did you mean " + String.join(" or ", u.getSuggestions()) + "?)";
+          }
+          err.println("eqprop: " + ex.getMessage() + hint);
           CommandLine c = ex.getCommandLine();
           err.println("Try '" + c.getCommandSpec().qualifiedName() + " --help'.");
           err.flush();

@@ -1,0 +1,149 @@
+package org.eqprop.runner;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The eqprop command line end to end, in process, on the bundled MNIST. */
+class CommandLineTest {
+  static final String DATA = Path.of("..", "data", "mnist").toString();
+
+  @TempDir Path dir;
+
+  record Result(int code, String out, String err) {}
+
+  static Result run(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int code = Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
+    return new Result(code, out.toString(), err.toString());
+  }
+
+  private static String[] small(Path out, String... extra) {
+    List<String> args = new ArrayList<>(List.of("train", "--data", DATA, "--out", out.toString(),
+        "--set", "training.epochs=3", "--set", "training.train-limit=2000", "--set", "training.test-limit=1000"));
+    args.addAll(Arrays.asList(extra));
+    return args.toArray(String[]::new);
+  }
+
+  private static List<String[]> metrics(Path run) throws IOException {
+    List<String[]> rows = new ArrayList<>();
+    for (String line : Files.readAllLines(run.resolve("metrics.csv"))) {
+      rows.add(line.split(","));
+    }
+    return rows;
+  }
+
+  @Test
+  void aShortTrainingRunLearnsAndEvaluateReproducesItsTestError() throws IOException {
+    Path out = dir.resolve("run");
+    Result r = run(small(out));
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().contains("backend ejml (highest priority available)"), r.out());
+    assertTrue(r.out().contains("epoch 3/3"), r.out());
+
+    List<String[]> rows = metrics(out);
+    assertEquals("epoch,train_error,test_error,seconds,samples_per_second,eval_seconds", String.join(",", rows.get(0)));
+    assertEquals(4, rows.size());
+    double firstTrain = Double.parseDouble(rows.get(1)[1]);
+    double lastTrain = Double.parseDouble(rows.get(3)[1]);
+    double lastTest = Double.parseDouble(rows.get(3)[2]);
+    assertTrue(lastTrain < firstTrain, "training error should fall: " + firstTrain + " -> " + lastTrain);
+    assertTrue(lastTest < 0.25, "test error after 3 epochs on 2000 examples: " + lastTest);
+    assertTrue(Files.size(out.resolve("parameters.safetensors")) > 4 * (784 * 500 + 500 * 10));
+    assertTrue(Files.readString(out.resolve("config.yaml")).contains("name: ejml"));
+
+    Result eval = run("evaluate", "--run", out.toString(), "--data", DATA);
+    assertEquals(0, eval.code(), eval.err());
+    assertEquals(String.format(java.util.Locale.ROOT, "test_error %.2f%% (1000 examples, backend ejml)", 100 * lastTest),
+        eval.out().trim());
+  }
+
+  @Test
+  void theSameSeedGivesTheSameRun() throws IOException {
+    String[] extra = {"--seed", "5", "--set", "training.train-limit=400", "--set", "training.test-limit=200", "--epochs", "2"};
+    assertEquals(0, run(small(dir.resolve("a"), extra)).code());
+    assertEquals(0, run(small(dir.resolve("b"), extra)).code());
+    assertEquals(0, run(small(dir.resolve("c"), "--seed", "6", "--set", "training.train-limit=400",
+        "--set", "training.test-limit=200", "--epochs", "2")).code());
+    List<String[]> a = metrics(dir.resolve("a"));
+    List<String[]> b = metrics(dir.resolve("b"));
+    for (int i = 1; i < a.size(); i++) {
+      assertEquals(a.get(i)[1] + "," + a.get(i)[2], b.get(i)[1] + "," + b.get(i)[2], "epoch " + i);
+    }
+    assertTrue(Arrays.equals(Files.readAllBytes(dir.resolve("a/parameters.safetensors")),
+        Files.readAllBytes(dir.resolve("b/parameters.safetensors"))));
+    assertFalse(Arrays.equals(Files.readAllBytes(dir.resolve("a/parameters.safetensors")),
+        Files.readAllBytes(dir.resolve("c/parameters.safetensors"))));
+  }
+
+  private void assertUsageError(String expected, String... args) {
+    Path out = dir.resolve("out");
+    Result r = run(args);
+    assertEquals(2, r.code(), r.out() + r.err());
+    assertEquals("eqprop: " + expected, r.err().lines().findFirst().orElse(""));
+    assertFalse(Files.exists(out), "nothing may be written for a usage error");
+  }
+
+  @Test
+  void usageErrorsExitWith2AndWriteNothing() {
+    String out = dir.resolve("out").toString();
+    assertUsageError("Unknown backend 'cuda' (from --backend). Available: [ejml]. Unavailable: []",
+        "train", "--data", DATA, "--out", out, "--backend", "cuda");
+    assertUsageError("unknown config key 'learner.beat' in --set learner.beat=2 (did you mean 'learner.beta'?)",
+        "train", "--data", DATA, "--out", out, "--set", "learner.beat=2");
+    assertUsageError("unknown preset 'paper-9h' (did you mean 'paper-1h'?); presets: paper-1h, paper-2h, paper-3h",
+        "train", "--data", DATA, "--out", out, "--preset", "paper-9h");
+    assertUsageError("model.layers starts with 700 inputs but the images have 784 pixels",
+        "train", "--data", DATA, "--out", out, "--set", "model.layers=[700, 10]");
+    assertUsageError("data directory " + dir.resolve("none") + " not found",
+        "train", "--data", dir.resolve("none").toString(), "--out", out);
+    assertUsageError("config key 'optimizer.learning-rates' has 2 rates but the model has 3 layers of parameters (one rate each)",
+        "train", "--data", DATA, "--out", out, "--set", "model.layers=[784, 50, 50, 10]",
+        "--set", "training.train-limit=20", "--set", "training.test-limit=20");
+    assertUsageError("Unknown dynamics 'gradiant' (did you mean 'gradient'?). Known: [gradient]",
+        "train", "--data", DATA, "--out", out, "--set", "dynamics.name=gradiant",
+        "--set", "training.train-limit=20", "--set", "training.test-limit=20");
+    assertUsageError("Unknown model 'hopfield'. Known models: [layered-hopfield]",
+        "train", "--data", DATA, "--out", out, "--set", "model.name=hopfield",
+        "--set", "training.train-limit=20", "--set", "training.test-limit=20");
+    assertUsageError("Invalid value for option '--epochs': 'x' is not an int", "train", "--epochs", "x");
+    assertUsageError("Unknown options: '--epoch', '3' (did you mean --epochs?)", "train", "--epoch", "3");
+    assertUsageError("a subcommand is required: train, evaluate, backends, models (see eqprop --help)");
+    assertUsageError("run directory " + dir.resolve("none") + " not found", "evaluate", "--run", dir.resolve("none").toString());
+  }
+
+  @Test
+  void aNonEmptyOutputDirectoryIsLeftAlone() throws IOException {
+    Path out = dir.resolve("busy");
+    Files.createDirectories(out);
+    Files.writeString(out.resolve("notes.txt"), "mine");
+    Result r = run("train", "--data", DATA, "--out", out.toString());
+    assertEquals(2, r.code());
+    assertEquals("eqprop: output directory " + out + " exists and is not empty (use --force to write into it)", r.err().trim());
+    try (var files = Files.list(out)) {
+      assertEquals(List.of(out.resolve("notes.txt")), files.toList());
+    }
+  }
+
+  @Test
+  void backendsAndModelsAreListed() {
+    Result b = run("backends");
+    assertEquals(0, b.code());
+    assertTrue(b.out().lines().anyMatch(l -> l.startsWith("ejml") && l.contains("available") && l.contains("(default)")), b.out());
+    Result m = run("models");
+    assertEquals(0, m.code());
+    assertTrue(m.out().contains("layered-hopfield"), m.out());
+  }
+}
