@@ -1,5 +1,6 @@
 package org.eqprop.api;
 
+import java.util.Map;
 import org.eqprop.api.tensor.Tensor;
 
 /**
@@ -13,13 +14,21 @@ public interface Learner extends AutoCloseable {
   /**
    * Trains on one minibatch: relaxes, estimates the gradient and applies the optimizer.
    *
-   * @return the number of samples whose prediction at the free fixed point was wrong (before the
-   *     update)
+   * @return the errors and energy at the free fixed point, before the update
+   * @throws DivergenceException if a state stopped being finite
    */
-  int train(Batch batch);
+  TrainStep train(Batch batch);
 
   /** The predicted class of every row of {@code input} ({@code batch × inputs}). */
   int[] predict(Tensor input);
+
+  /**
+   * The learner's own state besides the model's parameters (for example persistent particles), by
+   * name: checkpoints save these tensors and restore them in place. Empty when there is none.
+   */
+  default Map<String, Tensor> stateTensors() {
+    return Map.of();
+  }
 
   /** Releases scratch memory. */
   @Override

@@ -1,6 +1,7 @@
 package org.eqprop.api;
 
 import java.util.List;
+import java.util.Map;
 import org.eqprop.api.tensor.Tensor;
 
 /**
@@ -19,6 +20,14 @@ public interface Optimizer extends AutoCloseable {
    * @param gradients one tensor per parameter, same order and shapes
    */
   void step(List<Parameter> parameters, List<Tensor> gradients);
+
+  /**
+   * The optimizer's state (for example momentum buffers), by name: checkpoints save these tensors
+   * and restore them in place. Empty for stateless optimizers such as plain SGD.
+   */
+  default Map<String, Tensor> stateTensors() {
+    return Map.of();
+  }
 
   /** Releases optimizer state. */
   @Override

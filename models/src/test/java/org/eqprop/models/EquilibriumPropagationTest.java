@@ -1,12 +1,15 @@
 package org.eqprop.models;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import java.util.Random;
 import java.util.SplittableRandom;
 import org.eqprop.api.Batch;
+import org.eqprop.api.DivergenceException;
+import org.eqprop.api.TrainStep;
 import org.eqprop.api.tensor.Backend;
 import org.eqprop.api.tensor.Tensor;
 import org.eqprop.models.cost.SquaredError;
@@ -189,7 +192,12 @@ class EquilibriumPropagationTest {
         EquilibriumPropagation ep = new EquilibriumPropagation(net,
             new GradientDynamics(backend, net.stateSizes(), 0.5f), new SquaredError(backend),
             new Sgd(backend, new float[] {0.4f, 0.1f, 0.01f}), settings, batchSize, new SplittableRandom(1))) {
-      int errors = ep.train(new Batch(xt, target, labels, new int[] {0, 1, 2, 3, 4, 5}));
+      TrainStep step = ep.train(new Batch(xt, target, labels, new int[] {0, 1, 2, 3, 4, 5}));
+      double refEnergy = 0;
+      for (double e : ref.energy(x, s0)) {
+        refEnergy += e;
+      }
+      assertEquals(refEnergy, step.energy(), 1e-4 * Math.abs(refEnergy), "energy at the free fixed point");
       int refErrors = 0;
       for (int i = 0; i < batchSize; i++) {
         double[] y = s0[ref.layers() - 1][i];
@@ -199,7 +207,7 @@ class EquilibriumPropagationTest {
         }
         if (best != labels[i]) refErrors++;
       }
-      assertEquals(refErrors, errors, "errors counted at the free fixed point");
+      assertEquals(refErrors, step.errors(), "errors counted at the free fixed point");
       for (int k = 0; k < ref.layers(); k++) {
         assertTrue(Fixtures.maxAbsDiff(backend, net.parameters().get(2 * k).value(), expected.w[k]) < 2e-6, "W" + (k + 1));
         assertTrue(Fixtures.maxAbsDiff(backend, net.parameters().get(2 * k + 1).value(), expected.b[k]) < 2e-6, "b" + (k + 1));
@@ -238,6 +246,26 @@ class EquilibriumPropagationTest {
         assertEquals(s[1][0][j], particles[7 * 3 + j], 1e-5);
         assertEquals(s[1][1][j], particles[3 * 3 + j], 1e-5);
       }
+    }
+  }
+
+  @Test
+  void aNonFiniteStateIsReportedAsDivergence() {
+    int[] sizes = {4, 3, 2};
+    ReferenceHopfield ref = ReferenceHopfield.random(sizes, 51, 0.5, 0.3);
+    List<float[]> weights = ref.floatWeights();
+    weights.get(1)[0] = Float.NaN;
+    double[][] x = Fixtures.uniform(random, 2, sizes[0], 0, 1);
+    try (LayeredHopfield net = LayeredHopfield.of(backend, sizes, weights, ref.floatBiases());
+        Tensor xt = Fixtures.tensor(backend, x);
+        Tensor target = Fixtures.tensor(backend, Fixtures.oneHot(new int[] {0, 1}, 2));
+        EquilibriumPropagation ep = new EquilibriumPropagation(net,
+            new GradientDynamics(backend, net.stateSizes(), 0.5f), new SquaredError(backend),
+            new Sgd(backend, new float[] {0.1f, 0.1f}), new EpSettings(3, 2, 1f, false, false, 3), 2,
+            new SplittableRandom(1))) {
+      DivergenceException e = assertThrows(DivergenceException.class,
+          () -> ep.train(new Batch(xt, target, new int[] {0, 1}, new int[] {0, 1})));
+      assertEquals("free-phase state of layer 1 holds NaN or Inf", e.getMessage());
     }
   }
 }

@@ -54,20 +54,28 @@ class CommandLineTest {
     assertTrue(r.out().contains("epoch 3/3"), r.out());
 
     List<String[]> rows = metrics(out);
-    assertEquals("epoch,train_error,test_error,seconds,samples_per_second,eval_seconds", String.join(",", rows.get(0)));
+    assertEquals("epoch,train_error,test_error,seconds,samples_per_second,eval_seconds,mean_energy", String.join(",", rows.get(0)));
     assertEquals(4, rows.size());
     double firstTrain = Double.parseDouble(rows.get(1)[1]);
     double lastTrain = Double.parseDouble(rows.get(3)[1]);
     double lastTest = Double.parseDouble(rows.get(3)[2]);
     assertTrue(lastTrain < firstTrain, "training error should fall: " + firstTrain + " -> " + lastTrain);
     assertTrue(lastTest < 0.25, "test error after 3 epochs on 2000 examples: " + lastTest);
-    assertTrue(Files.size(out.resolve("parameters.safetensors")) > 4 * (784 * 500 + 500 * 10));
+    assertTrue(Files.size(out.resolve("checkpoint.safetensors")) > 4 * (784 * 500 + 500 * 10 + 2000 * 510));
     assertTrue(Files.readString(out.resolve("config.yaml")).contains("name: ejml"));
+    for (String[] row : rows.subList(1, rows.size())) {
+      double energy = Double.parseDouble(row[6]);
+      assertTrue(Double.isFinite(energy) && energy < 0, "mean free-phase energy " + energy);
+    }
+    byte[] png = Files.readAllBytes(out.resolve("metrics.png"));
+    assertEquals("\u0089PNG", new String(png, 0, 4, java.nio.charset.StandardCharsets.ISO_8859_1));
 
     Result eval = run("evaluate", "--run", out.toString(), "--data", DATA);
     assertEquals(0, eval.code(), eval.err());
-    assertEquals(String.format(java.util.Locale.ROOT, "test_error %.2f%% (1000 examples, backend ejml)", 100 * lastTest),
+    assertEquals(String.format(java.util.Locale.ROOT, "test_error %.2f%% (1000 examples, epoch 3, backend ejml)", 100 * lastTest),
         eval.out().trim());
+    Result byFile = run("evaluate", "--checkpoint", out.resolve("checkpoint.safetensors").toString(), "--data", DATA);
+    assertEquals(eval.out(), byFile.out());
   }
 
   @Test
@@ -82,10 +90,10 @@ class CommandLineTest {
     for (int i = 1; i < a.size(); i++) {
       assertEquals(a.get(i)[1] + "," + a.get(i)[2], b.get(i)[1] + "," + b.get(i)[2], "epoch " + i);
     }
-    assertTrue(Arrays.equals(Files.readAllBytes(dir.resolve("a/parameters.safetensors")),
-        Files.readAllBytes(dir.resolve("b/parameters.safetensors"))));
-    assertFalse(Arrays.equals(Files.readAllBytes(dir.resolve("a/parameters.safetensors")),
-        Files.readAllBytes(dir.resolve("c/parameters.safetensors"))));
+    assertTrue(Arrays.equals(Files.readAllBytes(dir.resolve("a/checkpoint.safetensors")),
+        Files.readAllBytes(dir.resolve("b/checkpoint.safetensors"))));
+    assertFalse(Arrays.equals(Files.readAllBytes(dir.resolve("a/checkpoint.safetensors")),
+        Files.readAllBytes(dir.resolve("c/checkpoint.safetensors"))));
   }
 
   private void assertUsageError(String expected, String... args) {
@@ -131,7 +139,7 @@ class CommandLineTest {
     Files.writeString(out.resolve("notes.txt"), "mine");
     Result r = run("train", "--data", DATA, "--out", out.toString());
     assertEquals(2, r.code());
-    assertEquals("eqprop: output directory " + out + " exists and is not empty (use --force to write into it)", r.err().trim());
+    assertEquals("eqprop: output directory " + out + " exists, is not empty and is not a previous run (use --force to write into it)", r.err().trim());
     try (var files = Files.list(out)) {
       assertEquals(List.of(out.resolve("notes.txt")), files.toList());
     }

@@ -91,9 +91,10 @@ class ConfigLoaderTest {
   @Test
   void writtenConfigReadsBackEqual() throws IOException {
     RunConfig c = load("paper-2h", List.of("learner.inference-steps=50", "backend.name=ejml"));
+    assertEquals(c, loader.fromYaml(loader.toYaml(c), "test", Map.of()));
     Path f = dir.resolve("config.yaml");
     Files.writeString(f, loader.toYaml(c));
-    assertEquals(c, loader.read(f));
+    assertEquals(c, loader.load(null, f, List.of(), Map.of()), "a written config is a valid --config file");
   }
 
   @Test

@@ -96,6 +96,9 @@ public interface Backend extends AutoCloseable {
   /** {@code dst[rows[r]] = src[r]} for every {@code r}: scatters the rows of {@code src} into {@code dst}. */
   void scatterRows(Tensor src, int[] rows, Tensor dst);
 
+  /** Whether every element of {@code t} is finite (no NaN, no infinity). */
+  boolean isFinite(Tensor t);
+
   /** Releases everything this backend holds. Tensors it created must not be used afterwards. */
   @Override
   void close();

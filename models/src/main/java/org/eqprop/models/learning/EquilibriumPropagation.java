@@ -2,18 +2,21 @@ package org.eqprop.models.learning;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.random.RandomGenerator;
 import org.eqprop.api.Batch;
 import org.eqprop.api.ClampedEnergy;
 import org.eqprop.api.Cost;
+import org.eqprop.api.DivergenceException;
 import org.eqprop.api.Dynamics;
 import org.eqprop.api.Energy;
 import org.eqprop.api.Learner;
 import org.eqprop.api.Optimizer;
 import org.eqprop.api.Parameter;
 import org.eqprop.api.State;
+import org.eqprop.api.TrainStep;
 import org.eqprop.api.tensor.Backend;
 import org.eqprop.api.tensor.Tensor;
 
@@ -85,32 +88,71 @@ public final class EquilibriumPropagation implements Learner {
   }
 
   /**
-   * The persistent particles, or {@code null} when they are off or before the first training step
-   * (they are allocated then, so a learner used only to predict never holds them).
+   * The persistent particles, allocated on first use (so a learner used only to predict never
+   * holds them).
+   *
+   * @throws IllegalStateException when persistent particles are off
    */
   public Particles particles() {
+    if (!settings.persistentParticles()) {
+      throw new IllegalStateException("persistent particles are off");
+    }
+    if (particles == null) {
+      particles = new Particles(backend, examples, energy.stateSizes());
+    }
     return particles;
   }
 
   @Override
-  public int train(Batch batch) {
-    if (settings.persistentParticles() && particles == null) {
-      particles = new Particles(backend, examples, energy.stateSizes());
-    }
+  public TrainStep train(Batch batch) {
+    Particles store = settings.persistentParticles() ? particles() : null;
     Phases ph = phases(batch.size());
     float beta = settings.beta();
     if (settings.randomSign() && random.nextBoolean()) {
       beta = -beta;
     }
     int errors;
+    double sum = 0;
     try (ClampedEnergy clamped = energy.clamp(batch.input())) {
-      errors = freePhase(clamped, batch, ph);
+      startFree(store, batch, ph);
+      dynamics.relax(clamped, cost, batch.target(), 0f, ph.free, settings.freeSteps());
+      requireFinite(ph.free, "free");
+      if (store != null) {
+        store.store(batch.indices(), ph.free);
+      }
+      errors = countErrors(batch, ph);
+      clamped.energy(ph.free, ph.energy);
+      for (float e : backend.toHost(ph.energy)) {
+        sum += e;
+      }
       nudgedPhase(clamped, batch, beta, ph);
+      requireFinite(ph.nudged, "nudged");
       zeroGradients();
       clamped.accumulateContrast(ph.nudged, ph.free, 1f / (beta * batch.size()), gradients);
     }
     optimizer.step(energy.parameters(), gradients);
-    return errors;
+    return new TrainStep(errors, sum);
+  }
+
+  private void requireFinite(State s, String phase) {
+    for (int k = 0; k < s.size(); k++) {
+      if (!backend.isFinite(s.layer(k))) {
+        throw new DivergenceException(phase + "-phase state of layer " + (k + 1) + " holds NaN or Inf");
+      }
+    }
+  }
+
+  @Override
+  public Map<String, Tensor> stateTensors() {
+    if (!settings.persistentParticles()) {
+      return Map.of();
+    }
+    Map<String, Tensor> out = new LinkedHashMap<>();
+    Particles p = particles();
+    for (int k = 0; k < energy.stateSizes().length; k++) {
+      out.put("particles." + (k + 1), p.layer(k));
+    }
+    return out;
   }
 
   /**
@@ -125,7 +167,7 @@ public final class EquilibriumPropagation implements Learner {
     }
     Phases ph = phases(batch.size());
     try (ClampedEnergy clamped = energy.clamp(batch.input())) {
-      startFree(batch, ph);
+      startFree(particles, batch, ph);
       dynamics.relax(clamped, cost, batch.target(), 0f, ph.free, settings.freeSteps());
       nudgedPhase(clamped, batch, beta, ph);
       zeroGradients();
@@ -134,20 +176,15 @@ public final class EquilibriumPropagation implements Learner {
     return List.copyOf(gradients);
   }
 
-  private void startFree(Batch batch, Phases ph) {
-    if (particles != null) {
-      particles.load(batch.indices(), ph.free);
+  private void startFree(Particles store, Batch batch, Phases ph) {
+    if (store != null) {
+      store.load(batch.indices(), ph.free);
     } else {
       ph.free.clear(backend);
     }
   }
 
-  private int freePhase(ClampedEnergy clamped, Batch batch, Phases ph) {
-    startFree(batch, ph);
-    dynamics.relax(clamped, cost, batch.target(), 0f, ph.free, settings.freeSteps());
-    if (particles != null) {
-      particles.store(batch.indices(), ph.free);
-    }
+  private int countErrors(Batch batch, Phases ph) {
     backend.argmaxRows(ph.free.output(), ph.predictions);
     int errors = 0;
     for (int i = 0; i < ph.predictions.length; i++) {
@@ -196,6 +233,7 @@ public final class EquilibriumPropagation implements Learner {
     for (Phases p : phases.values()) {
       p.free.close();
       p.nudged.close();
+      p.energy.close();
     }
     phases.clear();
   }
@@ -204,11 +242,13 @@ public final class EquilibriumPropagation implements Learner {
     final State free;
     final State nudged;
     final int[] predictions;
+    final Tensor energy;
 
     Phases(int batch) {
-      free = State.zeros(backend, batch, energy.stateSizes());
-      nudged = State.zeros(backend, batch, energy.stateSizes());
+      free = State.zeros(backend, batch, EquilibriumPropagation.this.energy.stateSizes());
+      nudged = State.zeros(backend, batch, EquilibriumPropagation.this.energy.stateSizes());
       predictions = new int[batch];
+      energy = backend.zeros(batch, 1);
     }
   }
 }

@@ -3,43 +3,53 @@ package org.eqprop.runner.cli;
 import com.google.inject.Injector;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import org.eqprop.api.Energy;
 import org.eqprop.api.Learner;
+import org.eqprop.api.Parameter;
 import org.eqprop.api.tensor.Backend;
+import org.eqprop.api.tensor.Tensor;
 import org.eqprop.runner.EqpropException;
 import org.eqprop.runner.backend.BackendRegistry;
 import org.eqprop.runner.config.ConfigLoader;
 import org.eqprop.runner.config.RunConfig;
 import org.eqprop.runner.data.MnistData;
+import org.eqprop.runner.train.Checkpoint;
 import org.eqprop.runner.train.RunDirectory;
-import org.eqprop.runner.train.SafeTensors;
 import org.eqprop.runner.train.Trainer;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
-/** {@code eqprop evaluate}: the error of a finished run's parameters. */
+/** {@code eqprop evaluate}: the error of a checkpoint's parameters. */
 @Command(
     name = "evaluate",
-    description = "Evaluate the parameters of a run directory (its config.yaml and parameters.safetensors) on the test set.",
+    description = "Evaluate the parameters of a checkpoint (with the configuration stored in it) on the test set.",
     mixinStandardHelpOptions = true,
     sortOptions = false)
 public final class EvaluateCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Option(names = "--run", paramLabel = "DIR", required = true, description = "A directory written by 'eqprop train'.")
-  Path run;
+  static final class Source {
+    @Option(names = "--checkpoint", paramLabel = "FILE", required = true, description = "A checkpoint.safetensors written by 'eqprop train'.")
+    Path checkpoint;
 
-  @Option(names = "--parameters", paramLabel = "FILE", description = "Parameters to load (default: DIR/parameters.safetensors).")
-  Path parameters;
+    @Option(names = "--run", paramLabel = "DIR", required = true, description = "A run directory: evaluates DIR/checkpoint.safetensors.")
+    Path run;
+  }
+
+  @ArgGroup(exclusive = true, multiplicity = "1")
+  Source source;
 
   @Option(names = "--data", paramLabel = "DIR", description = "Directory of MNIST-format IDX files (default: the run's data.dir).")
   String data;
 
-  @Option(names = "--backend", paramLabel = "NAME", description = "Backend to use (default: as for train; the run's backend.name comes last).")
+  @Option(names = "--backend", paramLabel = "NAME", description = "Backend to use (default: as for train; the run's backend comes last).")
   String backend;
 
   @Option(names = "--train", description = "Also report the error on the training set.")
@@ -48,15 +58,14 @@ public final class EvaluateCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     PrintWriter w = spec.commandLine().getOut();
-    if (!run.toFile().isDirectory()) {
-      throw EqpropException.usage("run directory " + run + " not found");
+    Path file = source.checkpoint != null ? source.checkpoint : source.run.resolve(RunDirectory.CHECKPOINT);
+    if (source.run != null && !source.run.toFile().isDirectory()) {
+      throw EqpropException.usage("run directory " + source.run + " not found");
     }
-    ConfigLoader loader = new ConfigLoader();
-    RunConfig cfg = loader.read(run.resolve(RunDirectory.CONFIG));
-    if (data != null) {
-      cfg = new RunConfig(cfg.model(), cfg.cost(), cfg.dynamics(), cfg.learner(), cfg.optimizer(), cfg.training(),
-          new RunConfig.Data(data), cfg.backend());
-    }
+    Checkpoint checkpoint = Checkpoint.read(file);
+    Map<String, Object> flags = new LinkedHashMap<>();
+    flags.put("data.dir", data);
+    RunConfig cfg = new ConfigLoader().fromYaml(checkpoint.config(), "the configuration in checkpoint " + file, flags);
     MnistData mnist = RunSetup.data(cfg);
     BackendRegistry registry = BackendRegistry.discover();
     BackendRegistry.Choice choice = RunSetup.chooseBackend(registry, backend, cfg);
@@ -65,11 +74,15 @@ public final class EvaluateCommand implements Callable<Integer> {
     try (be;
         Energy energy = injector.getInstance(Energy.class);
         Learner learner = injector.getInstance(Learner.class)) {
-      Path file = parameters != null ? parameters : run.resolve(RunDirectory.PARAMETERS);
-      SafeTensors.load(file, energy.parameters(), be);
+      Map<String, Tensor> parameters = new LinkedHashMap<>();
+      for (Parameter p : energy.parameters()) {
+        parameters.put(p.name(), p.value());
+      }
+      checkpoint.restore(file, parameters, be);
       Trainer trainer = injector.getInstance(Trainer.class);
       double test = trainer.evaluate(mnist.test());
-      w.printf(Locale.ROOT, "test_error %.2f%% (%d examples, backend %s)%n", 100 * test, mnist.test().count(), choice.entry().name());
+      w.printf(Locale.ROOT, "test_error %.2f%% (%d examples, epoch %d, backend %s)%n", 100 * test, mnist.test().count(),
+          checkpoint.progress().completedEpochs(), choice.entry().name());
       if (includeTrain) {
         double train = trainer.evaluate(mnist.train());
         w.printf(Locale.ROOT, "train_error %.2f%% (%d examples)%n", 100 * train, mnist.train().count());

@@ -12,25 +12,32 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.eqprop.api.Energy;
 import org.eqprop.api.Learner;
 import org.eqprop.api.tensor.Backend;
+import org.eqprop.runner.EqpropException;
 import org.eqprop.runner.backend.BackendRegistry;
 import org.eqprop.runner.config.ConfigLoader;
 import org.eqprop.runner.config.RunConfig;
 import org.eqprop.runner.data.MnistData;
+import org.eqprop.runner.train.Checkpoint;
 import org.eqprop.runner.train.EpochResult;
+import org.eqprop.runner.train.Progress;
 import org.eqprop.runner.train.RunDirectory;
 import org.eqprop.runner.train.Trainer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
-/** {@code eqprop train}: trains a model and writes a run directory. */
+/** {@code eqprop train}: trains a model, or resumes a run, and writes a run directory. */
 @Command(
     name = "train",
-    description = "Train a model with Equilibrium Propagation and write config.yaml, metrics.csv and parameters.safetensors to the output directory.",
+    description = "Train a model with Equilibrium Propagation, writing config.yaml, metrics.csv, metrics.png and "
+        + "checkpoint.safetensors (after every epoch and on Ctrl-C) to the output directory.",
     mixinStandardHelpOptions = true,
     sortOptions = false)
 public final class TrainCommand implements Callable<Integer> {
@@ -45,7 +52,7 @@ public final class TrainCommand implements Callable<Integer> {
   @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override one config key, e.g. --set learner.beta=0.5 (repeatable).")
   List<String> sets = new ArrayList<>();
 
-  @Option(names = "--epochs", paramLabel = "N", description = "Override training.epochs.")
+  @Option(names = "--epochs", paramLabel = "N", description = "Override training.epochs (with --resume: train until epoch N).")
   Integer epochs;
 
   @Option(names = "--seed", paramLabel = "N", description = "Override training.seed.")
@@ -60,8 +67,17 @@ public final class TrainCommand implements Callable<Integer> {
   @Option(names = "--out", paramLabel = "DIR", description = "Output directory (default: runs/<preset>-<timestamp>).")
   Path out;
 
-  @Option(names = "--force", description = "Write into an output directory that is not empty.")
+  @Option(names = "--force", description = "Write into an output directory that is not empty (a previous run there is overwritten).")
   boolean force;
+
+  @Option(names = "--resume", paramLabel = "DIR", description = "Continue the run in DIR from its checkpoint, with its configuration.")
+  Path resume;
+
+  @Option(names = "--quiet", description = "Print nothing but errors.")
+  boolean quiet;
+
+  @Option(names = "--json", description = "Print one JSON object per epoch on standard output and nothing else there.")
+  boolean json;
 
   @Override
   public Integer call() throws IOException {
@@ -69,37 +85,99 @@ public final class TrainCommand implements Callable<Integer> {
     ConfigLoader loader = new ConfigLoader();
     Map<String, Object> flags = new LinkedHashMap<>();
     flags.put("training.epochs", epochs);
-    flags.put("training.seed", seed);
     flags.put("data.dir", data);
-    RunConfig cfg = loader.load(preset, config, sets, flags);
+
+    RunConfig cfg;
+    RunDirectory run;
+    Checkpoint checkpoint = null;
+    if (resume != null) {
+      if (preset != null || config != null || !sets.isEmpty() || seed != null || out != null || force) {
+        throw EqpropException.usage("--resume continues a run with its own configuration and directory; "
+            + "it takes only --epochs, --data and --backend besides");
+      }
+      run = RunDirectory.existing(resume);
+      checkpoint = Checkpoint.read(run.checkpoint());
+      cfg = loader.fromYaml(checkpoint.config(), "the configuration in checkpoint " + run.checkpoint(), flags);
+      Progress p = checkpoint.progress();
+      if (p.completedEpochs() >= cfg.training().epochs()) {
+        throw EqpropException.usage("the run in " + resume + " already finished " + p.completedEpochs()
+            + " epochs; pass --epochs N with N > " + p.completedEpochs() + " to train further");
+      }
+    } else {
+      flags.put("training.seed", seed);
+      cfg = loader.load(preset, config, sets, flags);
+      run = RunDirectory.forNewRun(out != null ? out : defaultOut(), force);
+    }
     MnistData mnist = RunSetup.data(cfg);
     BackendRegistry registry = BackendRegistry.discover();
     BackendRegistry.Choice choice = RunSetup.chooseBackend(registry, backend, cfg);
-    RunDirectory run = RunDirectory.check(out != null ? out : defaultOut(), force);
+    RunConfig resolved = new RunConfig(cfg.model(), cfg.cost(), cfg.dynamics(), cfg.learner(), cfg.optimizer(),
+        cfg.training(), cfg.data(), new RunConfig.Backend(choice.entry().name(), cfg.backend().options()));
+    String yaml = loader.toYaml(resolved);
 
     Injector injector = RunSetup.injector(cfg, registry, choice, mnist.train().count());
     Backend be = injector.getInstance(Backend.class);
+    ConsoleListener console = new ConsoleListener(ConsoleListener.mode(quiet, json), w, cfg.training().epochs());
     try (be;
         Energy energy = injector.getInstance(Energy.class);
         Learner learner = injector.getInstance(Learner.class)) {
       Trainer trainer = injector.getInstance(Trainer.class);
-      RunConfig resolved =
-          new RunConfig(cfg.model(), cfg.cost(), cfg.dynamics(), cfg.learner(), cfg.optimizer(), cfg.training(), cfg.data(),
-              new RunConfig.Backend(choice.entry().name(), cfg.backend().options()));
-      run.start(loader.toYaml(resolved));
-      w.printf(Locale.ROOT, "eqprop train: model %s %s, learner %s, backend %s (%s), %d train / %d test examples, output %s%n",
+      Progress from;
+      if (checkpoint != null) {
+        from = trainer.restore(checkpoint, run.checkpoint());
+        run.keepMetrics(from.completedEpochs());
+        run.writeConfig(yaml);
+      } else {
+        from = trainer.start();
+        run.start(yaml);
+      }
+      console.info(String.format(Locale.ROOT,
+          "eqprop train: model %s %s, learner %s, backend %s (%s), %d train / %d test examples, output %s%s",
           cfg.model().name(), cfg.model().layers(), cfg.learner().name(), choice.entry().name(), choice.source(),
-          mnist.train().count(), mnist.test().count(), run.path());
-      w.flush();
-      List<EpochResult> results =
-          trainer.train(mnist, run, r -> {
-            w.println(r.line(cfg.training().epochs()));
-            w.flush();
-          });
-      EpochResult last = results.get(results.size() - 1);
-      w.printf(Locale.ROOT, "done: test error %.2f%% after %d epochs; results in %s%n", 100 * last.testError(), last.epoch(), run.path());
+          mnist.train().count(), mnist.test().count(), run.path(),
+          checkpoint == null ? "" : String.format(Locale.ROOT, ", resuming after epoch %d minibatch %d",
+              from.completedEpochs(), from.nextBatch())));
+      return trainInterruptibly(trainer, mnist, from, run, yaml, console);
     }
-    return 0;
+  }
+
+  /** Trains with a shutdown hook that turns Ctrl-C into a checkpoint and exit code 130. */
+  private int trainInterruptibly(Trainer trainer, MnistData mnist, Progress from, RunDirectory run, String yaml,
+      ConsoleListener console) {
+    AtomicBoolean stop = new AtomicBoolean();
+    CountDownLatch finished = new CountDownLatch(1);
+    Thread hook = new Thread(() -> {
+      stop.set(true);
+      try {
+        finished.await(120, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }, "eqprop-checkpoint-on-exit");
+    Runtime.getRuntime().addShutdownHook(hook);
+    try {
+      List<EpochResult> results = trainer.train(mnist, from, run, yaml, console, stop::get);
+      if (!results.isEmpty()) {
+        EpochResult last = results.get(results.size() - 1);
+        console.info(String.format(Locale.ROOT, "done: test error %.2f%% after %d epochs; results in %s",
+            100 * last.testError(), last.epoch(), run.path()));
+      }
+      return 0;
+    } catch (Trainer.Stopped s) {
+      console.closeBar();
+      PrintWriter err = spec.commandLine().getErr();
+      err.println("eqprop: " + s.getMessage());
+      err.flush();
+      return s.exitCode();
+    } finally {
+      console.closeBar();
+      finished.countDown();
+      try {
+        Runtime.getRuntime().removeShutdownHook(hook);
+      } catch (IllegalStateException shuttingDown) {
+        // the JVM is exiting (Ctrl-C): the hook is running and now returns
+      }
+    }
   }
 
   private Path defaultOut() {
@@ -111,5 +189,4 @@ public final class TrainCommand implements Callable<Integer> {
     int dot = name.lastIndexOf('.');
     return dot > 0 ? name.substring(0, dot) : name;
   }
-
 }

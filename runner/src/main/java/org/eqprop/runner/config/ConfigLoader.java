@@ -81,11 +81,7 @@ public final class ConfigLoader {
     for (String set : sets) {
       merge(tree, checked(parseSet(set), "--set " + set));
     }
-    for (Map.Entry<String, Object> flag : flags.entrySet()) {
-      if (flag.getValue() != null) {
-        merge(tree, at(flag.getKey(), yaml.valueToTree(flag.getValue())));
-      }
-    }
+    applyFlags(tree, flags);
     return tree;
   }
 
@@ -112,11 +108,32 @@ public final class ConfigLoader {
     }
   }
 
-  /** Reads a configuration written by {@link #toYaml} (a run directory's {@code config.yaml}). */
-  public RunConfig read(Path file) {
+  /**
+   * Reads a configuration written by {@link #toYaml} (a checkpoint's), with command-line flags
+   * over it.
+   *
+   * @param yaml the configuration text
+   * @param source names it in error messages, e.g. {@code the configuration in checkpoint X}
+   * @param flags dotted keys set by command-line flags
+   */
+  public RunConfig fromYaml(String yaml, String source, Map<String, Object> flags) {
     ObjectNode tree = resource("defaults.yaml", "the defaults");
-    merge(tree, checked(readFile(file), "config file " + file));
+    try {
+      JsonNode node = this.yaml.readTree(yaml);
+      merge(tree, checked(asObject(node == null ? JsonNodeFactory.instance.objectNode() : node, source), source));
+    } catch (JsonProcessingException e) {
+      throw new ConfigException(source + " is not valid YAML: " + firstLine(e.getOriginalMessage()));
+    }
+    applyFlags(tree, flags);
     return bind(tree);
+  }
+
+  private void applyFlags(ObjectNode tree, Map<String, Object> flags) {
+    for (Map.Entry<String, Object> flag : flags.entrySet()) {
+      if (flag.getValue() != null) {
+        merge(tree, at(flag.getKey(), yaml.valueToTree(flag.getValue())));
+      }
+    }
   }
 
   /** The YAML text of a preset, for documentation and {@code --help}. */

@@ -63,6 +63,16 @@ final class ConfigSchema {
     check(tree, "", source, keys());
   }
 
+  private static String firstLeaf(JsonNode node) {
+    StringBuilder path = new StringBuilder();
+    while (node.isObject() && node.size() > 0) {
+      Map.Entry<String, JsonNode> first = node.fields().next();
+      path.append('.').append(first.getKey());
+      node = first.getValue();
+    }
+    return path.toString();
+  }
+
   private void check(JsonNode node, String prefix, String source, List<String> all) {
     if (children == null || open || !node.isObject()) {
       return; // leaves and open sections take anything; type errors are found when binding
@@ -73,6 +83,7 @@ final class ConfigSchema {
       String key = prefix.isEmpty() ? e.getKey() : prefix + "." + e.getKey();
       ConfigSchema child = children.get(e.getKey());
       if (child == null) {
+        key += firstLeaf(e.getValue()); // 'trainer.epochs', not just 'trainer', so the suggestion can match
         String hint =
             Suggest.closest(key, all)
                 .map(s -> " (did you mean '" + s + "'?)")

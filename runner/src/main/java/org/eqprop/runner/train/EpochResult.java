@@ -1,5 +1,7 @@
 package org.eqprop.runner.train;
 
+import java.util.Locale;
+
 /**
  * What one epoch measured.
  *
@@ -10,24 +12,52 @@ package org.eqprop.runner.train;
  * @param seconds wall time of the epoch's training (evaluation excluded)
  * @param samplesPerSecond training examples per second
  * @param evalSeconds wall time of the evaluation
+ * @param meanEnergy the energy at the free fixed point, averaged over the epoch's training examples
  */
 public record EpochResult(
-    int epoch, double trainError, double testError, double seconds, double samplesPerSecond, double evalSeconds) {
+    int epoch,
+    double trainError,
+    double testError,
+    double seconds,
+    double samplesPerSecond,
+    double evalSeconds,
+    double meanEnergy) {
 
   /** The CSV header matching {@link #csvRow()}. */
-  public static final String CSV_HEADER = "epoch,train_error,test_error,seconds,samples_per_second,eval_seconds";
+  public static final String CSV_HEADER =
+      "epoch,train_error,test_error,seconds,samples_per_second,eval_seconds,mean_energy";
 
   /** This result as a CSV row. */
   public String csvRow() {
     return String.format(
-        java.util.Locale.ROOT, "%d,%.6f,%.6f,%.3f,%.1f,%.3f", epoch, trainError, testError, seconds, samplesPerSecond, evalSeconds);
+        Locale.ROOT, "%d,%.6f,%.6f,%.3f,%.1f,%.3f,%.6f",
+        epoch, trainError, testError, seconds, samplesPerSecond, evalSeconds, meanEnergy);
+  }
+
+  /** Parses a row written by {@link #csvRow()}. */
+  public static EpochResult parse(String row) {
+    String[] f = row.split(",");
+    if (f.length != 7) {
+      throw new IllegalArgumentException("a metrics row has 7 fields, got: " + row);
+    }
+    return new EpochResult(Integer.parseInt(f[0]), Double.parseDouble(f[1]), Double.parseDouble(f[2]),
+        Double.parseDouble(f[3]), Double.parseDouble(f[4]), Double.parseDouble(f[5]), Double.parseDouble(f[6]));
   }
 
   /** This result as one human-readable line. */
   public String line(int epochs) {
     return String.format(
-        java.util.Locale.ROOT,
-        "epoch %d/%d  train_error %.2f%%  test_error %.2f%%  %.1f s  %,.0f samples/s",
-        epoch, epochs, 100 * trainError, 100 * testError, seconds, samplesPerSecond);
+        Locale.ROOT,
+        "epoch %d/%d  train_error %.2f%%  test_error %.2f%%  energy %.3f  %.1f s  %,.0f samples/s",
+        epoch, epochs, 100 * trainError, 100 * testError, meanEnergy, seconds, samplesPerSecond);
+  }
+
+  /** This result as one JSON object (for {@code --json}). */
+  public String json() {
+    return String.format(
+        Locale.ROOT,
+        "{\"epoch\":%d,\"train_error\":%.6f,\"test_error\":%.6f,\"seconds\":%.3f,\"samples_per_second\":%.1f,"
+            + "\"eval_seconds\":%.3f,\"mean_energy\":%.6f}",
+        epoch, trainError, testError, seconds, samplesPerSecond, evalSeconds, meanEnergy);
   }
 }

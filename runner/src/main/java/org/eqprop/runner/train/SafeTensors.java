@@ -10,40 +10,59 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.Iterator;
-import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Map;
-import org.eqprop.api.Parameter;
+import java.util.zip.CRC32C;
 import org.eqprop.api.tensor.Backend;
+import org.eqprop.api.tensor.Tensor;
 import org.eqprop.runner.EqpropException;
 
 /**
- * Model parameters in the safetensors layout, readable from Python ({@code
+ * Named float32 tensors in the safetensors layout, readable from Python ({@code
  * safetensors.numpy.load_file}): an 8-byte little-endian header length, a JSON header mapping each
- * parameter name to {@code {"dtype": "F32", "shape": [rows, cols], "data_offsets": [begin, end]}}
- * (plus {@code __metadata__}), then the raw little-endian float32 data.
+ * name to {@code {"dtype": "F32", "shape": [rows, cols], "data_offsets": [begin, end]}} plus a
+ * {@code __metadata__} map of strings, then the raw little-endian float32 data. eqprop adds the
+ * metadata key {@code checksum}: the CRC-32C of the data section, as 8 hex digits.
  */
 public final class SafeTensors {
+  /** The metadata key holding the CRC-32C of the data section. */
+  public static final String CHECKSUM = "checksum";
+
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private SafeTensors() {}
 
-  /** Writes {@code parameters} atomically to {@code file}. */
-  public static void write(Path file, List<Parameter> parameters, Backend backend, Map<String, String> metadata)
+  /** A tensor as stored: its shape and values. */
+  public record Stored(int rows, int cols, float[] values) {}
+
+  /** A file's metadata and tensors. */
+  public record Contents(Map<String, String> metadata, Map<String, Stored> tensors) {}
+
+  /** Writes {@code tensors} (in map order) and {@code metadata} atomically to {@code file}. */
+  public static void write(Path file, Map<String, Tensor> tensors, Backend backend, Map<String, String> metadata)
       throws IOException {
+    long total = 0;
+    for (Tensor t : tensors.values()) {
+      total += 4L * t.size();
+    }
+    ByteBuffer data = ByteBuffer.allocate(Math.toIntExact(total)).order(ByteOrder.LITTLE_ENDIAN);
     ObjectNode header = JSON.createObjectNode();
     ObjectNode meta = header.putObject("__metadata__");
     metadata.forEach(meta::put);
-    long offset = 0;
-    for (Parameter p : parameters) {
-      ObjectNode entry = header.putObject(p.name());
+    for (Map.Entry<String, Tensor> e : tensors.entrySet()) {
+      Tensor t = e.getValue();
+      ObjectNode entry = header.putObject(e.getKey());
       entry.put("dtype", "F32");
-      entry.putArray("shape").add(p.value().rows()).add(p.value().cols());
-      long bytes = 4L * p.value().size();
-      entry.putArray("data_offsets").add(offset).add(offset + bytes);
-      offset += bytes;
+      entry.putArray("shape").add(t.rows()).add(t.cols());
+      entry.putArray("data_offsets").add(data.position()).add(data.position() + 4L * t.size());
+      data.asFloatBuffer().put(backend.toHost(t));
+      data.position(data.position() + 4 * (int) t.size());
     }
+    data.flip();
+    CRC32C crc = new CRC32C();
+    crc.update(data.duplicate());
+    meta.put(CHECKSUM, String.format("%08x", crc.getValue()));
     byte[] json = JSON.writeValueAsBytes(header);
     int padded = (json.length + 7) / 8 * 8; // the format pads the header with spaces to 8 bytes
     ByteBuffer head = ByteBuffer.allocate(8 + padded).order(ByteOrder.LITTLE_ENDIAN);
@@ -52,47 +71,45 @@ public final class SafeTensors {
       head.put((byte) ' ');
     }
     head.flip();
-    ByteBuffer data = ByteBuffer.allocate(Math.toIntExact(offset)).order(ByteOrder.LITTLE_ENDIAN);
-    for (Parameter p : parameters) {
-      data.asFloatBuffer().put(backend.toHost(p.value()));
-      data.position(data.position() + 4 * (int) p.value().size());
-    }
-    data.flip();
     AtomicFiles.write(file, head, data);
   }
 
-  /** One stored tensor. */
-  public record Stored(int rows, int cols, float[] values) {}
-
-  /** Reads every tensor of {@code file}; a missing, truncated or malformed file is a usage error naming it. */
-  public static Map<String, Stored> read(Path file) {
+  /**
+   * Reads {@code file}; a missing, truncated, corrupt or malformed file is a usage error naming it
+   * as {@code what} (e.g. {@code checkpoint}).
+   */
+  public static Contents read(Path file, String what) {
     byte[] bytes;
     try {
       bytes = Files.readAllBytes(file);
     } catch (NoSuchFileException e) {
-      throw EqpropException.usage("parameter file " + file + " not found");
+      throw EqpropException.usage(what + " " + file + " not found");
     } catch (IOException e) {
-      throw EqpropException.usage("cannot read parameter file " + file + ": " + e.getMessage());
+      throw EqpropException.usage("cannot read " + what + " " + file + ": " + e.getMessage());
     }
     ByteBuffer buf = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
     if (bytes.length < 8) {
-      throw bad(file, "shorter than its 8-byte header length");
+      throw bad(file, what, "it is shorter than its 8-byte header length (truncated?)");
     }
     long headerLength = buf.getLong();
     if (headerLength < 2 || headerLength > bytes.length - 8) {
-      throw bad(file, "header length " + headerLength + " does not fit a file of " + bytes.length + " bytes");
+      throw bad(file, what, "it is not a safetensors file, or it is truncated (header length " + headerLength
+          + ", file size " + bytes.length + ")");
     }
     JsonNode header;
     try {
       header = JSON.readTree(new String(bytes, 8, (int) headerLength, StandardCharsets.UTF_8));
     } catch (IOException e) {
-      throw bad(file, "header is not valid JSON");
+      throw bad(file, what, "its header is not valid JSON");
     }
     if (header == null || !header.isObject()) {
-      throw bad(file, "header is not a JSON object");
+      throw bad(file, what, "its header is not a JSON object");
     }
     int dataStart = 8 + (int) headerLength;
-    Map<String, Stored> out = new HashMap<>();
+    Map<String, String> metadata = new LinkedHashMap<>();
+    header.path("__metadata__").fields().forEachRemaining(e -> metadata.put(e.getKey(), e.getValue().asText()));
+    Map<String, Stored> tensors = new LinkedHashMap<>();
+    long end = 0;
     Iterator<Map.Entry<String, JsonNode>> it = header.fields();
     while (it.hasNext()) {
       Map.Entry<String, JsonNode> e = it.next();
@@ -101,38 +118,55 @@ public final class SafeTensors {
       }
       JsonNode t = e.getValue();
       if (!"F32".equals(t.path("dtype").asText()) || t.path("shape").size() != 2 || t.path("data_offsets").size() != 2) {
-        throw bad(file, "tensor " + e.getKey() + " is not a 2-D F32 tensor");
+        throw bad(file, what, "tensor " + e.getKey() + " is not a 2-D F32 tensor");
       }
       int rows = t.path("shape").get(0).asInt(-1);
       int cols = t.path("shape").get(1).asInt(-1);
-      long begin = t.path("data_offsets").get(0).asLong(-1);
-      long end = t.path("data_offsets").get(1).asLong(-1);
-      if (rows < 0 || cols < 0 || begin < 0 || end - begin != 4L * rows * cols || dataStart + end > bytes.length) {
-        throw bad(file, "tensor " + e.getKey() + " has inconsistent shape and offsets (file truncated?)");
+      long from = t.path("data_offsets").get(0).asLong(-1);
+      long to = t.path("data_offsets").get(1).asLong(-1);
+      if (rows < 0 || cols < 0 || from < 0 || to - from != 4L * rows * cols) {
+        throw bad(file, what, "tensor " + e.getKey() + " has inconsistent shape and offsets");
+      }
+      if (dataStart + to > bytes.length) {
+        throw bad(file, what, "it is truncated: tensor " + e.getKey() + " ends at byte " + (dataStart + to)
+            + " of a " + bytes.length + "-byte file");
       }
       float[] values = new float[rows * cols];
-      ByteBuffer.wrap(bytes, dataStart + (int) begin, (int) (end - begin)).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(values);
-      out.put(e.getKey(), new Stored(rows, cols, values));
+      ByteBuffer.wrap(bytes, dataStart + (int) from, (int) (to - from)).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(values);
+      tensors.put(e.getKey(), new Stored(rows, cols, values));
+      end = Math.max(end, to);
     }
-    return out;
+    String expected = metadata.get(CHECKSUM);
+    if (expected != null) {
+      CRC32C crc = new CRC32C();
+      crc.update(bytes, dataStart, bytes.length - dataStart);
+      String actual = String.format("%08x", crc.getValue());
+      if (!actual.equals(expected)) {
+        throw bad(file, what, "its checksum does not match (stored " + expected + ", computed " + actual + "): the file is corrupt");
+      }
+    }
+    return new Contents(metadata, tensors);
   }
 
-  /** Reads {@code file} into {@code parameters}: every parameter must be present with its exact shape. */
-  public static void load(Path file, List<Parameter> parameters, Backend backend) {
-    Map<String, Stored> stored = read(file);
-    for (Parameter p : parameters) {
-      Stored s = stored.get(p.name());
+  /** Copies stored tensors into {@code targets}: every target must be present with its exact shape. */
+  public static void restore(Path file, String what, Contents contents, Map<String, Tensor> targets, Backend backend) {
+    for (Map.Entry<String, Tensor> e : targets.entrySet()) {
+      Stored s = contents.tensors().get(e.getKey());
+      Tensor t = e.getValue();
       if (s == null) {
-        throw bad(file, "has no tensor named " + p.name() + " (has " + new java.util.TreeSet<>(stored.keySet()) + ")");
+        throw bad(file, what, "it has no tensor named " + e.getKey() + " (it has "
+            + new java.util.TreeSet<>(contents.tensors().keySet()) + ")");
       }
-      if (s.rows() != p.value().rows() || s.cols() != p.value().cols()) {
-        throw bad(file, "tensor " + p.name() + " is " + s.rows() + "x" + s.cols() + " but the model's is " + p.value().shape());
+      if (s.rows() != t.rows() || s.cols() != t.cols()) {
+        throw bad(file, what, "tensor " + e.getKey() + " is " + s.rows() + "x" + s.cols() + " but the model's is " + t.shape());
       }
-      backend.upload(s.values(), p.value());
+    }
+    for (Map.Entry<String, Tensor> e : targets.entrySet()) {
+      backend.upload(contents.tensors().get(e.getKey()).values(), e.getValue());
     }
   }
 
-  private static EqpropException bad(Path file, String problem) {
-    return EqpropException.usage("parameter file " + file + ": " + problem);
+  private static EqpropException bad(Path file, String what, String problem) {
+    return EqpropException.usage(what + " " + file + " cannot be used: " + problem);
   }
 }

@@ -5,86 +5,198 @@ import com.google.inject.name.Named;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
-import java.util.function.Consumer;
+import java.util.function.BooleanSupplier;
+import org.eqprop.api.DivergenceException;
 import org.eqprop.api.Energy;
 import org.eqprop.api.Learner;
+import org.eqprop.api.Optimizer;
+import org.eqprop.api.Parameter;
+import org.eqprop.api.TrainStep;
 import org.eqprop.api.tensor.Backend;
+import org.eqprop.api.tensor.Tensor;
+import org.eqprop.runner.EqpropException;
 import org.eqprop.runner.config.RunConfig;
 import org.eqprop.runner.data.Dataset;
 import org.eqprop.runner.data.MnistData;
 
 /**
  * The training loop: per epoch, shuffle, train on every minibatch (the last one may be smaller),
- * evaluate on the test set, record the epoch.
+ * evaluate on the test set, record the epoch and save a checkpoint. A stop request (Ctrl-C) saves
+ * a checkpoint after the current minibatch; {@link #restore} continues from any checkpoint with
+ * exactly the computation an uninterrupted run would have done.
  */
 public final class Trainer {
   private final RunConfig config;
   private final Backend backend;
   private final Energy energy;
   private final Learner learner;
-  private final SplittableRandom shuffle;
+  private final Optimizer optimizer;
+  private final SplitMix64 shuffle;
+  private final SplitMix64 learnerRandom;
 
   /** Injected by Guice with the run's components. */
   @Inject
-  public Trainer(RunConfig config, Backend backend, Energy energy, Learner learner, @Named("shuffle") SplittableRandom shuffle) {
+  public Trainer(
+      RunConfig config,
+      Backend backend,
+      Energy energy,
+      Learner learner,
+      Optimizer optimizer,
+      @Named("shuffle") SplitMix64 shuffle,
+      @Named("learner") SplitMix64 learnerRandom) {
     this.config = config;
     this.backend = backend;
     this.energy = energy;
     this.learner = learner;
+    this.optimizer = optimizer;
     this.shuffle = shuffle;
+    this.learnerRandom = learnerRandom;
+  }
+
+  /** Thrown after a stop request, once the checkpoint is saved. */
+  public static final class Stopped extends EqpropException {
+    private static final long serialVersionUID = 1L;
+
+    Stopped(String message) {
+      super(message, 130);
+    }
+  }
+
+  /** The progress of a run that has not started. */
+  public Progress start() {
+    return new Progress(0, 0, 0, 0, 0, shuffle.state(), learnerRandom.state());
+  }
+
+  /** Every tensor a checkpoint holds: parameters, learner state, optimizer state (prefixed {@code optimizer.}). */
+  public Map<String, Tensor> checkpointTensors() {
+    Map<String, Tensor> out = new LinkedHashMap<>();
+    for (Parameter p : energy.parameters()) {
+      out.put(p.name(), p.value());
+    }
+    out.putAll(learner.stateTensors());
+    optimizer.stateTensors().forEach((k, v) -> out.put("optimizer." + k, v));
+    return out;
+  }
+
+  /** Loads a checkpoint's tensors and random states; returns where to continue. */
+  public Progress restore(Checkpoint checkpoint, java.nio.file.Path file) {
+    checkpoint.restore(file, checkpointTensors(), backend);
+    shuffle.setState(checkpoint.progress().shuffleState());
+    learnerRandom.setState(checkpoint.progress().learnerState());
+    return checkpoint.progress();
   }
 
   /**
-   * Trains for {@code training.epochs} epochs.
+   * Trains from {@code from} until {@code training.epochs}.
    *
    * @param data training and test sets (already limited and shape-checked)
-   * @param run where to record each epoch, or null to record nothing
-   * @param onEpoch called after each epoch
-   * @return one result per epoch
+   * @param from where to start ({@link #start()} or {@link #restore})
+   * @param run where to record epochs and checkpoints
+   * @param configYaml the resolved configuration stored in checkpoints
+   * @param listener follows the run
+   * @param stopRequested polled after every minibatch; true saves a checkpoint and throws {@link Stopped}
+   * @return the results of the epochs run now
    */
-  public List<EpochResult> train(MnistData data, RunDirectory run, Consumer<EpochResult> onEpoch) {
+  public List<EpochResult> train(
+      MnistData data, Progress from, RunDirectory run, String configYaml, TrainingListener listener, BooleanSupplier stopRequested) {
     int[] sizes = energy.layerSizes();
     int classes = sizes[sizes.length - 1];
     int batchSize = config.training().batchSize();
     int epochs = config.training().epochs();
     Dataset train = data.train();
+    int batches = (train.count() + batchSize - 1) / batchSize;
     int[] order = new int[train.count()];
-    for (int i = 0; i < order.length; i++) {
-      order[i] = i;
-    }
     List<EpochResult> results = new ArrayList<>();
+    Progress p = from;
     try (BatchFeeder feeder = new BatchFeeder(backend, classes)) {
       Evaluator evaluator = new Evaluator(learner, feeder, config.training().evalBatchSize());
-      for (int epoch = 1; epoch <= epochs; epoch++) {
-        shuffle(order);
-        long t0 = System.nanoTime();
-        long errors = 0;
-        for (int from = 0; from < order.length; from += batchSize) {
-          int n = Math.min(batchSize, order.length - from);
-          errors += learner.train(feeder.batch(train, order, from, n));
+      for (int epoch = p.completedEpochs() + 1; epoch <= epochs; epoch++) {
+        long epochShuffle = shuffle.state();
+        shuffled(order);
+        long errors = p.epochErrors();
+        double energySum = p.epochEnergy();
+        double seconds = p.epochSeconds();
+        listener.epochStarted(epoch, batches, p.nextBatch());
+        for (int b = p.nextBatch(); b < batches; b++) {
+          int start = b * batchSize;
+          int n = Math.min(batchSize, order.length - start);
+          long t0 = System.nanoTime();
+          TrainStep step;
+          try {
+            step = learner.train(feeder.batch(train, order, start, n));
+          } catch (DivergenceException e) {
+            throw diverged(run, epoch, b + 1, e.getMessage());
+          }
+          seconds += (System.nanoTime() - t0) / 1e9;
+          if (!Double.isFinite(step.energy())) {
+            throw diverged(run, epoch, b + 1, describeNonFinite());
+          }
+          errors += step.errors();
+          energySum += step.energy();
+          listener.batchDone(b + 1, Math.min((long) (b + 1) * batchSize, train.count()), errors, seconds);
+          if (stopRequested.getAsBoolean()) {
+            Progress mid = new Progress(epoch - 1, b + 1, errors, energySum, seconds, epochShuffle, learnerRandom.state());
+            save(run, configYaml, mid);
+            throw new Stopped("interrupted: checkpoint saved at epoch " + epoch + ", minibatch " + (b + 1) + " of "
+                + batches + "; continue with: eqprop train --resume " + run.path());
+          }
         }
-        double seconds = (System.nanoTime() - t0) / 1e9;
+        String bad = nonFiniteParameter();
+        if (bad != null) {
+          throw diverged(run, epoch, batches, "parameter " + bad + " holds NaN or Inf");
+        }
         long t1 = System.nanoTime();
         double testError = evaluator.error(data.test());
         double evalSeconds = (System.nanoTime() - t1) / 1e9;
-        EpochResult r =
-            new EpochResult(epoch, (double) errors / train.count(), testError, seconds, train.count() / seconds, evalSeconds);
+        EpochResult r = new EpochResult(epoch, (double) errors / train.count(), testError, seconds,
+            train.count() / seconds, evalSeconds, energySum / train.count());
         results.add(r);
-        if (run != null) {
-          try {
-            run.append(r);
-            run.saveParameters(energy.parameters(), backend, Map.of("epoch", Integer.toString(epoch), "model", config.model().name()));
-          } catch (IOException e) {
-            throw new UncheckedIOException("cannot write to " + run.path() + ": " + e.getMessage(), e);
-          }
+        p = new Progress(epoch, 0, 0, 0, 0, shuffle.state(), learnerRandom.state());
+        try {
+          run.append(r);
+          save(run, configYaml, p);
+          MetricsPlot.write(run.results(), "eqprop " + config.model().name() + " " + config.model().layers(),
+              run.path().resolve(RunDirectory.PLOT));
+        } catch (IOException e) {
+          throw new UncheckedIOException("cannot write to " + run.path() + ": " + e.getMessage(), e);
         }
-        onEpoch.accept(r);
+        listener.epochDone(r);
       }
     }
     return results;
+  }
+
+  private void save(RunDirectory run, String configYaml, Progress p) {
+    try {
+      Checkpoint.save(run.checkpoint(), configYaml, p, checkpointTensors(), backend);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write checkpoint " + run.checkpoint() + ": " + e.getMessage(), e);
+    }
+  }
+
+  private EqpropException diverged(RunDirectory run, int epoch, int batch, String what) {
+    String kept = java.nio.file.Files.exists(run.checkpoint())
+        ? "the last good checkpoint is kept in " + run.checkpoint()
+        : "no checkpoint was written (the first epoch did not finish)";
+    return new EqpropException("training diverged at epoch " + epoch + ", minibatch " + batch + ": " + what
+        + "; " + kept + " (try smaller learning rates or a smaller eps)", EqpropException.FAILURE);
+  }
+
+  private String describeNonFinite() {
+    String bad = nonFiniteParameter();
+    return bad != null ? "parameter " + bad + " holds NaN or Inf" : "the free-phase energy is not finite";
+  }
+
+  private String nonFiniteParameter() {
+    for (Parameter p : energy.parameters()) {
+      if (!backend.isFinite(p.value())) {
+        return p.name();
+      }
+    }
+    return null;
   }
 
   /** Test error of the current parameters. */
@@ -95,12 +207,16 @@ public final class Trainer {
     }
   }
 
-  private void shuffle(int[] a) {
-    for (int i = a.length - 1; i > 0; i--) {
+  /** Fills {@code order} with a fresh random permutation from the shuffling stream (Fisher–Yates). */
+  private void shuffled(int[] order) {
+    for (int i = 0; i < order.length; i++) {
+      order[i] = i;
+    }
+    for (int i = order.length - 1; i > 0; i--) {
       int j = shuffle.nextInt(i + 1);
-      int t = a[i];
-      a[i] = a[j];
-      a[j] = t;
+      int t = order[i];
+      order[i] = order[j];
+      order[j] = t;
     }
   }
 }

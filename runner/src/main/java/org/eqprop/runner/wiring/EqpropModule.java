@@ -6,7 +6,6 @@ import com.google.inject.Singleton;
 import com.google.inject.multibindings.MapBinder;
 import com.google.inject.name.Named;
 import java.util.Map;
-import java.util.SplittableRandom;
 import org.eqprop.api.Cost;
 import org.eqprop.api.Dynamics;
 import org.eqprop.api.Energy;
@@ -22,6 +21,7 @@ import org.eqprop.runner.EqpropException;
 import org.eqprop.runner.backend.BackendRegistry;
 import org.eqprop.runner.config.RunConfig;
 import org.eqprop.runner.config.Suggest;
+import org.eqprop.runner.train.SplitMix64;
 import org.eqprop.runner.wiring.Factories.CostFactory;
 import org.eqprop.runner.wiring.Factories.DynamicsFactory;
 import org.eqprop.runner.wiring.Factories.LearnerFactory;
@@ -31,8 +31,9 @@ import org.eqprop.runner.wiring.Factories.OptimizerFactory;
  * Binds a run: the chosen backend, the configured model from its {@link ModelRegistry}, and the
  * dynamics, cost, optimizer and learner picked by name. Every component is a singleton of the run.
  *
- * <p>Three random streams are split from {@code training.seed} in a fixed order (initialisation,
- * shuffling, learner) when the module is made, so a seed reproduces a run exactly.
+ * <p>Three independent random streams are derived from {@code training.seed}: initialisation,
+ * shuffling and the learner's (the sign of beta). The last two are {@link SplitMix64}s whose state
+ * checkpoints save, so a seed reproduces a run exactly, interrupted or not.
  */
 public final class EqpropModule extends AbstractModule {
   private final RunConfig config;
@@ -40,9 +41,9 @@ public final class EqpropModule extends AbstractModule {
   private final BackendRegistry.Choice choice;
   private final ModelRegistry models;
   private final int trainingExamples;
-  private final SplittableRandom initRandom;
-  private final SplittableRandom shuffleRandom;
-  private final SplittableRandom learnerRandom;
+  private final SplitMix64 initRandom;
+  private final SplitMix64 shuffleRandom;
+  private final SplitMix64 learnerRandom;
 
   /**
    * @param config the run's configuration
@@ -62,10 +63,10 @@ public final class EqpropModule extends AbstractModule {
     this.choice = choice;
     this.models = models;
     this.trainingExamples = trainingExamples;
-    SplittableRandom streams = new SplittableRandom(config.training().seed());
-    this.initRandom = streams.split();
-    this.shuffleRandom = streams.split();
-    this.learnerRandom = streams.split();
+    long seed = config.training().seed();
+    this.initRandom = SplitMix64.stream(seed, 0);
+    this.shuffleRandom = SplitMix64.stream(seed, 1);
+    this.learnerRandom = SplitMix64.stream(seed, 2);
   }
 
   @Override
@@ -143,8 +144,16 @@ public final class EqpropModule extends AbstractModule {
   @Provides
   @Singleton
   @Named("shuffle")
-  SplittableRandom shuffle() {
+  SplitMix64 shuffle() {
     return shuffleRandom;
+  }
+
+  /** The learner's stream. */
+  @Provides
+  @Singleton
+  @Named("learner")
+  SplitMix64 learnerRandom() {
+    return learnerRandom;
   }
 
   @Provides

@@ -277,6 +277,18 @@ public final class EjmlBackend implements Backend {
   }
 
   @Override
+  public boolean isFinite(Tensor t) {
+    float[] x = m(t).data;
+    int n = (int) t.size();
+    for (int i = 0; i < n; i++) {
+      if (!Float.isFinite(x[i])) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  @Override
   public void close() {
     // nothing native to release
   }

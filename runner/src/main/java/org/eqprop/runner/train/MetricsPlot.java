@@ -1,0 +1,39 @@
+package org.eqprop.runner.train;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.style.markers.SeriesMarkers;
+
+/** Renders a run's metrics as a PNG: training and test error (left axis) and mean energy (right axis) per epoch. */
+public final class MetricsPlot {
+  private MetricsPlot() {}
+
+  /** Writes the plot of {@code results} to {@code file} (replacing it atomically). */
+  public static void write(List<EpochResult> results, String title, Path file) throws IOException {
+    System.setProperty("java.awt.headless", "true");
+    XYChart chart = new XYChartBuilder().width(900).height(500).title(title).xAxisTitle("epoch").yAxisTitle("error (%)").build();
+    double[] epochs = results.stream().mapToDouble(EpochResult::epoch).toArray();
+    chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideNE);
+    chart.getStyler().setYAxisGroupPosition(1, org.knowm.xchart.style.Styler.YAxisPosition.Right);
+    chart.setYAxisGroupTitle(1, "mean free-phase energy");
+    add(chart, "train error (%)", epochs, results.stream().mapToDouble(r -> 100 * r.trainError()).toArray(), 0);
+    add(chart, "test error (%)", epochs, results.stream().mapToDouble(r -> 100 * r.testError()).toArray(), 0);
+    add(chart, "mean energy", epochs, results.stream().mapToDouble(EpochResult::meanEnergy).toArray(), 1);
+    Path tmp = file.resolveSibling("." + file.getFileName() + ".tmp.png");
+    BitmapEncoder.saveBitmap(chart, tmp.toString(), BitmapEncoder.BitmapFormat.PNG);
+    Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+  }
+
+  private static void add(XYChart chart, String name, double[] x, double[] y, int group) {
+    XYSeries s = chart.addSeries(name, x, y);
+    s.setMarker(SeriesMarkers.CIRCLE);
+    s.setYAxisGroup(group);
+  }
+}

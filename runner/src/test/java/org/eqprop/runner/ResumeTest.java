@@ -1,0 +1,137 @@
+package org.eqprop.runner;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.eqprop.runner.train.Checkpoint;
+import org.eqprop.runner.train.EpochResult;
+import org.eqprop.runner.train.Progress;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A run killed (SIGKILL) or interrupted (SIGINT, Ctrl-C) in a separate JVM and resumed gives
+ * exactly the metrics and parameters of an uninterrupted run.
+ */
+class ResumeTest {
+  @TempDir static Path dir;
+  static List<EpochResult> baseline;
+  static byte[] baselineCheckpoint;
+
+  static List<String> args(Path out) {
+    return List.of("train", "--data", CommandLineTest.DATA, "--out", out.toString(), "--seed", "7", "--epochs", "3",
+        "--set", "training.train-limit=3000", "--set", "training.test-limit=500");
+  }
+
+  @BeforeAll
+  static void uninterruptedRun() throws IOException {
+    Path out = dir.resolve("baseline");
+    CommandLineTest.Result r = CommandLineTest.run(args(out).toArray(String[]::new));
+    assertEquals(0, r.code(), r.err());
+    baseline = results(out);
+    baselineCheckpoint = Files.readAllBytes(out.resolve("checkpoint.safetensors"));
+  }
+
+  static List<EpochResult> results(Path run) throws IOException {
+    List<EpochResult> out = new ArrayList<>();
+    List<String> lines = Files.readAllLines(run.resolve("metrics.csv"));
+    for (String line : lines.subList(1, lines.size())) {
+      out.add(EpochResult.parse(line));
+    }
+    return out;
+  }
+
+  /** Starts eqprop in a new JVM and waits until it has finished its first epoch. */
+  static Process startAndWaitForFirstCheckpoint(Path out) throws Exception {
+    List<String> cmd = new ArrayList<>(List.of(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-Xmx1g", "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+    cmd.addAll(args(out));
+    Process p = new ProcessBuilder(cmd).redirectOutput(dir.resolve(out.getFileName() + ".out").toFile())
+        .redirectError(dir.resolve(out.getFileName() + ".err").toFile()).start();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+    while (!Files.exists(out.resolve("checkpoint.safetensors"))) {
+      assertTrue(p.isAlive(), "the child exited early: " + Files.readString(dir.resolve(out.getFileName() + ".err")));
+      assertTrue(System.nanoTime() < deadline, "no checkpoint after 120 s");
+      Thread.sleep(20);
+    }
+    Thread.sleep(600); // into the second epoch
+    return p;
+  }
+
+  static void assertSameAsBaseline(Path out) throws IOException {
+    List<EpochResult> resumed = results(out);
+    assertEquals(baseline.size(), resumed.size());
+    for (int i = 0; i < baseline.size(); i++) {
+      EpochResult a = baseline.get(i);
+      EpochResult b = resumed.get(i);
+      assertEquals(a.trainError(), b.trainError(), "train error, epoch " + (i + 1));
+      assertEquals(a.testError(), b.testError(), "test error, epoch " + (i + 1));
+      assertEquals(a.meanEnergy(), b.meanEnergy(), "mean energy, epoch " + (i + 1));
+    }
+    assertArrayEquals(baselineCheckpoint, Files.readAllBytes(out.resolve("checkpoint.safetensors")),
+        "parameters, particles and random states equal the uninterrupted run's");
+  }
+
+  @Test
+  void aRunKilledMidEpochResumesFromItsLastCheckpointExactly() throws Exception {
+    Path out = dir.resolve("killed");
+    Process p = startAndWaitForFirstCheckpoint(out);
+    p.destroyForcibly(); // SIGKILL: no shutdown hook runs
+    assertEquals(137, p.waitFor());
+    Progress at = Checkpoint.read(out.resolve("checkpoint.safetensors")).progress();
+    assertEquals(0, at.nextBatch(), "a killed run keeps its last epoch checkpoint");
+
+    CommandLineTest.Result r = CommandLineTest.run("train", "--resume", out.toString(), "--data", CommandLineTest.DATA);
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().contains("resuming after epoch " + at.completedEpochs() + " minibatch 0"), r.out());
+    assertSameAsBaseline(out);
+  }
+
+  @Test
+  void ctrlCSavesACheckpointMidEpochAndTheResumedRunIsExact() throws Exception {
+    Path out = dir.resolve("interrupted");
+    Process p = startAndWaitForFirstCheckpoint(out);
+    new ProcessBuilder("kill", "-INT", Long.toString(p.pid())).start().waitFor();
+    assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the child should stop after Ctrl-C");
+    assertEquals(130, p.exitValue());
+    String err = Files.readString(dir.resolve("interrupted.err"));
+    assertTrue(err.contains("eqprop: interrupted: checkpoint saved at epoch 2, minibatch "), err);
+    Progress at = Checkpoint.read(out.resolve("checkpoint.safetensors")).progress();
+    assertEquals(1, at.completedEpochs());
+    assertTrue(at.nextBatch() > 0, "the checkpoint is mid-epoch");
+    assertEquals(1, results(out).size());
+
+    CommandLineTest.Result r = CommandLineTest.run("train", "--resume", out.toString(), "--data", CommandLineTest.DATA);
+    assertEquals(0, r.code(), r.err());
+    assertSameAsBaseline(out);
+  }
+
+  @Test
+  void aFinishedRunCanBeExtended() throws IOException {
+    Path out = dir.resolve("extended");
+    Files.createDirectories(out);
+    Files.write(out.resolve("checkpoint.safetensors"), baselineCheckpoint);
+    Files.copy(dir.resolve("baseline").resolve("metrics.csv"), out.resolve("metrics.csv"));
+    CommandLineTest.Result done = CommandLineTest.run("train", "--resume", out.toString(), "--data", CommandLineTest.DATA);
+    assertEquals(2, done.code());
+    assertEquals("eqprop: the run in " + out + " already finished 3 epochs; pass --epochs N with N > 3 to train further",
+        done.err().trim());
+    CommandLineTest.Result more = CommandLineTest.run("train", "--resume", out.toString(), "--epochs", "4",
+        "--data", CommandLineTest.DATA);
+    assertEquals(0, more.code(), more.err());
+    List<EpochResult> r = results(out);
+    assertEquals(4, r.size());
+    assertEquals(baseline.get(2), r.get(2));
+    assertTrue(new File(out.toFile(), "metrics.png").isFile());
+  }
+}
