@@ -24,7 +24,7 @@ import picocli.CommandLine.ScopeType;
     description = "Equilibrium Propagation on the JVM.",
     subcommands = {TrainCommand.class, EvaluateCommand.class, BackendsCommand.class, ModelsCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
-  @Option(names = "--verbose", scope = ScopeType.INHERIT, description = "Show stack traces of errors.")
+  @Option(names = "--verbose", scope = ScopeType.INHERIT, description = "Show stack traces of errors and debug logging.")
   boolean verbose;
 
   @Override
@@ -34,6 +34,12 @@ public final class Main implements Runnable {
 
   /** Runs the command line and exits with its code. */
   public static void main(String[] args) {
+    // SLF4J's simple logger reads its level once, before the first logger exists
+    java.util.List<String> list = java.util.Arrays.asList(args);
+    String level = list.contains("--quiet") ? "warn" : list.contains("--verbose") ? "debug" : null;
+    if (level != null && System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
+      System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", level);
+    }
     System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
   }
 

@@ -154,4 +154,30 @@ class CommandLineTest {
     assertEquals(0, m.code());
     assertTrue(m.out().contains("layered-hopfield"), m.out());
   }
+
+  @Test
+  void divergenceStopsWithExitCode1AndSaysWhere() {
+    Path out = dir.resolve("diverged");
+    Result r = run("train", "--data", DATA, "--out", out.toString(), "--epochs", "1",
+        "--set", "optimizer.learning-rates=[1e38, 1e38]", "--set", "training.train-limit=400", "--set", "training.test-limit=20");
+    assertEquals(1, r.code(), r.out() + r.err());
+    String line = r.err().trim();
+    assertTrue(line.matches("eqprop: training diverged at epoch 1, minibatch \\d+: .*(NaN or Inf|not finite); no checkpoint "
+        + "was written \\(the first epoch did not finish\\) \\(try smaller learning rates or a smaller eps\\)"), line);
+    assertFalse(Files.exists(out.resolve("checkpoint.safetensors")));
+  }
+
+  @Test
+  void jsonModePrintsOneObjectPerEpochAndQuietNothing() {
+    Result json = run(small(dir.resolve("json"), "--json", "--set", "training.epochs=2", "--set", "training.train-limit=200",
+        "--set", "training.test-limit=100"));
+    assertEquals(0, json.code(), json.err());
+    List<String> lines = json.out().lines().toList();
+    assertEquals(2, lines.size(), json.out());
+    assertTrue(lines.get(1).matches("\\{\"epoch\":2,\"train_error\":[0-9.]+,\"test_error\":[0-9.]+,.*\"mean_energy\":-?[0-9.]+}"), lines.get(1));
+    Result quiet = run(small(dir.resolve("quiet"), "--quiet", "--set", "training.epochs=1", "--set", "training.train-limit=100",
+        "--set", "training.test-limit=100"));
+    assertEquals(0, quiet.code(), quiet.err());
+    assertEquals("", quiet.out() + quiet.err());
+  }
 }

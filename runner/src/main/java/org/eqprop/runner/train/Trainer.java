@@ -21,6 +21,8 @@ import org.eqprop.runner.EqpropException;
 import org.eqprop.runner.config.RunConfig;
 import org.eqprop.runner.data.Dataset;
 import org.eqprop.runner.data.MnistData;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The training loop: per epoch, shuffle, train on every minibatch (the last one may be smaller),
@@ -29,6 +31,7 @@ import org.eqprop.runner.data.MnistData;
  * exactly the computation an uninterrupted run would have done.
  */
 public final class Trainer {
+  private static final Logger LOG = LoggerFactory.getLogger(Trainer.class);
   private final RunConfig config;
   private final Backend backend;
   private final Energy energy;
@@ -171,7 +174,10 @@ public final class Trainer {
 
   private void save(RunDirectory run, String configYaml, Progress p) {
     try {
+      long t0 = System.nanoTime();
       Checkpoint.save(run.checkpoint(), configYaml, p, checkpointTensors(), backend);
+      LOG.debug("checkpoint {} saved in {} ms (epochs done {}, next minibatch {})", run.checkpoint(),
+          (System.nanoTime() - t0) / 1_000_000, p.completedEpochs(), p.nextBatch());
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write checkpoint " + run.checkpoint() + ": " + e.getMessage(), e);
     }
