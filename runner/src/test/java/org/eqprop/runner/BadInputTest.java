@@ -168,10 +168,17 @@ class BadInputTest {
         new Case("bad flag value", "Invalid value for option '--epochs': 'three' is not an int", train("--epochs", "three")),
         new Case("misspelt flag", "Unknown option: '--sed' (did you mean --set or --seed?)", train("--sed")),
         new Case("resume with preset", "--resume continues a run with its own configuration and directory; it takes only "
-            + "--epochs, --data and --backend besides", "train", "--resume", f + "/run", "--preset", "paper-1h"),
+            + "--epochs, --data, --backend and --plugins besides", "train", "--resume", f + "/run", "--preset", "paper-1h"),
         new Case("resume without a run", "run directory " + f + "/nowhere not found", "train", "--resume", f + "/nowhere"),
         new Case("resume without checkpoint", "run directory " + f + "/busy has no checkpoint.safetensors to resume from",
             "train", "--resume", f + "/busy"),
+        new Case("missing plugin", "plugin " + f + "/none.jar not found", "models", "--plugins", f + "/none.jar"),
+        new Case("plugin not a jar", "plugin " + f + "/malformed.yaml is not a jar file: zip END header not found",
+            "models", "--plugins", f + "/malformed.yaml"),
+        new Case("plugin dir without jars", "plugin directory " + f + "/busy holds no .jar files",
+            "models", "--plugins", f + "/busy"),
+        new Case("check-model unknown", "Unknown model 'hopfield'. Known models: [layered-hopfield]",
+            "check-model", "hopfield"),
         // data
         new Case("layers vs pixels", "model.layers starts with 100 inputs but the images have 784 pixels",
             train("--set", "model.layers=[100, 10]")),

@@ -32,6 +32,7 @@ class CommandLineTest {
 
   private static String[] small(Path out, String... extra) {
     List<String> args = new ArrayList<>(List.of("train", "--data", DATA, "--out", out.toString(),
+        "--set", "learner.persistent-particles=true",
         "--set", "training.epochs=3", "--set", "training.train-limit=2000", "--set", "training.test-limit=1000"));
     args.addAll(Arrays.asList(extra));
     return args.toArray(String[]::new);
@@ -128,7 +129,7 @@ class CommandLineTest {
         "--set", "training.train-limit=20", "--set", "training.test-limit=20");
     assertUsageError("Invalid value for option '--epochs': 'x' is not an int", "train", "--epochs", "x");
     assertUsageError("Unknown options: '--epoch', '3' (did you mean --epochs?)", "train", "--epoch", "3");
-    assertUsageError("a subcommand is required: train, evaluate, backends, models (see eqprop --help)");
+    assertUsageError("a subcommand is required: train, evaluate, backends, models, check-model (see eqprop --help)");
     assertUsageError("run directory " + dir.resolve("none") + " not found", "evaluate", "--run", dir.resolve("none").toString());
   }
 
@@ -153,6 +154,10 @@ class CommandLineTest {
     Result m = run("models");
     assertEquals(0, m.code());
     assertTrue(m.out().contains("layered-hopfield"), m.out());
+    Result check = run("check-model", "layered-hopfield");
+    assertEquals(0, check.code(), check.out() + check.err());
+    assertTrue(check.out().contains("  dE/ds layer 3"), check.out());
+    assertTrue(check.out().endsWith("all 15 terms match finite differences\n"), check.out());
   }
 
   @Test

@@ -45,7 +45,7 @@ class ConfigLoaderTest {
     assertEquals(0.5, defaults.dynamics().eps());
     assertEquals(1.0, defaults.learner().beta());
     assertEquals(true, defaults.learner().randomSign());
-    assertEquals(true, defaults.learner().persistentParticles());
+    assertEquals(false, defaults.learner().persistentParticles());
     assertNull(defaults.learner().inferenceSteps());
     assertEquals(20, defaults.learner().effectiveInferenceSteps());
     assertEquals(List.of(0.1, 0.05), defaults.optimizer().learningRates());
@@ -69,6 +69,8 @@ class ConfigLoaderTest {
     assertEquals(8, three.learner().nudgedSteps());
     assertEquals(List.of(0.128, 0.032, 0.008, 0.002), three.optimizer().learningRates());
     assertEquals(500, three.training().epochs());
+    assertEquals(true, two.learner().persistentParticles());
+    assertEquals(true, three.learner().persistentParticles());
     assertEquals(20, three.training().batchSize());
   }
 

@@ -29,7 +29,8 @@ class ResumeTest {
 
   static List<String> args(Path out) {
     return List.of("train", "--data", CommandLineTest.DATA, "--out", out.toString(), "--seed", "7", "--epochs", "3",
-        "--set", "training.train-limit=3000", "--set", "training.test-limit=500");
+        "--set", "training.train-limit=3000", "--set", "training.test-limit=500",
+        "--set", "learner.persistent-particles=true");
   }
 
   @BeforeAll

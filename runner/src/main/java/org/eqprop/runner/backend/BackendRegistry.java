@@ -13,6 +13,7 @@ import org.eqprop.api.spi.Availability;
 import org.eqprop.api.spi.BackendProvider;
 import org.eqprop.api.tensor.Backend;
 import org.eqprop.runner.EqpropException;
+import org.eqprop.runner.plugins.Plugins;
 
 /**
  * The backends on the classpath, each probed once, and the rules for choosing one. A provider that
@@ -47,7 +48,7 @@ public final class BackendRegistry {
       } catch (RuntimeException | LinkageError e) {
         a = Availability.unavailable("probe failed: " + e);
       }
-      if (entries.containsKey(p.name()) || list.stream().anyMatch(x -> x.name().equals(p.name()))) {
+      if (list.stream().anyMatch(x -> x.name().equals(p.name()))) {
         loadFailures.add("two providers are named '" + p.name() + "': " + p.getClass().getName());
         continue;
       }
@@ -59,9 +60,17 @@ public final class BackendRegistry {
 
   /** Discovers every {@link BackendProvider} on the class path. */
   public static BackendRegistry discover() {
+    return discover(Plugins.none().loader());
+  }
+
+  /**
+   * Discovers every {@link BackendProvider} visible to {@code loader}; one that fails to load is
+   * listed as unavailable with the reason.
+   */
+  public static BackendRegistry discover(ClassLoader loader) {
     List<BackendProvider> providers = new ArrayList<>();
     List<String> failures = new ArrayList<>();
-    Iterator<BackendProvider> it = ServiceLoader.load(BackendProvider.class).iterator();
+    Iterator<BackendProvider> it = ServiceLoader.load(BackendProvider.class, loader).iterator();
     while (true) {
       try {
         if (!it.hasNext()) {

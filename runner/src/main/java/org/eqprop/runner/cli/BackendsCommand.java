@@ -4,6 +4,7 @@ import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import org.eqprop.runner.backend.BackendRegistry;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -15,10 +16,12 @@ import picocli.CommandLine.Model.CommandSpec;
 public final class BackendsCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
+  @Mixin PluginOptions plugins = new PluginOptions();
+
   @Override
   public Integer call() {
     PrintWriter w = spec.commandLine().getOut();
-    BackendRegistry registry = BackendRegistry.discover();
+    BackendRegistry registry = BackendRegistry.discover(plugins.load().loader());
     String chosen = null;
     for (BackendRegistry.Entry e : registry.entries()) {
       if (e.availability().available()) {

@@ -21,7 +21,9 @@ import org.eqprop.runner.train.Checkpoint;
 import org.eqprop.runner.train.RunDirectory;
 import org.eqprop.runner.train.Trainer;
 import picocli.CommandLine.ArgGroup;
+import org.eqprop.runner.plugins.Plugins;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -55,6 +57,8 @@ public final class EvaluateCommand implements Callable<Integer> {
   @Option(names = "--train", description = "Also report the error on the training set.")
   boolean includeTrain;
 
+  @Mixin PluginOptions plugins = new PluginOptions();
+
   @Override
   public Integer call() {
     PrintWriter w = spec.commandLine().getOut();
@@ -62,14 +66,15 @@ public final class EvaluateCommand implements Callable<Integer> {
     if (source.run != null && !source.run.toFile().isDirectory()) {
       throw EqpropException.usage("run directory " + source.run + " not found");
     }
+    Plugins loaded = plugins.load();
     Checkpoint checkpoint = Checkpoint.read(file);
     Map<String, Object> flags = new LinkedHashMap<>();
     flags.put("data.dir", data);
     RunConfig cfg = new ConfigLoader().fromYaml(checkpoint.config(), "the configuration in checkpoint " + file, flags);
     MnistData mnist = RunSetup.data(cfg);
-    BackendRegistry registry = BackendRegistry.discover();
+    BackendRegistry registry = BackendRegistry.discover(loaded.loader());
     BackendRegistry.Choice choice = RunSetup.chooseBackend(registry, backend, cfg);
-    Injector injector = RunSetup.injector(cfg, registry, choice, mnist.train().count());
+    Injector injector = RunSetup.injector(cfg, loaded, registry, choice, mnist.train().count());
     Backend be = injector.getInstance(Backend.class);
     try (be;
         Energy energy = injector.getInstance(Energy.class);

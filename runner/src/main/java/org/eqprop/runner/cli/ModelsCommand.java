@@ -4,7 +4,9 @@ import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import org.eqprop.api.spi.ModelProvider;
 import org.eqprop.runner.wiring.ModelRegistry;
+import org.eqprop.runner.plugins.Plugins;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -13,12 +15,16 @@ import picocli.CommandLine.Model.CommandSpec;
 public final class ModelsCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
+  @Mixin PluginOptions plugins = new PluginOptions();
+
   @Override
   public Integer call() {
     PrintWriter w = spec.commandLine().getOut();
     w.printf("%-20s %s%n", "NAME", "DESCRIPTION");
-    for (ModelProvider p : ModelRegistry.discover().providers()) {
-      w.printf("%-20s %s%n", p.name(), p.description());
+    Plugins loaded = plugins.load();
+    for (ModelProvider p : ModelRegistry.discover(loaded).providers()) {
+      boolean plugin = p.getClass().getClassLoader() == loaded.loader() && loaded.loader() != Plugins.none().loader();
+      w.printf("%-20s %s%s%n", p.name(), p.description(), plugin ? " [plugin " + Plugins.origin(p) + "]" : "");
     }
     return 0;
   }

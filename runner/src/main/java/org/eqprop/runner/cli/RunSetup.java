@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import org.eqprop.runner.backend.BackendRegistry;
 import org.eqprop.runner.config.RunConfig;
 import org.eqprop.runner.data.MnistData;
+import org.eqprop.runner.plugins.Plugins;
 import org.eqprop.runner.wiring.EqpropModule;
 import org.eqprop.runner.wiring.ModelRegistry;
 
@@ -48,7 +49,9 @@ final class RunSetup {
   }
 
   /** The injector of a run. */
-  static Injector injector(RunConfig config, BackendRegistry registry, BackendRegistry.Choice choice, int trainingExamples) {
-    return Guice.createInjector(new EqpropModule(config, registry, choice, ModelRegistry.discover(), trainingExamples));
+  static Injector injector(RunConfig config, Plugins plugins, BackendRegistry registry, BackendRegistry.Choice choice,
+      int trainingExamples) {
+    return Guice.createInjector(
+        new EqpropModule(config, registry, choice, ModelRegistry.discover(plugins), trainingExamples));
   }
 }

@@ -28,7 +28,9 @@ import org.eqprop.runner.train.EpochResult;
 import org.eqprop.runner.train.Progress;
 import org.eqprop.runner.train.RunDirectory;
 import org.eqprop.runner.train.Trainer;
+import org.eqprop.runner.plugins.Plugins;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -73,6 +75,11 @@ public final class TrainCommand implements Callable<Integer> {
   @Option(names = "--resume", paramLabel = "DIR", description = "Continue the run in DIR from its checkpoint, with its configuration.")
   Path resume;
 
+  @Option(names = "--model", paramLabel = "NAME", description = "Override model.name (see 'eqprop models').")
+  String model;
+
+  @Mixin PluginOptions plugins = new PluginOptions();
+
   @Option(names = "--quiet", description = "Print nothing but errors.")
   boolean quiet;
 
@@ -86,14 +93,15 @@ public final class TrainCommand implements Callable<Integer> {
     Map<String, Object> flags = new LinkedHashMap<>();
     flags.put("training.epochs", epochs);
     flags.put("data.dir", data);
+    Plugins loaded = plugins.load();
 
     RunConfig cfg;
     RunDirectory run;
     Checkpoint checkpoint = null;
     if (resume != null) {
-      if (preset != null || config != null || !sets.isEmpty() || seed != null || out != null || force) {
+      if (preset != null || config != null || !sets.isEmpty() || seed != null || out != null || force || model != null) {
         throw EqpropException.usage("--resume continues a run with its own configuration and directory; "
-            + "it takes only --epochs, --data and --backend besides");
+            + "it takes only --epochs, --data, --backend and --plugins besides");
       }
       run = RunDirectory.existing(resume);
       checkpoint = Checkpoint.read(run.checkpoint());
@@ -105,17 +113,18 @@ public final class TrainCommand implements Callable<Integer> {
       }
     } else {
       flags.put("training.seed", seed);
+      flags.put("model.name", model);
       cfg = loader.load(preset, config, sets, flags);
       run = RunDirectory.forNewRun(out != null ? out : defaultOut(), force);
     }
     MnistData mnist = RunSetup.data(cfg);
-    BackendRegistry registry = BackendRegistry.discover();
+    BackendRegistry registry = BackendRegistry.discover(loaded.loader());
     BackendRegistry.Choice choice = RunSetup.chooseBackend(registry, backend, cfg);
     RunConfig resolved = new RunConfig(cfg.model(), cfg.cost(), cfg.dynamics(), cfg.learner(), cfg.optimizer(),
         cfg.training(), cfg.data(), new RunConfig.Backend(choice.entry().name(), cfg.backend().options()));
     String yaml = loader.toYaml(resolved);
 
-    Injector injector = RunSetup.injector(cfg, registry, choice, mnist.train().count());
+    Injector injector = RunSetup.injector(cfg, loaded, registry, choice, mnist.train().count());
     Backend be = injector.getInstance(Backend.class);
     ConsoleListener console = new ConsoleListener(ConsoleListener.mode(quiet, json), w, cfg.training().epochs());
     try (be;

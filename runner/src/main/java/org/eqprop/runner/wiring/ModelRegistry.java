@@ -1,12 +1,8 @@
 package org.eqprop.runner.wiring;
 
-import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.ServiceConfigurationError;
-import java.util.ServiceLoader;
 import java.util.random.RandomGenerator;
 import org.eqprop.api.Energy;
 import org.eqprop.api.spi.ModelProvider;
@@ -15,38 +11,27 @@ import org.eqprop.api.tensor.Backend;
 import org.eqprop.runner.EqpropException;
 import org.eqprop.runner.config.RunConfig;
 import org.eqprop.runner.config.Suggest;
+import org.eqprop.runner.plugins.Plugins;
 
 /** The {@link ModelProvider}s on the class path, by name. */
 public final class ModelRegistry {
   private final Map<String, ModelProvider> providers = new LinkedHashMap<>();
 
-  /** A registry of the given providers; two with one name are an error. */
+  /** A registry of the given providers; two with one name are a usage error naming both origins. */
   public ModelRegistry(List<ModelProvider> list) {
     for (ModelProvider p : list) {
       ModelProvider old = providers.putIfAbsent(p.name(), p);
       if (old != null) {
-        throw new EqpropException(
-            "two model providers are named '" + p.name() + "': " + old.getClass().getName()
-                + " and " + p.getClass().getName(), EqpropException.FAILURE);
+        throw EqpropException.usage(
+            "two model providers are named '" + p.name() + "': " + old.getClass().getName() + " (from "
+                + Plugins.origin(old) + ") and " + p.getClass().getName() + " (from " + Plugins.origin(p) + ")");
       }
     }
   }
 
-  /** Discovers every {@link ModelProvider} on the class path. */
-  public static ModelRegistry discover() {
-    List<ModelProvider> list = new ArrayList<>();
-    Iterator<ModelProvider> it = ServiceLoader.load(ModelProvider.class).iterator();
-    while (true) {
-      try {
-        if (!it.hasNext()) {
-          break;
-        }
-        list.add(it.next());
-      } catch (ServiceConfigurationError e) {
-        throw new EqpropException("a model provider failed to load: " + e.getMessage(), EqpropException.FAILURE, e);
-      }
-    }
-    return new ModelRegistry(list);
+  /** Discovers every {@link ModelProvider} on the class path and in the plug-ins. */
+  public static ModelRegistry discover(Plugins plugins) {
+    return new ModelRegistry(plugins.providers(ModelProvider.class));
   }
 
   /** All providers in discovery order. */
