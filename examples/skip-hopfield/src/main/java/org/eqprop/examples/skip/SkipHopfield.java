@@ -97,10 +97,15 @@ public final class SkipHopfield implements Energy {
     parameters.forEach(p -> p.value().close());
   }
 
-  /** The energy with one input batch clamped; work tensors live as long as it does. */
+  /**
+   * The energy with one input batch clamped. The terms that depend only on the input, {@code ρ(x)
+   * W_1} and {@code ρ(x) V_2}, are computed once here instead of at every relaxation step; work
+   * tensors live as long as this object does.
+   */
   private final class Clamped implements ClampedEnergy {
     private final int batch;
     private final Tensor[] rho; // rho[k] = ρ(s_k), rho[0] = ρ(x), set once
+    private final Tensor[] fromInput; // fromInput[1] = ρ(x) W_1, fromInput[2] = ρ(x) V_2
     private final Tensor[] work;
     private final Tensor perSample;
     private final Tensor[] rowSum;
@@ -109,6 +114,7 @@ public final class SkipHopfield implements Energy {
       batch = x.rows();
       int n = sizes.length;
       rho = new Tensor[n];
+      fromInput = new Tensor[Math.min(n, 3)];
       work = new Tensor[n];
       rowSum = new Tensor[n];
       rho[0] = backend.zeros(batch, sizes[0]);
@@ -118,7 +124,25 @@ public final class SkipHopfield implements Energy {
         work[k] = backend.zeros(batch, sizes[k]);
         rowSum[k] = backend.zeros(1, sizes[k]);
       }
+      for (int k = 1; k < fromInput.length; k++) {
+        fromInput[k] = backend.zeros(batch, sizes[k]);
+        backend.gemm(1f, rho[0], false, k == 1 ? w[1] : v[2], false, 0f, fromInput[k]);
+      }
       perSample = backend.zeros(batch, 1);
+    }
+
+    /** {@code out = ρ(s_{k−1}) W_k + ρ(s_{k−2}) V_k}, the drive layer k gets from below. */
+    private void fromBelow(int k, Tensor out) {
+      if (k == 1) {
+        backend.copy(fromInput[1], out);
+      } else {
+        backend.gemm(1f, rho[k - 1], false, w[k], false, 0f, out);
+        if (k == 2) {
+          backend.axpy(1f, fromInput[2], out);
+        } else {
+          backend.gemm(1f, rho[k - 2], false, v[k], false, 1f, out);
+        }
+      }
     }
 
     @Override
@@ -142,11 +166,7 @@ public final class SkipHopfield implements Energy {
         backend.rowDot(sk, sk, perSample);
         backend.axpy(0.5f, perSample, out);
         backend.gemm(-1f, rho[k], false, b[k], true, 1f, out);
-        // work = ρ(s_{k-1}) W_k + ρ(s_{k-2}) V_k, then −Σ work ⊙ ρ(s_k)
-        backend.gemm(1f, rho[k - 1], false, w[k], false, 0f, work[k]);
-        if (k >= 2) {
-          backend.gemm(1f, rho[k - 2], false, v[k], false, 1f, work[k]);
-        }
+        fromBelow(k, work[k]); // −(ρ(s_{k-1}) W_k + ρ(s_{k-2}) V_k)·ρ(s_k)
         backend.rowDot(work[k], rho[k], perSample);
         backend.axpy(-1f, perSample, out);
       }
@@ -158,13 +178,10 @@ public final class SkipHopfield implements Energy {
       int last = sizes.length - 1;
       for (int j = 1; j <= last; j++) {
         Tensor g = grad.layer(j - 1);
-        backend.gemm(1f, rho[j - 1], false, w[j], false, 0f, g);
+        fromBelow(j, g); // ρ(s_{j-1}) W_j + ρ(s_{j-2}) V_j
         backend.addRowVector(g, b[j], g);
         if (j + 1 <= last) {
           backend.gemm(1f, rho[j + 1], false, w[j + 1], true, 1f, g);
-        }
-        if (j >= 2) {
-          backend.gemm(1f, rho[j - 2], false, v[j], false, 1f, g);
         }
         if (j + 2 <= last) {
           backend.gemm(1f, rho[j + 2], false, v[j + 2], true, 1f, g);
@@ -194,6 +211,9 @@ public final class SkipHopfield implements Energy {
     public void close() {
       for (Tensor t : rho) {
         t.close();
+      }
+      for (int k = 1; k < fromInput.length; k++) {
+        fromInput[k].close();
       }
       for (int k = 1; k < sizes.length; k++) {
         work[k].close();
