@@ -13,6 +13,7 @@ public class EqpropException extends RuntimeException {
   /** Exit code of failures while running. */
   public static final int FAILURE = 1;
 
+  /** The process exit code this failure maps to (serialized with the exception). */
   private final int exitCode;
 
   /** A failure with the given exit code. */
