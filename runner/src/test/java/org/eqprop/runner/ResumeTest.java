@@ -51,9 +51,20 @@ class ResumeTest {
     return out;
   }
 
+  /**
+   * {@code env --default-signal=INT}, where the system's env has it: a process started in the
+   * background of a non-interactive shell (as CI may be) inherits SIGINT ignored, and the JVM
+   * then never sees Ctrl-C; this restores the default for the child.
+   */
+  static List<String> defaultSigint() throws Exception {
+    Process p = new ProcessBuilder("env", "--default-signal=INT", "true").start();
+    return p.waitFor() == 0 ? List.of("env", "--default-signal=INT") : List.of();
+  }
+
   /** Starts eqprop in a new JVM and waits until it has finished its first epoch. */
   static Process startAndWaitForFirstCheckpoint(Path out) throws Exception {
-    List<String> cmd = new ArrayList<>(List.of(
+    List<String> cmd = new ArrayList<>(defaultSigint());
+    cmd.addAll(List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-Xmx1g", "-cp", System.getProperty("java.class.path"), Main.class.getName()));
     cmd.addAll(args(out));

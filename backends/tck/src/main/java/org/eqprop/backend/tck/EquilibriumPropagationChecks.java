@@ -1,11 +1,10 @@
-package org.eqprop.models;
+package org.eqprop.backend.tck;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
-import java.util.Random;
 import java.util.SplittableRandom;
 import org.eqprop.api.Batch;
 import org.eqprop.api.DivergenceException;
@@ -18,17 +17,14 @@ import org.eqprop.models.hopfield.LayeredHopfield;
 import org.eqprop.models.learning.EpSettings;
 import org.eqprop.models.learning.EquilibriumPropagation;
 import org.eqprop.models.optim.Sgd;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-class EquilibriumPropagationTest {
-  private final Backend backend = TestBackends.ejml();
-  private final Random random = new Random(11);
-
-  @AfterEach
-  void close() {
-    backend.close();
-  }
+/**
+ * The EP learner on the backend under test: one full training step (free phase, nudged phase,
+ * update) equal to the reference, the estimate converging to the exact gradient as beta shrinks,
+ * persistent particles, divergence.
+ */
+public abstract class EquilibriumPropagationChecks extends GradientDynamicsChecks {
 
   /** The loss ½‖s*_N − d‖², averaged over the batch, at the free fixed point (reached in double). */
   private static double lossAtFixedPoint(ReferenceHopfield ref, double[][] x, double[][] d) {
@@ -112,7 +108,7 @@ class EquilibriumPropagationTest {
   }
 
   @Test
-  void epEstimateApproachesTheGradientOfTheFixedPointLossAsBetaShrinks() {
+  public void epEstimateApproachesTheGradientOfTheFixedPointLossAsBetaShrinks() {
     int[] sizes = {5, 6, 3};
     ReferenceHopfield ref = ReferenceHopfield.random(sizes, 21, 0.6, 0.3);
     for (double[] b : ref.b) {
@@ -153,7 +149,7 @@ class EquilibriumPropagationTest {
   }
 
   @Test
-  void oneTrainingStepMatchesTheDoubleReference() {
+  public void oneTrainingStepMatchesTheDoubleReference() {
     int[] sizes = {30, 20, 15, 10};
     int batchSize = 6;
     ReferenceHopfield ref = ReferenceHopfield.random(sizes, 31, 0.4, 0.2);
@@ -216,7 +212,7 @@ class EquilibriumPropagationTest {
   }
 
   @Test
-  void persistentParticlesCarryTheFreeFixedPointToTheNextVisit() {
+  public void persistentParticlesCarryTheFreeFixedPointToTheNextVisit() {
     int[] sizes = {8, 6, 3};
     ReferenceHopfield ref = ReferenceHopfield.random(sizes, 41, 0.5, 0.3);
     double[][] x = Fixtures.roundToFloat(Fixtures.uniform(random, 2, sizes[0], 0, 1));
@@ -250,7 +246,7 @@ class EquilibriumPropagationTest {
   }
 
   @Test
-  void aNonFiniteStateIsReportedAsDivergence() {
+  public void aNonFiniteStateIsReportedAsDivergence() {
     int[] sizes = {4, 3, 2};
     ReferenceHopfield ref = ReferenceHopfield.random(sizes, 51, 0.5, 0.3);
     List<float[]> weights = ref.floatWeights();

@@ -1,10 +1,9 @@
-package org.eqprop.models;
+package org.eqprop.backend.tck;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.Random;
 import org.eqprop.api.ClampedEnergy;
 import org.eqprop.api.State;
 import org.eqprop.api.tensor.Backend;
@@ -12,19 +11,12 @@ import org.eqprop.api.tensor.Tensor;
 import org.eqprop.models.cost.SquaredError;
 import org.eqprop.models.dynamics.GradientDynamics;
 import org.eqprop.models.hopfield.LayeredHopfield;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-class GradientDynamicsTest {
+/** The paper's dynamics on the backend under test: F falls at every step; steps equal the reference's. */
+public abstract class GradientDynamicsChecks extends LayeredHopfieldChecks {
   private static final int[] SIZES = {12, 9, 7, 4};
   private static final int BATCH = 5;
-  private final Backend backend = TestBackends.ejml();
-  private final Random random = new Random(7);
-
-  @AfterEach
-  void close() {
-    backend.close();
-  }
 
   private double totalF(ClampedEnergy e, SquaredError cost, State s, Tensor target, float beta) {
     try (Tensor en = backend.zeros(BATCH, 1); Tensor c = backend.zeros(BATCH, 1)) {
@@ -41,7 +33,7 @@ class GradientDynamicsTest {
   }
 
   @Test
-  void totalEnergyDecreasesAtEveryStepForASmallStepSize() {
+  public void totalEnergyDecreasesAtEveryStepForASmallStepSize() {
     ReferenceHopfield ref = ReferenceHopfield.random(SIZES, 5, 0.6, 0.3);
     float beta = 0.5f;
     try (LayeredHopfield net = LayeredHopfield.of(backend, SIZES, ref.floatWeights(), ref.floatBiases());
@@ -64,7 +56,7 @@ class GradientDynamicsTest {
   }
 
   @Test
-  void stepsMatchTheDoubleReference() {
+  public void stepsMatchTheDoubleReference() {
     ReferenceHopfield ref = ReferenceHopfield.random(SIZES, 6, 0.6, 0.3);
     double[][] x = Fixtures.uniform(random, BATCH, SIZES[0], 0, 1);
     double[][] d = Fixtures.oneHot(new int[] {3, 1, 2, 0, 0}, 4);
@@ -87,7 +79,7 @@ class GradientDynamicsTest {
   }
 
   @Test
-  void rejectsANonPositiveStepAndANudgeWithoutTarget() {
+  public void rejectsANonPositiveStepAndANudgeWithoutTarget() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> new GradientDynamics(backend, new int[] {3}, 0f));
     assertEquals("eps must be positive and finite, got 0.0", e.getMessage());

@@ -1,4 +1,4 @@
-package org.eqprop.models;
+package org.eqprop.backend.tck;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -12,14 +12,38 @@ import org.eqprop.api.State;
 import org.eqprop.api.tensor.Backend;
 import org.eqprop.api.tensor.Tensor;
 import org.eqprop.models.hopfield.LayeredHopfield;
+import java.util.Map;
+import org.eqprop.api.spi.BackendProvider;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-class LayeredHopfieldTest {
+/**
+ * The paper's layered network on the backend under test: energies and every gradient against the
+ * double-precision {@link ReferenceHopfield}, whose own gradients are checked against finite
+ * differences. The base of the kit: it creates the backend for every test.
+ */
+public abstract class LayeredHopfieldChecks {
   private static final int[] SIZES = {7, 6, 5, 4};
   private static final int BATCH = 3;
-  private final Backend backend = TestBackends.ejml();
-  private final Random random = new Random(42);
+  /** The backend under test, new for every test. */
+  protected Backend backend;
+  /** Random inputs, seeded per test. */
+  protected Random random;
+
+  /** The provider of the backend under test. */
+  protected abstract BackendProvider provider();
+
+  /** Options passed to {@link BackendProvider#create}; none by default. */
+  protected Map<String, String> options() {
+    return Map.of();
+  }
+
+  @BeforeEach
+  void createBackend() {
+    backend = provider().create(options());
+    random = new Random(42);
+  }
 
   @AfterEach
   void close() {
@@ -35,7 +59,7 @@ class LayeredHopfieldTest {
   }
 
   @Test
-  void referenceStateGradientMatchesFiniteDifferencesOfF() {
+  public void referenceStateGradientMatchesFiniteDifferencesOfF() {
     ReferenceHopfield ref = ReferenceHopfield.random(SIZES, 1, 0.5, 0.3);
     double[][] x = Fixtures.uniform(random, BATCH, SIZES[0], 0, 1);
     double[][] d = Fixtures.oneHot(new int[] {0, 3, 1}, SIZES[3]);
@@ -60,7 +84,7 @@ class LayeredHopfieldTest {
   }
 
   @Test
-  void referenceParameterGradientMatchesFiniteDifferencesOfE() {
+  public void referenceParameterGradientMatchesFiniteDifferencesOfE() {
     ReferenceHopfield ref = ReferenceHopfield.random(SIZES, 2, 0.5, 0.3);
     double[][] x = Fixtures.uniform(random, BATCH, SIZES[0], 0, 1);
     double[][][] s = Fixtures.randomState(random, ref, BATCH, -0.3, 1.3);
@@ -93,7 +117,7 @@ class LayeredHopfieldTest {
   }
 
   @Test
-  void float32EnergyAndGradientsMatchTheDoubleReference() {
+  public void float32EnergyAndGradientsMatchTheDoubleReference() {
     ReferenceHopfield ref = ReferenceHopfield.random(SIZES, 3, 0.5, 0.3);
     // round the reference's inputs to float32 so only the arithmetic differs
     for (double[][] w : ref.w) {
@@ -154,7 +178,7 @@ class LayeredHopfieldTest {
   }
 
   @Test
-  void glorotInitialisationUsesTheGlorotRangeAndZeroBiases() {
+  public void glorotInitialisationUsesTheGlorotRangeAndZeroBiases() {
     try (LayeredHopfield net = LayeredHopfield.glorot(backend, new int[] {784, 500, 10}, new java.util.SplittableRandom(1))) {
       float[] w1 = backend.toHost(net.parameters().get(0).value());
       double limit = Math.sqrt(6.0 / (784 + 500));
@@ -174,7 +198,7 @@ class LayeredHopfieldTest {
   }
 
   @Test
-  void rejectsBadShapes() {
+  public void rejectsBadShapes() {
     IllegalArgumentException e =
         assertThrows(IllegalArgumentException.class,
             () -> LayeredHopfield.glorot(backend, new int[] {784}, new java.util.SplittableRandom(1)));

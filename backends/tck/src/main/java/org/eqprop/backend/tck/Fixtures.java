@@ -1,4 +1,4 @@
-package org.eqprop.models;
+package org.eqprop.backend.tck;
 
 import java.util.List;
 import java.util.Random;

@@ -1,0 +1,330 @@
+package org.eqprop.backend.tck;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.lang.reflect.Method;
+import java.util.Arrays;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
+import org.eqprop.api.spi.Availability;
+import org.eqprop.api.tensor.Backend;
+import org.eqprop.api.tensor.ShapeMismatchException;
+import org.eqprop.api.tensor.Tensor;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * Every operation of {@link Backend} on the backend under test against a plain double-precision
+ * reference, over shapes that include {@code 1×n}, {@code n×1}, non-square and transposed operands;
+ * shape errors with their exact messages; and, inherited, the model checks. The operations each
+ * test exercises are recorded, and after the class the kit fails if any operation of the interface
+ * was never exercised.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+public abstract class BackendConformanceTest extends EquilibriumPropagationChecks {
+  /** Operations that need no numeric check: identity and lifecycle. */
+  private static final Set<String> NOT_NUMERIC = Set.of("name", "close");
+
+  /** Shapes every element-wise operation is tried on. */
+  private static final int[][] SHAPES = {{1, 7}, {7, 1}, {5, 3}, {3, 5}, {13, 17}, {64, 33}};
+
+  private final Set<String> covered = ConcurrentHashMap.newKeySet();
+
+  private void covers(String... ops) {
+    covered.addAll(Arrays.asList(ops));
+  }
+
+  /** Fails when an operation of {@link Backend} was exercised by no test. */
+  @AfterAll
+  void everyOperationWasTested() {
+    Set<String> all = Arrays.stream(Backend.class.getMethods())
+        .map(Method::getName)
+        .filter(n -> !NOT_NUMERIC.contains(n))
+        .collect(Collectors.toCollection(TreeSet::new));
+    all.removeAll(covered);
+    assertTrue(all.isEmpty(), "operations of Backend no test exercised: " + all);
+  }
+
+  private float[] random(int n, double lo, double hi) {
+    float[] v = new float[n];
+    for (int i = 0; i < n; i++) {
+      v[i] = (float) (lo + (hi - lo) * random.nextDouble());
+    }
+    return v;
+  }
+
+  private Tensor tensor(float[] v, int rows, int cols) {
+    return backend.fromHost(v, rows, cols);
+  }
+
+  private static void assertClose(double[] expected, float[] actual, double tolerance, String what) {
+    assertEquals(expected.length, actual.length, what + ": length");
+    for (int i = 0; i < expected.length; i++) {
+      double tol = tolerance * Math.max(1, Math.abs(expected[i]));
+      assertTrue(Math.abs(expected[i] - actual[i]) <= tol,
+          what + ": element " + i + " expected " + expected[i] + " but was " + actual[i]);
+    }
+  }
+
+  @Test
+  public void providerProbesWithoutThrowingAndNamesTheBackend() {
+    Availability a = provider().probe();
+    assertTrue(a.available(), "the kit runs where the backend is available: " + a.reason());
+    assertEquals(provider().name(), backend.name());
+  }
+
+  @Test
+  public void hostTransfersRoundTripExactly() {
+    for (int[] s : SHAPES) {
+      float[] v = random(s[0] * s[1], -3, 3);
+      Tensor t = tensor(v, s[0], s[1]);
+      assertEquals(s[0], t.rows());
+      assertEquals(s[1], t.cols());
+      assertArrayEquals(v, backend.toHost(t));
+      float[] w = random(v.length, -1, 1);
+      backend.upload(w, t);
+      float[] back = new float[v.length];
+      backend.download(t, back);
+      assertArrayEquals(w, back);
+      Tensor z = backend.zeros(s[0], s[1]);
+      assertArrayEquals(new float[v.length], backend.toHost(z));
+      backend.copy(t, z);
+      assertArrayEquals(w, backend.toHost(z));
+      backend.fill(z, 2.5f);
+      float[] filled = new float[v.length];
+      Arrays.fill(filled, 2.5f);
+      assertArrayEquals(filled, backend.toHost(z));
+      t.close();
+      z.close();
+    }
+    covers("zeros", "fromHost", "upload", "download", "toHost", "copy", "fill");
+  }
+
+  @Test
+  public void gemmMatchesTheReferenceForEveryTransposition() {
+    int[][] mkn = {{1, 7, 5}, {5, 7, 1}, {6, 1, 4}, {20, 33, 10}, {33, 20, 47}, {64, 65, 3}};
+    for (int[] d : mkn) {
+      int m = d[0], k = d[1], n = d[2];
+      for (boolean ta : new boolean[] {false, true}) {
+        for (boolean tb : new boolean[] {false, true}) {
+          float[] a = random(m * k, -1, 1);
+          float[] b = random(k * n, -1, 1);
+          float[] c0 = random(m * n, -1, 1);
+          for (float[] ab : new float[][] {{1f, 0f}, {-0.5f, 1f}, {2f, 0.25f}}) {
+            float alpha = ab[0], beta = ab[1];
+            double[] expected = new double[m * n];
+            for (int i = 0; i < m; i++) {
+              for (int j = 0; j < n; j++) {
+                double sum = 0;
+                for (int p = 0; p < k; p++) {
+                  double av = ta ? a[p * m + i] : a[i * k + p];
+                  double bv = tb ? b[j * k + p] : b[p * n + j];
+                  sum += av * bv;
+                }
+                expected[i * n + j] = alpha * sum + beta * c0[i * n + j];
+              }
+            }
+            float[] cStart = c0.clone();
+            if (beta == 0f) {
+              Arrays.fill(cStart, Float.NaN); // beta = 0 ignores the old contents, NaN included
+            }
+            try (Tensor ta_ = tensor(a, ta ? k : m, ta ? m : k);
+                Tensor tb_ = tensor(b, tb ? n : k, tb ? k : n);
+                Tensor c = tensor(cStart, m, n)) {
+              backend.gemm(alpha, ta_, ta, tb_, tb, beta, c);
+              assertClose(expected, backend.toHost(c), 1e-5 * Math.sqrt(k),
+                  "gemm " + m + "x" + k + "x" + n + (ta ? " Aᵀ" : "") + (tb ? " Bᵀ" : "") + " alpha " + alpha + " beta " + beta);
+            }
+          }
+        }
+      }
+    }
+    covers("gemm");
+  }
+
+  @Test
+  public void gemmRefusesBadShapesAndAliasing() {
+    try (Tensor a = backend.zeros(3, 4); Tensor b = backend.zeros(5, 2); Tensor c = backend.zeros(3, 2);
+        Tensor sq = backend.zeros(3, 3)) {
+      ShapeMismatchException e = assertThrows(ShapeMismatchException.class,
+          () -> backend.gemm(1f, a, false, b, false, 0f, c));
+      assertEquals("gemm: op(a) 3x4 times op(b) 5x2 into c 3x2 (a 3x4, b 5x2)", e.getMessage());
+      IllegalArgumentException alias = assertThrows(IllegalArgumentException.class,
+          () -> backend.gemm(1f, sq, false, sq, false, 0f, sq));
+      assertEquals("gemm: c must not alias a or b", alias.getMessage());
+    }
+  }
+
+  private interface Binary {
+    void apply(Tensor a, Tensor b, Tensor out);
+  }
+
+  private interface Reference {
+    double apply(double a, double b);
+  }
+
+  private void checkBinary(String op, Binary f, Reference r) {
+    checkElementWise(op, f, r);
+    try (Tensor a = backend.zeros(2, 3); Tensor b = backend.zeros(3, 2); Tensor out = backend.zeros(2, 3)) {
+      ShapeMismatchException e = assertThrows(ShapeMismatchException.class, () -> f.apply(a, b, out));
+      assertEquals(op + ": shapes differ: 2x3 vs 3x2", e.getMessage());
+    }
+  }
+
+  private void checkElementWise(String op, Binary f, Reference r) {
+    for (int[] s : SHAPES) {
+      int n = s[0] * s[1];
+      float[] a = random(n, -2, 2);
+      float[] b = random(n, -2, 2);
+      double[] expected = new double[n];
+      for (int i = 0; i < n; i++) {
+        expected[i] = r.apply(a[i], b[i]);
+      }
+      try (Tensor ta = tensor(a, s[0], s[1]); Tensor tb = tensor(b, s[0], s[1]); Tensor out = backend.zeros(s[0], s[1])) {
+        f.apply(ta, tb, out);
+        assertClose(expected, backend.toHost(out), 1e-6, op + " " + s[0] + "x" + s[1]);
+        f.apply(ta, tb, ta); // in place
+        assertClose(expected, backend.toHost(ta), 1e-6, op + " in place " + s[0] + "x" + s[1]);
+      }
+    }
+    try (Tensor a = backend.zeros(2, 3); Tensor out = backend.zeros(3, 2)) {
+      assertThrows(ShapeMismatchException.class, () -> f.apply(a, a, out), op + " into a tensor of another shape");
+    }
+    covers(op);
+  }
+
+  @Test
+  public void elementWiseOperationsMatchTheReference() {
+    checkBinary("add", backend::add, (a, b) -> a + b);
+    checkBinary("sub", backend::sub, (a, b) -> a - b);
+    checkBinary("mul", backend::mul, (a, b) -> a * b);
+    checkElementWise("scale", (a, b, out) -> backend.scale(-1.5f, a, out), (a, b) -> -1.5 * a);
+    checkElementWise("clip", (a, b, out) -> backend.clip(a, -0.5f, 1f, out), (a, b) -> Math.min(Math.max(a, -0.5), 1));
+    checkElementWise("indicator", (a, b, out) -> backend.indicator(a, -0.5f, 1f, out), (a, b) -> a >= -0.5 && a <= 1 ? 1 : 0);
+  }
+
+  @Test
+  public void indicatorIsOneOnTheClosedInterval() {
+    try (Tensor a = tensor(new float[] {-0.001f, 0f, 0.5f, 1f, 1.001f}, 1, 5); Tensor out = backend.zeros(1, 5)) {
+      backend.indicator(a, 0f, 1f, out);
+      assertArrayEquals(new float[] {0, 1, 1, 1, 0}, backend.toHost(out));
+    }
+    covers("indicator");
+  }
+
+  @Test
+  public void axpyAndRowVectorBroadcastMatchTheReference() {
+    for (int[] s : SHAPES) {
+      int n = s[0] * s[1];
+      float[] x = random(n, -2, 2);
+      float[] y = random(n, -2, 2);
+      float[] row = random(s[1], -2, 2);
+      double[] axpy = new double[n];
+      double[] broadcast = new double[n];
+      for (int i = 0; i < n; i++) {
+        axpy[i] = y[i] + 0.75 * x[i];
+        broadcast[i] = x[i] + (double) row[i % s[1]];
+      }
+      try (Tensor tx = tensor(x, s[0], s[1]); Tensor ty = tensor(y, s[0], s[1]); Tensor tr = tensor(row, 1, s[1]);
+          Tensor out = backend.zeros(s[0], s[1])) {
+        backend.axpy(0.75f, tx, ty);
+        assertClose(axpy, backend.toHost(ty), 1e-6, "axpy " + s[0] + "x" + s[1]);
+        backend.addRowVector(tx, tr, out);
+        assertClose(broadcast, backend.toHost(out), 1e-6, "addRowVector " + s[0] + "x" + s[1]);
+      }
+    }
+    try (Tensor a = backend.zeros(4, 3); Tensor col = backend.zeros(3, 1)) {
+      ShapeMismatchException e = assertThrows(ShapeMismatchException.class, () -> backend.addRowVector(a, col, a));
+      assertEquals("addRowVector: expected a 1x3 row vector but got 3x1", e.getMessage());
+    }
+    covers("axpy", "addRowVector");
+  }
+
+  @Test
+  public void reductionsMatchTheReference() {
+    for (int[] s : SHAPES) {
+      int rows = s[0], cols = s[1];
+      float[] a = random(rows * cols, -2, 2);
+      float[] b = random(rows * cols, -2, 2);
+      double[] sums = new double[cols];
+      double[] dots = new double[rows];
+      int[] argmax = new int[rows];
+      for (int i = 0; i < rows; i++) {
+        for (int j = 0; j < cols; j++) {
+          sums[j] += a[i * cols + j];
+          dots[i] += (double) a[i * cols + j] * b[i * cols + j];
+          if (a[i * cols + j] > a[i * cols + argmax[i]]) {
+            argmax[i] = j;
+          }
+        }
+      }
+      try (Tensor ta = tensor(a, rows, cols); Tensor tb = tensor(b, rows, cols); Tensor sum = backend.zeros(1, cols);
+          Tensor dot = backend.zeros(rows, 1)) {
+        backend.sumRows(ta, sum);
+        assertClose(sums, backend.toHost(sum), 1e-5 * Math.sqrt(rows), "sumRows " + rows + "x" + cols);
+        backend.rowDot(ta, tb, dot);
+        assertClose(dots, backend.toHost(dot), 1e-5 * Math.sqrt(cols), "rowDot " + rows + "x" + cols);
+        int[] got = new int[rows];
+        backend.argmaxRows(ta, got);
+        assertArrayEquals(argmax, got, "argmaxRows " + rows + "x" + cols);
+      }
+    }
+    try (Tensor ties = tensor(new float[] {1, 3, 3, 2, 2, 0}, 2, 3)) {
+      int[] got = new int[2];
+      backend.argmaxRows(ties, got);
+      assertArrayEquals(new int[] {1, 0}, got, "argmaxRows takes the first of equal maxima");
+    }
+    try (Tensor a = backend.zeros(4, 3); Tensor wrong = backend.zeros(3, 1)) {
+      ShapeMismatchException e = assertThrows(ShapeMismatchException.class, () -> backend.sumRows(a, wrong));
+      assertEquals("sumRows: expected 1x3 but got 3x1", e.getMessage());
+    }
+    covers("sumRows", "rowDot", "argmaxRows");
+  }
+
+  @Test
+  public void rowsGatherAndScatterByIndex() {
+    int rows = 9, cols = 4;
+    float[] src = random(rows * cols, -1, 1);
+    int[] idx = {8, 0, 3, 3};
+    try (Tensor t = tensor(src, rows, cols); Tensor picked = backend.zeros(idx.length, cols);
+        Tensor dst = backend.zeros(rows, cols)) {
+      backend.gatherRows(t, idx, picked);
+      float[] got = backend.toHost(picked);
+      for (int r = 0; r < idx.length; r++) {
+        assertArrayEquals(Arrays.copyOfRange(src, idx[r] * cols, idx[r] * cols + cols),
+            Arrays.copyOfRange(got, r * cols, r * cols + cols), "gathered row " + r);
+      }
+      int[] targets = {2, 7, 5, 1};
+      backend.scatterRows(picked, targets, dst);
+      float[] out = backend.toHost(dst);
+      for (int r = 0; r < rows; r++) {
+        int from = Arrays.stream(targets).boxed().toList().indexOf(r);
+        float[] expected = from < 0 ? new float[cols] : Arrays.copyOfRange(got, from * cols, from * cols + cols);
+        assertArrayEquals(expected, Arrays.copyOfRange(out, r * cols, r * cols + cols), "scattered row " + r);
+      }
+      assertThrows(IndexOutOfBoundsException.class, () -> backend.gatherRows(t, new int[] {0, 9, 1, 2}, picked));
+    }
+    covers("gatherRows", "scatterRows");
+  }
+
+  @Test
+  public void isFiniteSpotsNanAndInfinities() {
+    for (float bad : new float[] {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY}) {
+      float[] v = random(35, -1, 1);
+      try (Tensor t = tensor(v, 5, 7)) {
+        assertTrue(backend.isFinite(t));
+        v[34] = bad;
+        backend.upload(v, t);
+        assertFalse(backend.isFinite(t), "isFinite with " + bad);
+      }
+    }
+    covers("isFinite");
+  }
+}
