@@ -1,0 +1,204 @@
+package org.eqprop.backend.nd4j;
+
+import java.nio.FloatBuffer;
+import org.eqprop.api.tensor.Backend;
+import org.eqprop.api.tensor.ShapeMismatchException;
+import org.eqprop.api.tensor.Shapes;
+import org.eqprop.api.tensor.Tensor;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.transforms.clip.ClipByValue;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * {@link Backend} on ND4J: products through {@code Nd4j.gemm} (OpenBLAS sgemm), element-wise work
+ * through ND4J's native ops. Host transfers write and read the native buffers directly.
+ */
+public final class Nd4jBackend implements Backend {
+  /** The backend's name. */
+  public static final String NAME = "nd4j";
+
+  Nd4jBackend() {}
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  private INDArray a(Tensor t) {
+    if (t instanceof Nd4jTensor n && n.owner == this) {
+      return n.a;
+    }
+    throw new IllegalArgumentException("tensor " + t + " does not belong to this " + NAME + " backend");
+  }
+
+  private static FloatBuffer buffer(INDArray a) {
+    return a.data().asNioFloat();
+  }
+
+  @Override
+  public Tensor zeros(int rows, int cols) {
+    if (rows <= 0 || cols <= 0) {
+      throw new IllegalArgumentException("tensor dimensions must be positive: " + rows + "x" + cols);
+    }
+    return new Nd4jTensor(this, Nd4j.zeros(DataType.FLOAT, rows, cols));
+  }
+
+  @Override
+  public void upload(float[] src, Tensor dst) {
+    Shapes.requireLength("upload", dst, src.length);
+    FloatBuffer b = buffer(a(dst));
+    b.position(0);
+    b.put(src, 0, src.length);
+  }
+
+  @Override
+  public void download(Tensor src, float[] dst) {
+    Shapes.requireLength("download", src, dst.length);
+    FloatBuffer b = buffer(a(src));
+    b.position(0);
+    b.get(dst, 0, dst.length);
+  }
+
+  @Override
+  public void copy(Tensor src, Tensor dst) {
+    Shapes.requireSame("copy", src, dst);
+    a(dst).assign(a(src));
+  }
+
+  @Override
+  public void fill(Tensor t, float value) {
+    a(t).assign(value);
+  }
+
+  @Override
+  public void gemm(float alpha, Tensor a, boolean transA, Tensor b, boolean transB, float beta, Tensor c) {
+    Shapes.requireGemm(a, transA, b, transB, c);
+    if (c == a || c == b) {
+      throw new IllegalArgumentException("gemm: c must not alias a or b");
+    }
+    if (beta == 0f) {
+      a(c).assign(0f); // BLAS may read c even when beta is 0; NaN * 0 would survive
+    }
+    Nd4j.gemm(a(a), a(b), a(c), transA, transB, alpha, beta);
+  }
+
+  @Override
+  public void add(Tensor a, Tensor b, Tensor out) {
+    Shapes.requireSame("add", a, b);
+    Shapes.requireSame("add", a, out);
+    a(a).add(a(b), a(out));
+  }
+
+  @Override
+  public void sub(Tensor a, Tensor b, Tensor out) {
+    Shapes.requireSame("sub", a, b);
+    Shapes.requireSame("sub", a, out);
+    a(a).sub(a(b), a(out));
+  }
+
+  @Override
+  public void mul(Tensor a, Tensor b, Tensor out) {
+    Shapes.requireSame("mul", a, b);
+    Shapes.requireSame("mul", a, out);
+    a(a).mul(a(b), a(out));
+  }
+
+  @Override
+  public void scale(float alpha, Tensor a, Tensor out) {
+    Shapes.requireSame("scale", a, out);
+    a(a).mul(alpha, a(out));
+  }
+
+  @Override
+  public void axpy(float alpha, Tensor x, Tensor y) {
+    Shapes.requireSame("axpy", x, y);
+    Nd4j.getBlasWrapper().level1().axpy(x.size(), alpha, a(x), a(y));
+  }
+
+  @Override
+  public void addRowVector(Tensor a, Tensor row, Tensor out) {
+    Shapes.requireRowVector("addRowVector", a, row);
+    Shapes.requireSame("addRowVector", a, out);
+    if (out != a) {
+      a(out).assign(a(a));
+    }
+    a(out).addiRowVector(a(row));
+  }
+
+  @Override
+  public void clip(Tensor a, float lo, float hi, Tensor out) {
+    Shapes.requireSame("clip", a, out);
+    try (INDArray clipped = Nd4j.exec(new ClipByValue(a(a), lo, hi))[0]) {
+      a(out).assign(clipped);
+    }
+  }
+
+  @Override
+  public void indicator(Tensor a, float lo, float hi, Tensor out) {
+    Shapes.requireSame("indicator", a, out);
+    try (INDArray above = a(a).gte(lo).castTo(DataType.FLOAT);
+        INDArray below = a(a).lte(hi).castTo(DataType.FLOAT)) {
+      above.mul(below, a(out));
+    }
+  }
+
+  @Override
+  public void sumRows(Tensor a, Tensor out) {
+    Shapes.requireShape("sumRows", out, 1, a.cols());
+    try (INDArray sums = a(a).sum(true, 0)) {
+      a(out).assign(sums);
+    }
+  }
+
+  @Override
+  public void rowDot(Tensor a, Tensor b, Tensor out) {
+    Shapes.requireSame("rowDot", a, b);
+    Shapes.requireShape("rowDot", out, a.rows(), 1);
+    try (INDArray product = a(a).mul(a(b)); INDArray sums = product.sum(true, 1)) {
+      a(out).assign(sums);
+    }
+  }
+
+  @Override
+  public void argmaxRows(Tensor a, int[] out) {
+    if (out.length != a.rows()) {
+      throw new ShapeMismatchException(
+          "argmaxRows: " + a.shape() + " needs an array of " + a.rows() + ", got " + out.length);
+    }
+    try (INDArray idx = Nd4j.argMax(a(a), 1)) {
+      int[] got = idx.toIntVector();
+      System.arraycopy(got, 0, out, 0, out.length);
+    }
+  }
+
+  @Override
+  public void gatherRows(Tensor src, int[] rows, Tensor dst) {
+    Shapes.requireShape("gatherRows", dst, rows.length, src.cols());
+    Shapes.requireRowIndices("gatherRows", rows, src.rows());
+    try (INDArray picked = a(src).getRows(rows)) {
+      a(dst).assign(picked);
+    }
+  }
+
+  @Override
+  public void scatterRows(Tensor src, int[] rows, Tensor dst) {
+    Shapes.requireShape("scatterRows", src, rows.length, dst.cols());
+    Shapes.requireRowIndices("scatterRows", rows, dst.rows());
+    for (int r = 0; r < rows.length; r++) {
+      a(dst).putRow(rows[r], a(src).getRow(r));
+    }
+  }
+
+  @Override
+  public boolean isFinite(Tensor t) {
+    try (INDArray nan = a(t).isNaN(); INDArray inf = a(t).isInfinite()) {
+      return !nan.any() && !inf.any();
+    }
+  }
+
+  @Override
+  public void close() {
+    // tensors release their own buffers; ND4J's native runtime lives as long as the process
+  }
+}

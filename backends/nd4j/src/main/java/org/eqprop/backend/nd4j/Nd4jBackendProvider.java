@@ -1,0 +1,90 @@
+package org.eqprop.backend.nd4j;
+
+import java.util.Locale;
+import java.util.Map;
+import org.eqprop.api.spi.Availability;
+import org.eqprop.api.spi.BackendProvider;
+import org.eqprop.api.tensor.Backend;
+
+/**
+ * Registers the {@code nd4j} backend. {@link #probe()} only checks the platform and that ND4J's
+ * classes and linux-x86_64 native library are on the class path, without loading them (ND4J's
+ * first use takes seconds); {@link #create} initialises ND4J.
+ */
+public final class Nd4jBackendProvider implements BackendProvider {
+  private static final String NATIVE_LIBRARY = "org/nd4j/linalg/cpu/nativecpu/bindings/linux-x86_64/libjnind4jcpu.so";
+
+  @Override
+  public String name() {
+    return Nd4jBackend.NAME;
+  }
+
+  /**
+   * Below EJML's 10 for now: on the paper's small products ND4J's per-operation overhead makes it
+   * the slower CPU backend (docs/benchmarks.md), so it is used when named.
+   */
+  @Override
+  public int priority() {
+    return 5;
+  }
+
+  @Override
+  public String description() {
+    return "native CPU backend (ND4J 1.0.0-M2.1, OpenBLAS)";
+  }
+
+  @Override
+  public Availability probe() {
+    try {
+      String os = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);
+      String arch = System.getProperty("os.arch", "");
+      if (!os.contains("linux") || !(arch.equals("amd64") || arch.equals("x86_64"))) {
+        return Availability.unavailable("this build carries ND4J natives for linux-x86_64 only, not " + os + "-" + arch);
+      }
+      ClassLoader cl = Nd4jBackendProvider.class.getClassLoader();
+      try {
+        Class.forName("org.nd4j.linalg.factory.Nd4j", false, cl);
+        Class.forName("org.nd4j.linalg.cpu.nativecpu.CpuBackend", false, cl);
+      } catch (ClassNotFoundException e) {
+        return Availability.unavailable("ND4J is not on the class path (" + e.getMessage() + ")");
+      }
+      if (cl.getResource(NATIVE_LIBRARY) == null) {
+        return Availability.unavailable("the nd4j-native linux-x86_64 jar is not on the class path");
+      }
+      return Availability.available("ND4J native CPU, linux-x86_64, " + Runtime.getRuntime().availableProcessors() + " cores");
+    } catch (RuntimeException | LinkageError e) {
+      return Availability.unavailable("probe failed: " + e);
+    }
+  }
+
+  @Override
+  public Backend create(Map<String, String> options) {
+    for (String key : options.keySet()) {
+      if (!key.equals("threads")) {
+        throw new IllegalArgumentException("unknown option '" + key + "' for backend nd4j (known: threads)");
+      }
+    }
+    int threads = Runtime.getRuntime().availableProcessors();
+    String value = options.get("threads");
+    if (value != null) {
+      try {
+        threads = Integer.parseInt(value.trim());
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException("backend nd4j option threads must be an integer, got '" + value + "'");
+      }
+      if (threads < 1) {
+        throw new IllegalArgumentException("backend nd4j option threads must be >= 1, got " + value);
+      }
+    }
+    try {
+      org.nd4j.linalg.factory.Environment env = org.nd4j.linalg.factory.Nd4j.getEnvironment();
+      env.setMaxThreads(threads);
+      env.setMaxMasterThreads(threads);
+      org.nd4j.linalg.factory.Nd4j.setDefaultDataTypes(
+          org.nd4j.linalg.api.buffer.DataType.FLOAT, org.nd4j.linalg.api.buffer.DataType.FLOAT);
+    } catch (RuntimeException | LinkageError e) {
+      throw new IllegalStateException("ND4J failed to initialise: " + e, e);
+    }
+    return new Nd4jBackend();
+  }
+}

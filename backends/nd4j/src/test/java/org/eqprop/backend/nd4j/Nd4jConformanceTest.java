@@ -1,0 +1,12 @@
+package org.eqprop.backend.nd4j;
+
+import org.eqprop.api.spi.BackendProvider;
+import org.eqprop.backend.tck.BackendConformanceTest;
+
+/** The ND4J backend runs the whole conformance kit. */
+class Nd4jConformanceTest extends BackendConformanceTest {
+  @Override
+  protected BackendProvider provider() {
+    return new Nd4jBackendProvider();
+  }
+}
