@@ -4,6 +4,7 @@ import com.google.inject.CreationException;
 import com.google.inject.ProvisionException;
 import java.io.PrintWriter;
 import org.eqprop.runner.cli.BackendsCommand;
+import org.eqprop.runner.cli.BenchCommand;
 import org.eqprop.runner.cli.CheckModelCommand;
 import org.eqprop.runner.cli.EvaluateCommand;
 import org.eqprop.runner.cli.ModelsCommand;
@@ -23,7 +24,7 @@ import picocli.CommandLine.ScopeType;
     mixinStandardHelpOptions = true,
     version = "eqprop 0.1.0",
     description = "Equilibrium Propagation on the JVM.",
-    subcommands = {TrainCommand.class, EvaluateCommand.class, BackendsCommand.class, ModelsCommand.class, CheckModelCommand.class,
+    subcommands = {TrainCommand.class, EvaluateCommand.class, BackendsCommand.class, ModelsCommand.class, CheckModelCommand.class, BenchCommand.class,
         CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
   @Option(names = "--verbose", scope = ScopeType.INHERIT, description = "Show stack traces of errors and debug logging.")
@@ -31,7 +32,7 @@ public final class Main implements Runnable {
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(new CommandLine(this), "a subcommand is required: train, evaluate, backends, models, check-model (see eqprop --help)");
+    throw new CommandLine.ParameterException(new CommandLine(this), "a subcommand is required: train, evaluate, backends, models, check-model, bench (see eqprop --help)");
   }
 
   /** Runs the command line and exits with its code. */

@@ -129,7 +129,7 @@ class CommandLineTest {
         "--set", "training.train-limit=20", "--set", "training.test-limit=20");
     assertUsageError("Invalid value for option '--epochs': 'x' is not an int", "train", "--epochs", "x");
     assertUsageError("Unknown options: '--epoch', '3' (did you mean --epochs?)", "train", "--epoch", "3");
-    assertUsageError("a subcommand is required: train, evaluate, backends, models, check-model (see eqprop --help)");
+    assertUsageError("a subcommand is required: train, evaluate, backends, models, check-model, bench (see eqprop --help)");
     assertUsageError("run directory " + dir.resolve("none") + " not found", "evaluate", "--run", dir.resolve("none").toString());
   }
 
@@ -184,5 +184,30 @@ class CommandLineTest {
         "--set", "training.test-limit=100"));
     assertEquals(0, quiet.code(), quiet.err());
     assertEquals("", quiet.out() + quiet.err());
+  }
+
+  @Test
+  void benchMeasuresEachBackendAndBatchSizeAndWritesCsvAndChart() throws IOException {
+    Path out = dir.resolve("bench");
+    Result r = run("bench", "--backends", "ejml", "--batch-sizes", "4,8", "--batches", "3", "--warmup", "1",
+        "--inference", "200", "--data", DATA, "--out", out.toString(), "--set", "model.layers=[784, 30, 10]");
+    assertEquals(0, r.code(), r.err());
+    List<String> csv = Files.readAllLines(out.resolve("bench.csv"));
+    assertEquals("backend,batch_size,samples_per_second,free_ms,nudged_ms,update_ms,inference_samples_per_second,"
+        + "peak_heap_mb,peak_rss_mb", csv.get(0));
+    assertEquals(3, csv.size());
+    for (String row : csv.subList(1, 3)) {
+      String[] f = row.split(",");
+      assertEquals("ejml", f[0]);
+      for (int i = 2; i < f.length; i++) {
+        assertTrue(Double.parseDouble(f[i]) > 0, "column " + i + " of " + row);
+      }
+    }
+    assertEquals("8", csv.get(2).split(",")[1]);
+    assertTrue(Files.size(out.resolve("bench.png")) > 1000);
+    assertTrue(r.out().lines().anyMatch(l -> l.startsWith("ejml") && l.trim().split(" +")[1].equals("4")), r.out());
+    Result unknown = run("bench", "--backends", "cuda", "--data", DATA, "--out", dir.resolve("b2").toString());
+    assertEquals(2, unknown.code());
+    assertTrue(unknown.err().startsWith("eqprop: Unknown backend 'cuda' (from --backend)"), unknown.err());
   }
 }

@@ -50,6 +50,7 @@ public final class EquilibriumPropagation implements Learner {
   private Particles particles;
   private final List<Tensor> gradients = new ArrayList<>();
   private final Map<Integer, Phases> phases = new HashMap<>();
+  private final PhaseTimes times = new PhaseTimes();
 
   /**
    * @param examples size of the training set (the number of persistent particles, allocated at the
@@ -80,6 +81,11 @@ public final class EquilibriumPropagation implements Learner {
   @Override
   public String name() {
     return NAME;
+  }
+
+  /** Time spent per phase of {@link #train}, for benchmarks. */
+  public PhaseTimes phaseTimes() {
+    return times;
   }
 
   /** The settings in use. */
@@ -113,6 +119,9 @@ public final class EquilibriumPropagation implements Learner {
     }
     int errors;
     double sum = 0;
+    long t0 = System.nanoTime();
+    long t1;
+    long t2;
     try (ClampedEnergy clamped = energy.clamp(batch.input())) {
       startFree(store, batch, ph);
       dynamics.relax(clamped, cost, batch.target(), 0f, ph.free, settings.freeSteps());
@@ -125,12 +134,18 @@ public final class EquilibriumPropagation implements Learner {
       for (float e : backend.toHost(ph.energy)) {
         sum += e;
       }
+      t1 = System.nanoTime();
       nudgedPhase(clamped, batch, beta, ph);
       requireFinite(ph.nudged, "nudged");
+      t2 = System.nanoTime();
       zeroGradients();
       clamped.accumulateContrast(ph.nudged, ph.free, 1f / (beta * batch.size()), gradients);
     }
     optimizer.step(energy.parameters(), gradients);
+    times.freeNanos += t1 - t0;
+    times.nudgedNanos += t2 - t1;
+    times.updateNanos += System.nanoTime() - t2;
+    times.steps++;
     return new TrainStep(errors, sum);
   }
 

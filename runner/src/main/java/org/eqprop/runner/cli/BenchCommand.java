@@ -1,0 +1,133 @@
+package org.eqprop.runner.cli;
+
+import com.google.inject.Injector;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.eqprop.api.Energy;
+import org.eqprop.api.Learner;
+import org.eqprop.api.tensor.Backend;
+import org.eqprop.runner.EqpropException;
+import org.eqprop.runner.backend.BackendRegistry;
+import org.eqprop.runner.config.ConfigLoader;
+import org.eqprop.runner.config.RunConfig;
+import org.eqprop.runner.data.MnistData;
+import org.eqprop.runner.plugins.Plugins;
+import org.eqprop.runner.train.Benchmark;
+import org.eqprop.runner.train.RunDirectory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code eqprop bench}: the same model and settings on each chosen backend and batch size. */
+@Command(
+    name = "bench",
+    description = "Measure training samples/s (after a warm-up), time per phase, inference samples/s and memory "
+        + "of the same model on each backend and batch size; print a table and write bench.csv and bench.png.",
+    mixinStandardHelpOptions = true,
+    sortOptions = false)
+public final class BenchCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Option(names = "--backends", paramLabel = "NAMES", split = ",", description = "Backends to measure (default: every available one).")
+  List<String> backends = new ArrayList<>();
+
+  @Option(names = "--preset", paramLabel = "NAME", description = "The settings measured (default: paper-1h).")
+  String preset = "paper-1h";
+
+  @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override one config key (repeatable).")
+  List<String> sets = new ArrayList<>();
+
+  @Option(names = "--batch-sizes", paramLabel = "SIZES", split = ",", description = "Training batch sizes (default: 20,256).")
+  List<Integer> batchSizes = List.of(20, 256);
+
+  @Option(names = "--batches", paramLabel = "N", description = "Timed training batches per measurement (default: 50).")
+  int batches = 50;
+
+  @Option(names = "--warmup", paramLabel = "N", description = "Untimed training batches first (default: 10).")
+  int warmup = 10;
+
+  @Option(names = "--inference", paramLabel = "N", description = "Examples predicted for the inference figure (default: 5000).")
+  int inference = 5000;
+
+  @Option(names = "--data", paramLabel = "DIR", description = "Directory of MNIST-format IDX files (default: the bundled MNIST).")
+  String data;
+
+  @Option(names = "--out", paramLabel = "DIR", description = "Where bench.csv and bench.png go (default: runs/bench-<timestamp>).")
+  Path out;
+
+  @Option(names = "--force", description = "Write into an output directory that is not empty.")
+  boolean force;
+
+  @Mixin PluginOptions plugins = new PluginOptions();
+
+  @Override
+  public Integer call() throws IOException {
+    PrintWriter w = spec.commandLine().getOut();
+    for (int b : batchSizes) {
+      if (b < 1) {
+        throw EqpropException.usage("--batch-sizes must be >= 1, got " + b);
+      }
+    }
+    if (batches < 1 || warmup < 0 || inference < 1) {
+      throw EqpropException.usage("--batches and --inference must be >= 1 and --warmup >= 0");
+    }
+    ConfigLoader loader = new ConfigLoader();
+    Map<String, Object> flags = new LinkedHashMap<>();
+    flags.put("data.dir", data);
+    RunConfig base = loader.load(preset, null, sets, flags);
+    Plugins loaded = plugins.load();
+    BackendRegistry registry = BackendRegistry.discover(loaded.loader());
+    List<BackendRegistry.Choice> chosen = new ArrayList<>();
+    if (backends.isEmpty()) {
+      for (BackendRegistry.Entry e : registry.entries()) {
+        if (e.availability().available()) {
+          chosen.add(new BackendRegistry.Choice(e, "every available"));
+        }
+      }
+    } else {
+      for (String name : backends) {
+        chosen.add(registry.choose(name, null, null, null));
+      }
+    }
+    MnistData mnist = RunSetup.data(base);
+    Path dir = RunDirectory.forNewRun(out != null ? out : Path.of("runs",
+        "bench-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"))), force).path();
+    w.printf("eqprop bench: model %s %s, %d warm-up + %d timed batches, %s%n", base.model().name(), base.model().layers(),
+        warmup, batches, preset);
+    w.println(Benchmark.Result.tableHeader());
+    w.flush();
+    List<Benchmark.Result> results = new ArrayList<>();
+    for (BackendRegistry.Choice choice : chosen) {
+      for (int batch : batchSizes) {
+        RunConfig cfg = new RunConfig(base.model(), base.cost(), base.dynamics(), base.learner(), base.optimizer(),
+            new RunConfig.Training(base.training().epochs(), batch, base.training().seed(), base.training().evalBatchSize(),
+                base.training().trainLimit(), base.training().testLimit()),
+            base.data(), new RunConfig.Backend(choice.entry().name(), base.backend().options()));
+        Injector injector = RunSetup.injector(cfg, loaded, registry, choice, mnist.train().count());
+        Backend be = injector.getInstance(Backend.class);
+        try (be;
+            Energy energy = injector.getInstance(Energy.class);
+            Learner learner = injector.getInstance(Learner.class)) {
+          Benchmark.Result r = Benchmark.run(choice.entry().name(), be, energy, learner, mnist.train(), batch, warmup,
+              batches, cfg.training().evalBatchSize(), inference);
+          results.add(r);
+          w.println(r.tableRow());
+          w.flush();
+        }
+      }
+    }
+    Benchmark.write(results, dir, "eqprop " + base.model().name() + " " + base.model().layers() + " (" + preset + ")");
+    w.println("wrote " + dir.resolve("bench.csv") + " and " + dir.resolve("bench.png"));
+    return 0;
+  }
+}
