@@ -61,8 +61,11 @@ class ResumeTest {
     return p.waitFor() == 0 ? List.of("env", "--default-signal=INT") : List.of();
   }
 
-  /** Starts eqprop in a new JVM and waits until it has finished its first epoch. */
-  static Process startAndWaitForFirstCheckpoint(Path out) throws Exception {
+  /**
+   * Starts eqprop in a new JVM, waits until it has saved its first checkpoint, then {@code
+   * afterMs} more milliseconds.
+   */
+  static Process startAndWaitForFirstCheckpoint(Path out, long afterMs) throws Exception {
     List<String> cmd = new ArrayList<>(defaultSigint());
     cmd.addAll(List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
@@ -76,7 +79,7 @@ class ResumeTest {
       assertTrue(System.nanoTime() < deadline, "no checkpoint after 120 s");
       Thread.sleep(20);
     }
-    Thread.sleep(600); // into the second epoch
+    Thread.sleep(afterMs);
     return p;
   }
 
@@ -97,7 +100,7 @@ class ResumeTest {
   @Test
   void aRunKilledMidEpochResumesFromItsLastCheckpointExactly() throws Exception {
     Path out = dir.resolve("killed");
-    Process p = startAndWaitForFirstCheckpoint(out);
+    Process p = startAndWaitForFirstCheckpoint(out, 600); // into the second epoch
     p.destroyForcibly(); // SIGKILL: no shutdown hook runs
     assertEquals(137, p.waitFor());
     Progress at = Checkpoint.read(out.resolve("checkpoint.safetensors")).progress();
@@ -112,7 +115,8 @@ class ResumeTest {
   @Test
   void ctrlCSavesACheckpointMidEpochAndTheResumedRunIsExact() throws Exception {
     Path out = dir.resolve("interrupted");
-    Process p = startAndWaitForFirstCheckpoint(out);
+    // at once: the end of epoch 1 (its plot) may still be running when Ctrl-C arrives
+    Process p = startAndWaitForFirstCheckpoint(out, 0);
     new ProcessBuilder("kill", "-INT", Long.toString(p.pid())).start().waitFor();
     assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the child should stop after Ctrl-C");
     assertEquals(130, p.exitValue());

@@ -1,6 +1,5 @@
 package org.eqprop.runner.cli;
 
-import com.google.inject.Injector;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -11,9 +10,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.eqprop.api.Energy;
-import org.eqprop.api.Learner;
-import org.eqprop.api.tensor.Backend;
 import org.eqprop.runner.EqpropException;
 import org.eqprop.runner.backend.BackendRegistry;
 import org.eqprop.runner.config.ConfigLoader;
@@ -109,16 +105,10 @@ public final class BenchCommand implements Callable<Integer> {
     List<Benchmark.Result> results = new ArrayList<>();
     for (BackendRegistry.Choice choice : chosen) {
       for (int batch : batchSizes) {
-        RunConfig cfg = new RunConfig(base.model(), base.cost(), base.dynamics(), base.learner(), base.optimizer(),
-            new RunConfig.Training(base.training().epochs(), batch, base.training().seed(), base.training().evalBatchSize(),
-                base.training().trainLimit(), base.training().testLimit()),
-            base.data(), new RunConfig.Backend(choice.entry().name(), base.backend().options()));
-        Injector injector = RunSetup.injector(cfg, loaded, registry, choice, mnist.train().count());
-        Backend be = injector.getInstance(Backend.class);
-        try (be;
-            Energy energy = injector.getInstance(Energy.class);
-            Learner learner = injector.getInstance(Learner.class)) {
-          Benchmark.Result r = Benchmark.run(choice.entry().name(), be, energy, learner, mnist.train(), batch, warmup,
+        RunConfig cfg = base.withBatchSize(batch).withBackendName(choice.entry().name());
+        try (RunSetup.Session session = RunSetup.open(cfg, loaded, registry, choice, mnist.train().count())) {
+          Benchmark.Result r = Benchmark.run(choice.entry().name(), session.backend(), session.energy(),
+              session.learner(), mnist.train(), batch, warmup,
               batches, cfg.training().evalBatchSize(), inference);
           results.add(r);
           w.println(r.tableRow());

@@ -1,16 +1,12 @@
 package org.eqprop.runner.cli;
 
-import com.google.inject.Injector;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.eqprop.api.Energy;
-import org.eqprop.api.Learner;
 import org.eqprop.api.Parameter;
-import org.eqprop.api.tensor.Backend;
 import org.eqprop.api.tensor.Tensor;
 import org.eqprop.runner.EqpropException;
 import org.eqprop.runner.backend.BackendRegistry;
@@ -74,17 +70,13 @@ public final class EvaluateCommand implements Callable<Integer> {
     MnistData mnist = RunSetup.data(cfg);
     BackendRegistry registry = BackendRegistry.discover(loaded.loader());
     BackendRegistry.Choice choice = RunSetup.chooseBackend(registry, backend, cfg);
-    Injector injector = RunSetup.injector(cfg, loaded, registry, choice, mnist.train().count());
-    Backend be = injector.getInstance(Backend.class);
-    try (be;
-        Energy energy = injector.getInstance(Energy.class);
-        Learner learner = injector.getInstance(Learner.class)) {
+    try (RunSetup.Session session = RunSetup.open(cfg, loaded, registry, choice, mnist.train().count())) {
       Map<String, Tensor> parameters = new LinkedHashMap<>();
-      for (Parameter p : energy.parameters()) {
+      for (Parameter p : session.energy().parameters()) {
         parameters.put(p.name(), p.value());
       }
-      checkpoint.restore(file, parameters, be);
-      Trainer trainer = injector.getInstance(Trainer.class);
+      checkpoint.restore(file, parameters, session.backend());
+      Trainer trainer = session.injector().getInstance(Trainer.class);
       double test = trainer.evaluate(mnist.test());
       w.printf(Locale.ROOT, "test_error %.2f%% (%d examples, epoch %d, backend %s)%n", 100 * test, mnist.test().count(),
           checkpoint.progress().completedEpochs(), choice.entry().name());

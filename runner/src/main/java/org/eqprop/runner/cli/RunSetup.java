@@ -2,6 +2,9 @@ package org.eqprop.runner.cli;
 
 import com.google.inject.Guice;
 import com.google.inject.Injector;
+import org.eqprop.api.Energy;
+import org.eqprop.api.Learner;
+import org.eqprop.api.tensor.Backend;
 import java.nio.file.Path;
 import org.eqprop.runner.backend.BackendRegistry;
 import org.eqprop.runner.config.RunConfig;
@@ -48,10 +51,41 @@ final class RunSetup {
         config.backend().name());
   }
 
-  /** The injector of a run. */
-  static Injector injector(RunConfig config, Plugins plugins, BackendRegistry registry, BackendRegistry.Choice choice,
+  /**
+   * The components of a run, from its injector; closing releases the learner, the model and the
+   * backend, in that order.
+   *
+   * @param injector the run's injector
+   * @param backend the chosen backend
+   * @param energy the model
+   * @param learner the learner
+   */
+  record Session(Injector injector, Backend backend, Energy energy, Learner learner) implements AutoCloseable {
+    @Override
+    public void close() {
+      try (Backend b = backend; Energy e = energy; Learner l = learner) {
+        // try-with-resources closes l, then e, then b, even if one of them throws
+      }
+    }
+  }
+
+  /** Wires a run and creates its backend, model and learner (the backend is closed if the rest fails). */
+  static Session open(RunConfig config, Plugins plugins, BackendRegistry registry, BackendRegistry.Choice choice,
       int trainingExamples) {
-    return Guice.createInjector(
+    Injector injector = Guice.createInjector(
         new EqpropModule(config, registry, choice, ModelRegistry.discover(plugins), trainingExamples));
+    Backend backend = injector.getInstance(Backend.class);
+    try {
+      Energy energy = injector.getInstance(Energy.class);
+      try {
+        return new Session(injector, backend, energy, injector.getInstance(Learner.class));
+      } catch (RuntimeException e) {
+        energy.close();
+        throw e;
+      }
+    } catch (RuntimeException e) {
+      backend.close();
+      throw e;
+    }
   }
 }

@@ -1,6 +1,5 @@
 package org.eqprop.runner.cli;
 
-import com.google.inject.Injector;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -15,9 +14,6 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.eqprop.api.Energy;
-import org.eqprop.api.Learner;
-import org.eqprop.api.tensor.Backend;
 import org.eqprop.runner.EqpropException;
 import org.eqprop.runner.backend.BackendRegistry;
 import org.eqprop.runner.config.ConfigLoader;
@@ -120,17 +116,11 @@ public final class TrainCommand implements Callable<Integer> {
     MnistData mnist = RunSetup.data(cfg);
     BackendRegistry registry = BackendRegistry.discover(loaded.loader());
     BackendRegistry.Choice choice = RunSetup.chooseBackend(registry, backend, cfg);
-    RunConfig resolved = new RunConfig(cfg.model(), cfg.cost(), cfg.dynamics(), cfg.learner(), cfg.optimizer(),
-        cfg.training(), cfg.data(), new RunConfig.Backend(choice.entry().name(), cfg.backend().options()));
-    String yaml = loader.toYaml(resolved);
+    String yaml = loader.toYaml(cfg.withBackendName(choice.entry().name()));
 
-    Injector injector = RunSetup.injector(cfg, loaded, registry, choice, mnist.train().count());
-    Backend be = injector.getInstance(Backend.class);
     ConsoleListener console = new ConsoleListener(ConsoleListener.mode(quiet, json), w, cfg.training().epochs());
-    try (be;
-        Energy energy = injector.getInstance(Energy.class);
-        Learner learner = injector.getInstance(Learner.class)) {
-      Trainer trainer = injector.getInstance(Trainer.class);
+    try (RunSetup.Session session = RunSetup.open(cfg, loaded, registry, choice, mnist.train().count())) {
+      Trainer trainer = session.injector().getInstance(Trainer.class);
       Progress from;
       if (checkpoint != null) {
         from = trainer.restore(checkpoint, run.checkpoint());

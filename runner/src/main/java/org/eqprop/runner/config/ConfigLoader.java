@@ -70,7 +70,7 @@ public final class ConfigLoader {
       if (!PRESETS.contains(preset)) {
         throw new ConfigException(
             "unknown preset '" + preset + "'"
-                + Suggest.closest(preset, PRESETS).map(s -> " (did you mean '" + s + "'?)").orElse("")
+                + Suggest.hint(preset, PRESETS)
                 + "; presets: " + String.join(", ", PRESETS));
       }
       merge(tree, checked(resource(preset + ".yaml", "preset " + preset), "preset " + preset));

@@ -26,6 +26,18 @@ public record RunConfig(
     Data data,
     Backend backend) {
 
+  /** This configuration with {@code backend.name} set to {@code name}. */
+  public RunConfig withBackendName(String name) {
+    return new RunConfig(model, cost, dynamics, learner, optimizer, training, data, new Backend(name, backend.options()));
+  }
+
+  /** This configuration with {@code training.batch-size} set to {@code batchSize}. */
+  public RunConfig withBatchSize(int batchSize) {
+    Training t = training;
+    return new RunConfig(model, cost, dynamics, learner, optimizer,
+        new Training(t.epochs(), batchSize, t.seed(), t.evalBatchSize(), t.trainLimit(), t.testLimit()), data, backend);
+  }
+
   /**
    * @param name the model provider's name
    * @param layers units per layer, input first

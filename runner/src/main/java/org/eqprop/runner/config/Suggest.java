@@ -25,6 +25,11 @@ public final class Suggest {
     return best != null && bestDistance <= limit ? Optional.of(best) : Optional.empty();
   }
 
+  /** {@code " (did you mean 'x'?)"} for the closest candidate, or {@code ""} when none is close. */
+  public static String hint(String word, Collection<String> candidates) {
+    return closest(word, candidates).map(s -> " (did you mean '" + s + "'?)").orElse("");
+  }
+
   static int distance(String a, String b) {
     int[] prev = new int[b.length() + 1];
     int[] cur = new int[b.length() + 1];

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import javax.imageio.ImageIO;
 import org.eqprop.api.Energy;
 import org.eqprop.api.Learner;
 import org.eqprop.api.tensor.Backend;
@@ -155,6 +156,7 @@ public final class Benchmark {
     }
     Files.writeString(dir.resolve("bench.csv"), csv.toString(), StandardCharsets.UTF_8);
     System.setProperty("java.awt.headless", "true");
+    ImageIO.setUseCache(false);
     CategoryChart chart = new CategoryChartBuilder().width(800).height(450).title(title)
         .xAxisTitle("batch size").yAxisTitle("training samples/s").build();
     for (String backend : results.stream().map(Result::backend).distinct().toList()) {

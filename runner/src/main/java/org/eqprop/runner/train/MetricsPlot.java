@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.List;
+import javax.imageio.ImageIO;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
@@ -18,6 +19,8 @@ public final class MetricsPlot {
   /** Writes the plot of {@code results} to {@code file} (replacing it atomically). */
   public static void write(List<EpochResult> results, String title, Path file) throws IOException {
     System.setProperty("java.awt.headless", "true");
+    // no ImageIO cache file: it is registered for deletion on exit, which fails once Ctrl-C has begun the JVM's shutdown
+    ImageIO.setUseCache(false);
     XYChart chart = new XYChartBuilder().width(900).height(500).title(title).xAxisTitle("epoch").yAxisTitle("error (%)").build();
     double[] epochs = results.stream().mapToDouble(EpochResult::epoch).toArray();
     chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideNE);

@@ -160,16 +160,25 @@ public final class Trainer {
         p = new Progress(epoch, 0, 0, 0, 0, shuffle.state(), learnerRandom.state());
         try {
           run.append(r);
-          save(run, configYaml, p);
-          MetricsPlot.write(run.results(), "eqprop " + config.model().name() + " " + config.model().layers(),
-              run.path().resolve(RunDirectory.PLOT));
         } catch (IOException e) {
           throw new UncheckedIOException("cannot write to " + run.path() + ": " + e.getMessage(), e);
         }
+        save(run, configYaml, p);
+        plot(run);
         listener.epochDone(r);
       }
     }
     return results;
+  }
+
+  /** Redraws metrics.png; a plot that cannot be drawn is a warning, never the end of a run. */
+  private void plot(RunDirectory run) {
+    try {
+      MetricsPlot.write(run.results(), "eqprop " + config.model().name() + " " + config.model().layers(),
+          run.path().resolve(RunDirectory.PLOT));
+    } catch (IOException | RuntimeException | LinkageError e) {
+      LOG.warn("could not draw {}: {}", run.path().resolve(RunDirectory.PLOT), e.toString());
+    }
   }
 
   private void save(RunDirectory run, String configYaml, Progress p) {

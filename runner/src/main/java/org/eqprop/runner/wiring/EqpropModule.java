@@ -122,7 +122,7 @@ public final class EqpropModule extends AbstractModule {
     if (t == null) {
       throw EqpropException.usage(
           "Unknown " + what + " '" + name + "'"
-              + Suggest.closest(name, options.keySet()).map(s -> " (did you mean '" + s + "'?)").orElse("")
+              + Suggest.hint(name, options.keySet())
               + ". Known: " + new java.util.TreeSet<>(options.keySet()));
     }
     return t;

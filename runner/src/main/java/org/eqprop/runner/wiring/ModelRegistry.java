@@ -45,7 +45,7 @@ public final class ModelRegistry {
     if (p == null) {
       throw EqpropException.usage(
           "Unknown model '" + model.name() + "'"
-              + Suggest.closest(model.name(), providers.keySet()).map(s -> " (did you mean '" + s + "'?)").orElse("")
+              + Suggest.hint(model.name(), providers.keySet())
               + ". Known models: " + providers.keySet());
     }
     try {
