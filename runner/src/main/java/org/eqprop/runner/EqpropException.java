@@ -13,6 +13,9 @@ public class EqpropException extends RuntimeException {
   /** Exit code of failures while running. */
   public static final int FAILURE = 1;
 
+  /** Exit code of a run stopped by Ctrl-C (128 + SIGINT), after its checkpoint was saved. */
+  public static final int INTERRUPTED = 130;
+
   /** The process exit code this failure maps to (serialized with the exception). */
   private final int exitCode;
 

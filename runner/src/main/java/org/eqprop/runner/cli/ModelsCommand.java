@@ -23,8 +23,7 @@ public final class ModelsCommand implements Callable<Integer> {
     w.printf("%-20s %s%n", "NAME", "DESCRIPTION");
     Plugins loaded = plugins.load();
     for (ModelProvider p : ModelRegistry.discover(loaded).providers()) {
-      boolean plugin = p.getClass().getClassLoader() == loaded.loader() && loaded.loader() != Plugins.none().loader();
-      w.printf("%-20s %s%s%n", p.name(), p.description(), plugin ? " [plugin " + Plugins.origin(p) + "]" : "");
+      w.printf("%-20s %s%s%n", p.name(), p.description(), loaded.isPlugin(p) ? " [plugin " + Plugins.origin(p) + "]" : "");
     }
     return 0;
   }

@@ -96,6 +96,11 @@ public final class Plugins {
     }
   }
 
+  /** Whether {@code provider} was loaded from one of the plug-in jars (not the application class path). */
+  public boolean isPlugin(Object provider) {
+    return !jars.isEmpty() && provider.getClass().getClassLoader() == loader;
+  }
+
   /** Where a provider's class came from: its jar, or the application class path. */
   public static String origin(Object provider) {
     var source = provider.getClass().getProtectionDomain().getCodeSource();

@@ -64,7 +64,7 @@ public final class Trainer {
     private static final long serialVersionUID = 1L;
 
     Stopped(String message) {
-      super(message, 130);
+      super(message, INTERRUPTED);
     }
   }
 
