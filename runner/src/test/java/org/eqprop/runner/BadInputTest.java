@@ -159,6 +159,9 @@ class BadInputTest {
             train("--set", "backend.name=nd4")),
         new Case("unknown backend option", "unknown option 'thread' for backend ejml (known: threads, mt-threshold)",
             train("--set", "backend.options.thread=2")),
+        new Case("fixed point with beta -1", "dynamics fixed-point needs every beta > -1 (the nudged output's curvature "
+            + "1 + beta must stay positive); learner.beta 1.0 with learner.random-sign reaches -1.0",
+            train("--set", "dynamics.name=fixed-point")),
         new Case("unknown learner", "Unknown learner 'chl'. Known: [ep]", train("--set", "learner.name=chl")),
         new Case("unknown optimizer", "Unknown optimizer 'adam'. Known: [sgd]", train("--set", "optimizer.name=adam")),
         new Case("unknown cost", "Unknown cost 'cross-entropy'. Known: [squared-error]", train("--set", "cost.name=cross-entropy")),

@@ -121,7 +121,7 @@ class CommandLineTest {
     assertUsageError("config key 'optimizer.learning-rates' has 2 rates but the model has 3 layers of parameters (one rate each)",
         "train", "--data", DATA, "--out", out, "--set", "model.layers=[784, 50, 50, 10]",
         "--set", "training.train-limit=20", "--set", "training.test-limit=20");
-    assertUsageError("Unknown dynamics 'gradiant' (did you mean 'gradient'?). Known: [gradient]",
+    assertUsageError("Unknown dynamics 'gradiant' (did you mean 'gradient'?). Known: [fixed-point, gradient]",
         "train", "--data", DATA, "--out", out, "--set", "dynamics.name=gradiant",
         "--set", "training.train-limit=20", "--set", "training.test-limit=20");
     assertUsageError("Unknown model 'hopfield'. Known models: [layered-hopfield]",
@@ -209,5 +209,19 @@ class CommandLineTest {
     Result unknown = run("bench", "--backends", "cuda", "--data", DATA, "--out", dir.resolve("b2").toString());
     assertEquals(2, unknown.code());
     assertTrue(unknown.err().startsWith("eqprop: Unknown backend 'cuda' (from --backend)"), unknown.err());
+  }
+
+  @Test
+  void theFixedPointDynamicsTrainsTheNetwork() throws IOException {
+    Path out = dir.resolve("fixed");
+    Result r = run("train", "--data", DATA, "--out", out.toString(), "--epochs", "2", "--set", "dynamics.name=fixed-point",
+        "--set", "learner.beta=0.5", "--set", "learner.free-steps=8", "--set", "learner.nudged-steps=3",
+        "--set", "training.train-limit=1000", "--set", "training.test-limit=500");
+    assertEquals(0, r.code(), r.err());
+    List<String[]> rows = metrics(out);
+    double first = Double.parseDouble(rows.get(1)[2]);
+    double second = Double.parseDouble(rows.get(2)[2]);
+    assertTrue(second < first && second < 0.4, "test error " + first + " -> " + second);
+    assertTrue(Files.readString(out.resolve("config.yaml")).contains("name: fixed-point"));
   }
 }

@@ -13,6 +13,7 @@ import org.eqprop.api.Learner;
 import org.eqprop.api.Optimizer;
 import org.eqprop.api.tensor.Backend;
 import org.eqprop.models.cost.SquaredError;
+import org.eqprop.models.dynamics.FixedPointDynamics;
 import org.eqprop.models.dynamics.GradientDynamics;
 import org.eqprop.models.learning.EpSettings;
 import org.eqprop.models.learning.EquilibriumPropagation;
@@ -79,6 +80,7 @@ public final class EqpropModule extends AbstractModule {
     dynamics
         .addBinding(GradientDynamics.NAME)
         .toInstance((c, e) -> new GradientDynamics(e.backend(), e.stateSizes(), (float) c.dynamics().eps()));
+    dynamics.addBinding(FixedPointDynamics.NAME).toInstance(EqpropModule::fixedPoint);
 
     MapBinder<String, CostFactory> costs = MapBinder.newMapBinder(binder(), String.class, CostFactory.class);
     costs.addBinding(SquaredError.NAME).toInstance((c, e) -> new SquaredError(e.backend()));
@@ -90,6 +92,17 @@ public final class EqpropModule extends AbstractModule {
     MapBinder<String, LearnerFactory> learners =
         MapBinder.newMapBinder(binder(), String.class, LearnerFactory.class);
     learners.addBinding(EquilibriumPropagation.NAME).toInstance(EqpropModule::ep);
+  }
+
+  private static Dynamics fixedPoint(RunConfig c, Energy e) {
+    double beta = c.learner().beta();
+    double lowest = c.learner().randomSign() ? -Math.abs(beta) : beta;
+    if (lowest <= -1) {
+      throw EqpropException.usage("dynamics fixed-point needs every beta > -1 (the nudged output's curvature 1 + beta "
+          + "must stay positive); learner.beta " + beta + (c.learner().randomSign() ? " with learner.random-sign" : "")
+          + " reaches " + lowest);
+    }
+    return new FixedPointDynamics(e.backend(), e.stateSizes());
   }
 
   private static Optimizer sgd(RunConfig c, Energy e) {

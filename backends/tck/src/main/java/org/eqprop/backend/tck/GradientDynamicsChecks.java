@@ -9,6 +9,7 @@ import org.eqprop.api.State;
 import org.eqprop.api.tensor.Backend;
 import org.eqprop.api.tensor.Tensor;
 import org.eqprop.models.cost.SquaredError;
+import org.eqprop.models.dynamics.FixedPointDynamics;
 import org.eqprop.models.dynamics.GradientDynamics;
 import org.eqprop.models.hopfield.LayeredHopfield;
 import org.junit.jupiter.api.Test;
@@ -83,5 +84,64 @@ public abstract class GradientDynamicsChecks extends LayeredHopfieldChecks {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> new GradientDynamics(backend, new int[] {3}, 0f));
     assertEquals("eps must be positive and finite, got 0.0", e.getMessage());
+  }
+
+  /** Steps until no state element moves more than {@code tol}; at most {@code max}. */
+  private int stepsToConverge(org.eqprop.api.Dynamics d, ClampedEnergy clamped, SquaredError cost, Tensor target,
+      float beta, State s, double tol, int max) {
+    float[][] before = new float[s.size()][];
+    for (int t = 1; t <= max; t++) {
+      for (int k = 0; k < s.size(); k++) {
+        before[k] = backend.toHost(s.layer(k));
+      }
+      d.relax(clamped, cost, target, beta, s, 1);
+      double change = 0;
+      for (int k = 0; k < s.size(); k++) {
+        float[] now = backend.toHost(s.layer(k));
+        for (int i = 0; i < now.length; i++) {
+          change = Math.max(change, Math.abs(now[i] - before[k][i]));
+        }
+      }
+      if (change < tol) {
+        return t;
+      }
+    }
+    return max;
+  }
+
+  @Test
+  public void fixedPointDynamicsReachesTheSameFixedPointInFewerSteps() {
+    ReferenceHopfield ref = ReferenceHopfield.random(SIZES, 8, 0.6, 0.3);
+    try (LayeredHopfield net = LayeredHopfield.of(backend, SIZES, ref.floatWeights(), ref.floatBiases());
+        Tensor x = Fixtures.tensor(backend, Fixtures.uniform(random, BATCH, SIZES[0], 0, 1));
+        Tensor target = Fixtures.tensor(backend, Fixtures.oneHot(new int[] {0, 1, 2, 3, 0}, 4));
+        State slow = State.zeros(backend, BATCH, net.stateSizes());
+        State fast = State.zeros(backend, BATCH, net.stateSizes());
+        ClampedEnergy clamped = net.clamp(x)) {
+      SquaredError cost = new SquaredError(backend);
+      GradientDynamics gradient = new GradientDynamics(backend, net.stateSizes(), 0.5f);
+      FixedPointDynamics fixedPoint = new FixedPointDynamics(backend, net.stateSizes());
+      for (float beta : new float[] {0f, 0.5f}) {
+        int slowSteps = stepsToConverge(gradient, clamped, cost, target, beta, slow, 1e-6, 2000);
+        int fastSteps = stepsToConverge(fixedPoint, clamped, cost, target, beta, fast, 1e-6, 2000);
+        assertTrue(fastSteps < slowSteps, "beta " + beta + ": fixed-point took " + fastSteps + " steps, gradient " + slowSteps);
+        for (int k = 0; k < slow.size(); k++) {
+          double diff = Fixtures.maxAbsDiff(backend, fast.layer(k), toDouble(backend.toHost(slow.layer(k))));
+          assertTrue(diff < 1e-4, "beta " + beta + ", layer " + (k + 1) + ": the two fixed points differ by " + diff);
+        }
+      }
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+          () -> fixedPoint.relax(clamped, cost, target, -1f, fast, 1));
+      assertEquals("fixed-point dynamics needs beta > -1 (the nudged output's curvature 1 + beta must be positive), got -1.0",
+          e.getMessage());
+    }
+  }
+
+  private static double[] toDouble(float[] v) {
+    double[] out = new double[v.length];
+    for (int i = 0; i < v.length; i++) {
+      out[i] = v[i];
+    }
+    return out;
   }
 }
