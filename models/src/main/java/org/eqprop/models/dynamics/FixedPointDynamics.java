@@ -1,7 +1,5 @@
 package org.eqprop.models.dynamics;
 
-import java.util.HashMap;
-import java.util.Map;
 import org.eqprop.api.ClampedEnergy;
 import org.eqprop.api.Cost;
 import org.eqprop.api.Dynamics;
@@ -28,8 +26,7 @@ public final class FixedPointDynamics implements Dynamics {
   public static final String NAME = "fixed-point";
 
   private final Backend backend;
-  private final int[] sizes;
-  private final Map<Integer, Work> work = new HashMap<>();
+  private final Workspace workspace;
 
   /**
    * @param backend where the states live
@@ -37,7 +34,7 @@ public final class FixedPointDynamics implements Dynamics {
    */
   public FixedPointDynamics(Backend backend, int[] stateSizes) {
     this.backend = backend;
-    this.sizes = stateSizes.clone();
+    this.workspace = new Workspace(backend, stateSizes);
   }
 
   @Override
@@ -47,17 +44,11 @@ public final class FixedPointDynamics implements Dynamics {
 
   @Override
   public int relax(ClampedEnergy energy, Cost cost, Tensor target, float beta, State state, int steps) {
-    if (steps < 0) {
-      throw new IllegalArgumentException("steps must be >= 0, got " + steps);
-    }
-    if (beta != 0f && target == null) {
-      throw new IllegalArgumentException("a nudged phase (beta != 0) needs a target");
-    }
     if (!(1f + beta > 0f)) {
       throw new IllegalArgumentException(
           "fixed-point dynamics needs beta > -1 (the nudged output's curvature 1 + beta must be positive), got " + beta);
     }
-    Work w = work.computeIfAbsent(state.batchSize(), Work::new);
+    Workspace.Work w = workspace.forRelax(target, beta, state, steps);
     int out = state.size() - 1;
     for (int t = 0; t < steps; t++) {
       for (int parity = 0; parity < 2; parity++) {
@@ -74,15 +65,5 @@ public final class FixedPointDynamics implements Dynamics {
       }
     }
     return steps;
-  }
-
-  private final class Work {
-    final State grad;
-    final Tensor costGrad;
-
-    Work(int batch) {
-      grad = State.zeros(backend, batch, sizes);
-      costGrad = backend.zeros(batch, sizes[sizes.length - 1]);
-    }
   }
 }

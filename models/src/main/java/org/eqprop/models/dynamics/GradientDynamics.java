@@ -1,7 +1,5 @@
 package org.eqprop.models.dynamics;
 
-import java.util.HashMap;
-import java.util.Map;
 import org.eqprop.api.ClampedEnergy;
 import org.eqprop.api.Cost;
 import org.eqprop.api.Dynamics;
@@ -25,8 +23,7 @@ public final class GradientDynamics implements Dynamics {
 
   private final Backend backend;
   private final float eps;
-  private final int[] sizes;
-  private final Map<Integer, Work> work = new HashMap<>();
+  private final Workspace workspace;
 
   /**
    * @param backend where the states live
@@ -38,7 +35,7 @@ public final class GradientDynamics implements Dynamics {
       throw new IllegalArgumentException("eps must be positive and finite, got " + eps);
     }
     this.backend = backend;
-    this.sizes = stateSizes.clone();
+    this.workspace = new Workspace(backend, stateSizes);
     this.eps = eps;
   }
 
@@ -55,13 +52,7 @@ public final class GradientDynamics implements Dynamics {
   @Override
   public int relax(
       ClampedEnergy energy, Cost cost, Tensor target, float beta, State state, int steps) {
-    if (steps < 0) {
-      throw new IllegalArgumentException("steps must be >= 0, got " + steps);
-    }
-    if (beta != 0f && target == null) {
-      throw new IllegalArgumentException("a nudged phase (beta != 0) needs a target");
-    }
-    Work w = work.computeIfAbsent(state.batchSize(), b -> new Work(b));
+    Workspace.Work w = workspace.forRelax(target, beta, state, steps);
     int out = state.size() - 1;
     for (int t = 0; t < steps; t++) {
       energy.stateGradient(state, w.grad);
@@ -75,15 +66,5 @@ public final class GradientDynamics implements Dynamics {
       }
     }
     return steps;
-  }
-
-  private final class Work {
-    final State grad;
-    final Tensor costGrad;
-
-    Work(int batch) {
-      grad = State.zeros(backend, batch, sizes);
-      costGrad = backend.zeros(batch, sizes[sizes.length - 1]);
-    }
   }
 }
