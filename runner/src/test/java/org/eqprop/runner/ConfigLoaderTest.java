@@ -48,6 +48,7 @@ class ConfigLoaderTest {
     assertEquals(false, defaults.learner().persistentParticles());
     assertNull(defaults.learner().inferenceSteps());
     assertEquals(20, defaults.learner().effectiveInferenceSteps());
+    assertEquals(false, defaults.learner().centered());
     assertEquals(List.of(0.1, 0.05), defaults.optimizer().learningRates());
     assertEquals(20, defaults.training().batchSize());
     assertEquals(25, defaults.training().epochs());

@@ -10,6 +10,9 @@ package org.eqprop.models.learning;
  * @param persistentParticles start each example's free phase from its last free fixed point
  *     instead of from zeros
  * @param inferenceSteps steps of the free phase (from zeros) when predicting
+ * @param centered two nudged phases, at {@code +beta} and {@code −beta}, and the update from their
+ *     difference (Laborieux et al. 2021): the estimate's bias falls from O(beta) to O(beta²);
+ *     {@code randomSign} has no effect then
  */
 public record EpSettings(
     int freeSteps,
@@ -17,7 +20,14 @@ public record EpSettings(
     float beta,
     boolean randomSign,
     boolean persistentParticles,
-    int inferenceSteps) {
+    int inferenceSteps,
+    boolean centered) {
+
+  /** One-sided nudging (not centered). */
+  public EpSettings(int freeSteps, int nudgedSteps, float beta, boolean randomSign, boolean persistentParticles,
+      int inferenceSteps) {
+    this(freeSteps, nudgedSteps, beta, randomSign, persistentParticles, inferenceSteps, false);
+  }
 
   /** Validates the ranges. */
   public EpSettings {

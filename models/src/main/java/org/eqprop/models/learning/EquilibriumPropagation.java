@@ -28,7 +28,8 @@ import org.eqprop.api.tensor.Tensor;
  *       giving {@code s⁰} (stored back as the new particles);
  *   <li>with random sign on, {@code β} flips sign with probability ½;
  *   <li>nudged phase: {@code T2} steps at {@code β} from {@code s⁰}, giving {@code sᵝ};
- *   <li>gradient estimate {@code g = (∂E/∂θ(sᵝ) − ∂E/∂θ(s⁰)) / (β·B)}, handed to the optimizer
+ *   <li>gradient estimate {@code g = (∂E/∂θ(sᵝ) − ∂E/∂θ(s⁰)) / (β·B)} — or, centered, a second
+ *       nudged phase at {@code −β} and {@code g = (∂E/∂θ(sᵝ) − ∂E/∂θ(s⁻ᵝ)) / (2β·B)} — handed to the optimizer
  *       (for the layered network and SGD: {@code ΔW_k = α_k/(β·B)·(ρ(sᵝ_{k−1})ᵀρ(sᵝ_k) −
  *       ρ(s⁰_{k−1})ᵀρ(s⁰_k))}).
  * </ol>
@@ -135,11 +136,14 @@ public final class EquilibriumPropagation implements Learner {
         sum += e;
       }
       t1 = System.nanoTime();
-      nudgedPhase(clamped, batch, beta, ph);
+      nudgedPhase(clamped, batch, beta, ph.free, ph.nudged);
       requireFinite(ph.nudged, "nudged");
+      if (settings.centered()) {
+        nudgedPhase(clamped, batch, -beta, ph.free, ph.nudgedNegative);
+        requireFinite(ph.nudgedNegative, "nudged");
+      }
       t2 = System.nanoTime();
-      zeroGradients();
-      clamped.accumulateContrast(ph.nudged, ph.free, 1f / (beta * batch.size()), gradients);
+      contrast(clamped, ph, beta, batch.size());
     }
     optimizer.step(energy.parameters(), gradients);
     times.freeNanos += t1 - t0;
@@ -184,9 +188,11 @@ public final class EquilibriumPropagation implements Learner {
     try (ClampedEnergy clamped = energy.clamp(batch.input())) {
       startFree(particles, batch, ph);
       dynamics.relax(clamped, cost, batch.target(), 0f, ph.free, settings.freeSteps());
-      nudgedPhase(clamped, batch, beta, ph);
-      zeroGradients();
-      clamped.accumulateContrast(ph.nudged, ph.free, 1f / (beta * batch.size()), gradients);
+      nudgedPhase(clamped, batch, beta, ph.free, ph.nudged);
+      if (settings.centered()) {
+        nudgedPhase(clamped, batch, -beta, ph.free, ph.nudgedNegative);
+      }
+      contrast(clamped, ph, beta, batch.size());
     }
     return List.copyOf(gradients);
   }
@@ -210,9 +216,20 @@ public final class EquilibriumPropagation implements Learner {
     return errors;
   }
 
-  private void nudgedPhase(ClampedEnergy clamped, Batch batch, float beta, Phases ph) {
-    ph.nudged.copyFrom(backend, ph.free);
-    dynamics.relax(clamped, cost, batch.target(), beta, ph.nudged, settings.nudgedSteps());
+  /** A nudged phase at {@code beta} from the free fixed point {@code free}, into {@code into}. */
+  private void nudgedPhase(ClampedEnergy clamped, Batch batch, float beta, State free, State into) {
+    into.copyFrom(backend, free);
+    dynamics.relax(clamped, cost, batch.target(), beta, into, settings.nudgedSteps());
+  }
+
+  /** The gradient estimate into {@link #gradients}: one-sided, or centered from the two nudged phases. */
+  private void contrast(ClampedEnergy clamped, Phases ph, float beta, int batchSize) {
+    zeroGradients();
+    if (settings.centered()) {
+      clamped.accumulateContrast(ph.nudged, ph.nudgedNegative, 1f / (2 * beta * batchSize), gradients);
+    } else {
+      clamped.accumulateContrast(ph.nudged, ph.free, 1f / (beta * batchSize), gradients);
+    }
   }
 
   private void zeroGradients() {
@@ -248,6 +265,9 @@ public final class EquilibriumPropagation implements Learner {
     for (Phases p : phases.values()) {
       p.free.close();
       p.nudged.close();
+      if (p.nudgedNegative != null) {
+        p.nudgedNegative.close();
+      }
       p.energy.close();
     }
     phases.clear();
@@ -256,12 +276,14 @@ public final class EquilibriumPropagation implements Learner {
   private final class Phases {
     final State free;
     final State nudged;
+    final State nudgedNegative;
     final int[] predictions;
     final Tensor energy;
 
     Phases(int batch) {
       free = State.zeros(backend, batch, EquilibriumPropagation.this.energy.stateSizes());
       nudged = State.zeros(backend, batch, EquilibriumPropagation.this.energy.stateSizes());
+      nudgedNegative = settings.centered() ? State.zeros(backend, batch, EquilibriumPropagation.this.energy.stateSizes()) : null;
       predictions = new int[batch];
       energy = backend.zeros(batch, 1);
     }

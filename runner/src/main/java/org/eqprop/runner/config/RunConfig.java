@@ -62,6 +62,7 @@ public record RunConfig(
    * @param randomSign flip beta's sign at random per minibatch
    * @param persistentParticles start free phases from each example's last free fixed point
    * @param inferenceSteps free steps from zeros when predicting; {@code null} means free-steps
+   * @param centered nudge at +beta and −beta and update from the difference (O(beta²) bias)
    */
   public record Learner(
       String name,
@@ -70,7 +71,8 @@ public record RunConfig(
       double beta,
       boolean randomSign,
       boolean persistentParticles,
-      Integer inferenceSteps) {
+      Integer inferenceSteps,
+      boolean centered) {
 
     /** The inference steps in effect. */
     public int effectiveInferenceSteps() {

@@ -126,7 +126,7 @@ public final class EqpropModule extends AbstractModule {
     EpSettings settings =
         new EpSettings(
             l.freeSteps(), l.nudgedSteps(), (float) l.beta(), l.randomSign(), l.persistentParticles(),
-            l.effectiveInferenceSteps());
+            l.effectiveInferenceSteps(), l.centered());
     return new EquilibriumPropagation(e, d, cost, o, settings, examples, random);
   }
 

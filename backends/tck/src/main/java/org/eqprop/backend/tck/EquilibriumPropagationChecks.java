@@ -149,6 +149,42 @@ public abstract class EquilibriumPropagationChecks extends GradientDynamicsCheck
   }
 
   @Test
+  public void centeredEstimateHasASecondOrderBias() {
+    int[] sizes = {5, 6, 3};
+    ReferenceHopfield ref = ReferenceHopfield.random(sizes, 21, 0.6, 0.3);
+    for (double[] b : ref.b) {
+      for (int j = 0; j < b.length; j++) {
+        b[j] = 0.4 + 0.2 * b[j];
+      }
+    }
+    double[][] x = Fixtures.roundToFloat(Fixtures.uniform(random, 4, sizes[0], 0, 1));
+    int[] labels = {0, 2, 1, 2};
+    double[][] d = Fixtures.oneHot(labels, 3);
+    double[] exact = exactGradient(ref, x, d);
+    double[] oneSided = new double[2];
+    double[] centered = new double[2];
+    float[] betas = {0.2f, 0.1f};
+    for (boolean c : new boolean[] {false, true}) {
+      EpSettings settings = new EpSettings(400, 400, 1f, false, false, 400, c);
+      try (LayeredHopfield net = LayeredHopfield.of(backend, sizes, ref.floatWeights(), ref.floatBiases());
+          Tensor xt = Fixtures.tensor(backend, x);
+          Tensor target = Fixtures.tensor(backend, d);
+          EquilibriumPropagation ep = new EquilibriumPropagation(net,
+              new GradientDynamics(backend, net.stateSizes(), 0.5f), new SquaredError(backend),
+              new Sgd(backend, new float[] {0.1f, 0.1f}), settings, 4, new SplittableRandom(1))) {
+        Batch batch = new Batch(xt, target, labels, new int[] {0, 1, 2, 3});
+        for (int i = 0; i < betas.length; i++) {
+          double err = relativeError(flatten(ep.estimateGradient(batch, betas[i])), exact);
+          (c ? centered : oneSided)[i] = err;
+        }
+      }
+    }
+    String all = "one-sided " + java.util.Arrays.toString(oneSided) + ", centered " + java.util.Arrays.toString(centered);
+    assertTrue(centered[1] < oneSided[1] / 5, "centered nudging is far closer at beta 0.1: " + all);
+    assertTrue(centered[0] > 3 * centered[1], "halving beta divides the centered error by about 4: " + all);
+  }
+
+  @Test
   public void oneTrainingStepMatchesTheDoubleReference() {
     int[] sizes = {30, 20, 15, 10};
     int batchSize = 6;
