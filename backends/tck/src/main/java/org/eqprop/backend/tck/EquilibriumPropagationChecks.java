@@ -107,65 +107,31 @@ public abstract class EquilibriumPropagationChecks extends GradientDynamicsCheck
     return out;
   }
 
-  @Test
-  public void epEstimateApproachesTheGradientOfTheFixedPointLossAsBetaShrinks() {
-    int[] sizes = {5, 6, 3};
-    ReferenceHopfield ref = ReferenceHopfield.random(sizes, 21, 0.6, 0.3);
-    for (double[] b : ref.b) {
-      for (int j = 0; j < b.length; j++) {
-        b[j] = 0.4 + 0.2 * b[j]; // keep the fixed point inside (0, 1), where E is smooth
-      }
-    }
-    double[][] x = Fixtures.roundToFloat(Fixtures.uniform(random, 4, sizes[0], 0, 1));
-    int[] labels = {0, 2, 1, 2};
-    double[][] d = Fixtures.oneHot(labels, 3);
-    double[] exact = exactGradient(ref, x, d);
+  /**
+   * A 5-6-3 network whose free fixed point lies inside (0, 1), where E is smooth, a batch of 4, and
+   * the exact gradient of its fixed-point loss (finite differences in double precision).
+   */
+  private final class SmoothProblem {
+    final int[] sizes = {5, 6, 3};
+    final ReferenceHopfield ref = ReferenceHopfield.random(sizes, 21, 0.6, 0.3);
+    final double[][] x;
+    final int[] labels = {0, 2, 1, 2};
+    final double[][] d = Fixtures.oneHot(labels, 3);
+    final double[] exact;
 
-    EpSettings settings = new EpSettings(400, 400, 1f, false, false, 400);
-    try (LayeredHopfield net = LayeredHopfield.of(backend, sizes, ref.floatWeights(), ref.floatBiases());
-        Tensor xt = Fixtures.tensor(backend, x);
-        Tensor target = Fixtures.tensor(backend, d);
-        EquilibriumPropagation ep = new EquilibriumPropagation(net,
-            new GradientDynamics(backend, net.stateSizes(), 0.5f), new SquaredError(backend),
-            new Sgd(backend, new float[] {0.1f, 0.1f}), settings, 4, new SplittableRandom(1))) {
-      Batch batch = new Batch(xt, target, labels, new int[] {0, 1, 2, 3});
-      // the EP estimate is biased by O(beta): the error shrinks in proportion to beta
-      double[] errors = new double[3];
-      float[] betas = {0.1f, 0.03f, 0.01f};
-      for (int i = 0; i < betas.length; i++) {
-        double[] estimate = flatten(ep.estimateGradient(batch, betas[i]));
-        errors[i] = relativeError(estimate, exact);
-        assertTrue(errors[i] < 1.5 * betas[i], "relative error " + errors[i] + " at beta " + betas[i]);
-        if (i == betas.length - 1) {
-          assertTrue(cosine(estimate, exact) > 0.9999, "cosine at beta 0.01");
+    SmoothProblem() {
+      for (double[] b : ref.b) {
+        for (int j = 0; j < b.length; j++) {
+          b[j] = 0.4 + 0.2 * b[j]; // keep the fixed point inside (0, 1)
         }
       }
-      assertTrue(errors[0] > errors[1] && errors[1] > 2.5 * errors[2],
-          "error should fall linearly with beta: " + java.util.Arrays.toString(errors));
-      // a negative beta estimates the same gradient, with the opposite first-order bias
-      double[] negative = flatten(ep.estimateGradient(batch, -0.02f));
-      assertTrue(relativeError(negative, exact) < 1.5 * 0.02);
+      x = Fixtures.roundToFloat(Fixtures.uniform(random, 4, sizes[0], 0, 1));
+      exact = exactGradient(ref, x, d);
     }
-  }
 
-  @Test
-  public void centeredEstimateHasASecondOrderBias() {
-    int[] sizes = {5, 6, 3};
-    ReferenceHopfield ref = ReferenceHopfield.random(sizes, 21, 0.6, 0.3);
-    for (double[] b : ref.b) {
-      for (int j = 0; j < b.length; j++) {
-        b[j] = 0.4 + 0.2 * b[j];
-      }
-    }
-    double[][] x = Fixtures.roundToFloat(Fixtures.uniform(random, 4, sizes[0], 0, 1));
-    int[] labels = {0, 2, 1, 2};
-    double[][] d = Fixtures.oneHot(labels, 3);
-    double[] exact = exactGradient(ref, x, d);
-    double[] oneSided = new double[2];
-    double[] centered = new double[2];
-    float[] betas = {0.2f, 0.1f};
-    for (boolean c : new boolean[] {false, true}) {
-      EpSettings settings = new EpSettings(400, 400, 1f, false, false, 400, c);
+    /** The EP estimates on the backend under test, one-sided or centered, at each beta. */
+    double[][] estimates(boolean centered, float... betas) {
+      EpSettings settings = new EpSettings(400, 400, 1f, false, false, 400, centered);
       try (LayeredHopfield net = LayeredHopfield.of(backend, sizes, ref.floatWeights(), ref.floatBiases());
           Tensor xt = Fixtures.tensor(backend, x);
           Tensor target = Fixtures.tensor(backend, d);
@@ -173,10 +139,42 @@ public abstract class EquilibriumPropagationChecks extends GradientDynamicsCheck
               new GradientDynamics(backend, net.stateSizes(), 0.5f), new SquaredError(backend),
               new Sgd(backend, new float[] {0.1f, 0.1f}), settings, 4, new SplittableRandom(1))) {
         Batch batch = new Batch(xt, target, labels, new int[] {0, 1, 2, 3});
+        double[][] out = new double[betas.length][];
         for (int i = 0; i < betas.length; i++) {
-          double err = relativeError(flatten(ep.estimateGradient(batch, betas[i])), exact);
-          (c ? centered : oneSided)[i] = err;
+          out[i] = flatten(ep.estimateGradient(batch, betas[i]));
         }
+        return out;
+      }
+    }
+  }
+
+  @Test
+  public void epEstimateApproachesTheGradientOfTheFixedPointLossAsBetaShrinks() {
+    SmoothProblem problem = new SmoothProblem();
+    // the EP estimate is biased by O(beta): the error shrinks in proportion to beta
+    float[] betas = {0.1f, 0.03f, 0.01f, -0.02f};
+    double[][] estimates = problem.estimates(false, betas);
+    double[] errors = new double[3];
+    for (int i = 0; i < 3; i++) {
+      errors[i] = relativeError(estimates[i], problem.exact);
+      assertTrue(errors[i] < 1.5 * betas[i], "relative error " + errors[i] + " at beta " + betas[i]);
+    }
+    assertTrue(cosine(estimates[2], problem.exact) > 0.9999, "cosine at beta 0.01");
+    assertTrue(errors[0] > errors[1] && errors[1] > 2.5 * errors[2],
+        "error should fall linearly with beta: " + java.util.Arrays.toString(errors));
+    // a negative beta estimates the same gradient, with the opposite first-order bias
+    assertTrue(relativeError(estimates[3], problem.exact) < 1.5 * 0.02);
+  }
+
+  @Test
+  public void centeredEstimateHasASecondOrderBias() {
+    SmoothProblem problem = new SmoothProblem();
+    double[] oneSided = new double[2];
+    double[] centered = new double[2];
+    for (boolean c : new boolean[] {false, true}) {
+      double[][] estimates = problem.estimates(c, 0.2f, 0.1f);
+      for (int i = 0; i < 2; i++) {
+        (c ? centered : oneSided)[i] = relativeError(estimates[i], problem.exact);
       }
     }
     String all = "one-sided " + java.util.Arrays.toString(oneSided) + ", centered " + java.util.Arrays.toString(centered);
