@@ -6,8 +6,6 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.eqprop.api.Parameter;
-import org.eqprop.api.tensor.Tensor;
 import org.eqprop.runner.EqpropException;
 import org.eqprop.runner.backend.BackendRegistry;
 import org.eqprop.runner.config.ConfigLoader;
@@ -71,12 +69,8 @@ public final class EvaluateCommand implements Callable<Integer> {
     BackendRegistry registry = BackendRegistry.discover(loaded.loader());
     BackendRegistry.Choice choice = RunSetup.chooseBackend(registry, backend, cfg);
     try (RunSetup.Session session = RunSetup.open(cfg, loaded, registry, choice, mnist.train().count())) {
-      Map<String, Tensor> parameters = new LinkedHashMap<>();
-      for (Parameter p : session.energy().parameters()) {
-        parameters.put(p.name(), p.value());
-      }
-      checkpoint.restore(file, parameters, session.backend());
       Trainer trainer = session.injector().getInstance(Trainer.class);
+      checkpoint.restore(file, trainer.parameterTensors(), session.backend());
       double test = trainer.evaluate(mnist.test());
       w.printf(Locale.ROOT, "test_error %.2f%% (%d examples, epoch %d, backend %s)%n", 100 * test, mnist.test().count(),
           checkpoint.progress().completedEpochs(), choice.entry().name());

@@ -73,12 +73,18 @@ public final class Trainer {
     return new Progress(0, 0, 0, 0, 0, shuffle.state(), learnerRandom.state());
   }
 
-  /** Every tensor a checkpoint holds: parameters, learner state, optimizer state (prefixed {@code optimizer.}). */
-  public Map<String, Tensor> checkpointTensors() {
+  /** The model's parameters by name, in the model's order. */
+  public Map<String, Tensor> parameterTensors() {
     Map<String, Tensor> out = new LinkedHashMap<>();
     for (Parameter p : energy.parameters()) {
       out.put(p.name(), p.value());
     }
+    return out;
+  }
+
+  /** Every tensor a checkpoint holds: parameters, learner state, optimizer state (prefixed {@code optimizer.}). */
+  public Map<String, Tensor> checkpointTensors() {
+    Map<String, Tensor> out = parameterTensors();
     out.putAll(learner.stateTensors());
     optimizer.stateTensors().forEach((k, v) -> out.put("optimizer." + k, v));
     return out;
