@@ -69,7 +69,7 @@ class ResumeTest {
     List<String> cmd = new ArrayList<>(defaultSigint());
     cmd.addAll(List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx1g", "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+        "-Xmx1g", "--add-modules", "jdk.incubator.vector", "-cp", System.getProperty("java.class.path"), Main.class.getName()));
     cmd.addAll(args(out));
     Process p = new ProcessBuilder(cmd).redirectOutput(dir.resolve(out.getFileName() + ".out").toFile())
         .redirectError(dir.resolve(out.getFileName() + ".err").toFile()).start();

@@ -1,5 +1,7 @@
 package org.eqprop.api.tensor;
 
+import java.util.Set;
+
 /**
  * The tensor operations every model, dynamics and learner is written against.
  *
@@ -9,6 +11,10 @@ package org.eqprop.api.tensor;
  * shapes. Unless an operation says otherwise, {@code out} may be the same tensor as an input
  * (element-wise operations work in place); {@link #gemm} forbids {@code c} aliasing {@code a} or
  * {@code b}.
+ *
+ * <p>Beyond these, a backend may offer {@link Capability optional fused operations}; {@link
+ * #capabilities()} lists them and the caller falls back to the core operations where one is
+ * missing.
  *
  * <p>A backend is not thread-safe: one training run uses it from one thread at a time. {@link
  * #close()} releases everything it holds (native handles, device memory).
@@ -98,6 +104,21 @@ public interface Backend extends AutoCloseable {
 
   /** Whether every element of {@code t} is finite (no NaN, no infinity). */
   boolean isFinite(Tensor t);
+
+  /** The optional operations this backend offers; none unless it says otherwise. */
+  default Set<Capability> capabilities() {
+    return Set.of();
+  }
+
+  /**
+   * The fused relaxation of a layered network.
+   *
+   * @throws UnsupportedOperationException when {@link #capabilities()} lacks {@link
+   *     Capability#CHAIN_RELAXATION}
+   */
+  default ChainRelaxation chainRelaxation() {
+    throw Capability.CHAIN_RELAXATION.unsupported(name());
+  }
 
   /** Releases everything this backend holds. Tensors it created must not be used afterwards. */
   @Override

@@ -1,10 +1,13 @@
 package org.eqprop.models.dynamics;
 
+import java.util.Optional;
 import org.eqprop.api.ClampedEnergy;
 import org.eqprop.api.Cost;
 import org.eqprop.api.Dynamics;
 import org.eqprop.api.State;
 import org.eqprop.api.tensor.Backend;
+import org.eqprop.api.tensor.Capability;
+import org.eqprop.api.tensor.ChainRelaxation;
 import org.eqprop.api.tensor.Tensor;
 
 /**
@@ -16,6 +19,10 @@ import org.eqprop.api.tensor.Tensor;
  *
  * Every layer's gradient is taken at the old state before any layer moves (synchronous update).
  * Named {@code gradient}.
+ *
+ * <p>Where the backend offers {@link Capability#CHAIN_RELAXATION}, the energy is a {@link
+ * ClampedEnergy#chain() chain} and the cost the squared error, the whole relaxation runs as the
+ * backend's fused kernel; otherwise step by step through the energy's gradient.
  */
 public final class GradientDynamics implements Dynamics {
   /** The dynamics' name. */
@@ -24,6 +31,7 @@ public final class GradientDynamics implements Dynamics {
   private final Backend backend;
   private final float eps;
   private final Workspace workspace;
+  private final ChainRelaxation fused;
 
   /**
    * @param backend where the states live
@@ -37,6 +45,10 @@ public final class GradientDynamics implements Dynamics {
     this.backend = backend;
     this.workspace = new Workspace(backend, stateSizes);
     this.eps = eps;
+    this.fused =
+        backend.capabilities().contains(Capability.CHAIN_RELAXATION)
+            ? backend.chainRelaxation()
+            : null;
   }
 
   /** The step size. */
@@ -53,6 +65,15 @@ public final class GradientDynamics implements Dynamics {
   public int relax(
       ClampedEnergy energy, Cost cost, Tensor target, float beta, State state, int steps) {
     Workspace.Work w = workspace.forRelax(target, beta, state, steps);
+    if (fused != null && (beta == 0f || cost.isSquaredError())) {
+      Optional<ClampedEnergy.Chain> chain = energy.chain();
+      if (chain.isPresent()) {
+        ClampedEnergy.Chain c = chain.get();
+        fused.relax(
+            c.drive(), c.weights(), c.biases(), target, beta, eps, state.layers(), steps);
+        return steps;
+      }
+    }
     int out = state.size() - 1;
     for (int t = 0; t < steps; t++) {
       energy.stateGradient(state, w.grad);

@@ -7,6 +7,7 @@ import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.random.RandomGenerator;
 import org.eqprop.api.ClampedEnergy;
 import org.eqprop.api.Energy;
@@ -314,6 +315,11 @@ public final class LayeredHopfield implements Energy {
         backend.sumRows(diff, sc.rowSum[k]);
         backend.axpy(-scale, sc.rowSum[k], grads.get(2 * k + 1));
       }
+    }
+
+    @Override
+    public Optional<Chain> chain() {
+      return Optional.of(new Chain(sc.drive, weights.subList(1, weights.size()), biases));
     }
 
     @Override

@@ -46,11 +46,11 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--batch-sizes", paramLabel = "SIZES", split = ",", description = "Training batch sizes (default: 20,256).")
   List<Integer> batchSizes = List.of(20, 256);
 
-  @Option(names = "--batches", paramLabel = "N", description = "Timed training batches per measurement (default: 50).")
-  int batches = 50;
+  @Option(names = "--batches", paramLabel = "N", description = "Timed training batches per measurement (default: 300).")
+  int batches = 300;
 
-  @Option(names = "--warmup", paramLabel = "N", description = "Untimed training batches first (default: 10).")
-  int warmup = 10;
+  @Option(names = "--warmup", paramLabel = "N", description = "Untimed training batches first, so the JIT has compiled the kernels (default: 200).")
+  int warmup = 200;
 
   @Option(names = "--inference", paramLabel = "N", description = "Examples predicted for the inference figure (default: 5000).")
   int inference = 5000;

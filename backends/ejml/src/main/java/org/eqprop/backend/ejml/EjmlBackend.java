@@ -1,6 +1,10 @@
 package org.eqprop.backend.ejml;
 
+import java.util.EnumSet;
+import java.util.Set;
 import org.eqprop.api.tensor.Backend;
+import org.eqprop.api.tensor.Capability;
+import org.eqprop.api.tensor.ChainRelaxation;
 import org.eqprop.api.tensor.Shapes;
 import org.eqprop.api.tensor.Tensor;
 import org.ejml.data.FMatrixRMaj;
@@ -8,22 +12,58 @@ import org.ejml.dense.row.CommonOps_FDRM;
 import org.ejml.dense.row.CommonOps_MT_FDRM;
 
 /**
- * {@link Backend} on EJML's float32 row-major matrices. Products go through {@code CommonOps_FDRM}
- * or, from {@code mtThreshold} multiply-adds on, {@code CommonOps_MT_FDRM}; element-wise
- * operations are single loops over the backing arrays.
+ * {@link Backend} on EJML's float32 row-major matrices. Products with an untransposed right operand
+ * go through the Vector API kernel ({@link VectorKernels}) where the JVM has it, split by columns
+ * over the worker threads from {@code mtThreshold} multiply-adds on; the others through EJML's
+ * {@code CommonOps_FDRM} or, from {@code mtThreshold} on, {@code CommonOps_MT_FDRM}. Element-wise
+ * operations are single loops over the backing arrays. Offers {@link Capability#CHAIN_RELAXATION}
+ * unless built without it.
  */
 public final class EjmlBackend implements Backend {
   /** The backend's name. */
   public static final String NAME = "ejml";
 
   private final long mtThreshold;
+  /** Element-wise operations this long (or from {@code mtThreshold} on, if lower) use every thread. */
+  private static final int PARALLEL_ELEMENTS = 1 << 16;
+
+  private final Gemm kernel;
+  private final Lanes lanes;
+  private final Workers workers;
+  private final ChainRelaxation chainRelaxation;
 
   /**
-   * @param mtThreshold products with at least this many multiply-adds use EJML's multi-threaded
-   *     kernels; {@link Long#MAX_VALUE} never does
+   * @param mtThreshold products with at least this many multiply-adds use several threads; {@link
+   *     Long#MAX_VALUE} never does
+   * @param threads the most threads a kernel uses
+   * @param kernel the product kernel for untransposed right operands, or null for EJML's own
+   * @param lanes the vector loops of the fused relaxation, or null to offer no {@link
+   *     Capability#CHAIN_RELAXATION}
    */
-  public EjmlBackend(long mtThreshold) {
+  EjmlBackend(long mtThreshold, int threads, Gemm kernel, Lanes lanes) {
     this.mtThreshold = mtThreshold;
+    this.kernel = kernel;
+    this.lanes = kernel instanceof Lanes l ? l : null;
+    this.workers = new Workers(threads);
+    this.chainRelaxation = lanes == null ? null : new EjmlChainRelaxation(this, lanes, workers);
+  }
+
+  @Override
+  public Set<Capability> capabilities() {
+    return chainRelaxation == null ? Set.of() : EnumSet.of(Capability.CHAIN_RELAXATION);
+  }
+
+  @Override
+  public ChainRelaxation chainRelaxation() {
+    if (chainRelaxation == null) {
+      throw Capability.CHAIN_RELAXATION.unsupported(NAME);
+    }
+    return chainRelaxation;
+  }
+
+  /** The backing array of one of this backend's tensors (row-major, exactly its size). */
+  float[] data(Tensor x) {
+    return m(x).data;
   }
 
   @Override
@@ -84,8 +124,30 @@ public final class EjmlBackend implements Backend {
     FMatrixRMaj ma = m(a);
     FMatrixRMaj mb = m(b);
     FMatrixRMaj mc = m(c);
-    long work = (long) c.rows() * c.cols() * (transA ? a.rows() : a.cols());
+    int k = transA ? a.rows() : a.cols();
+    long work = (long) c.rows() * c.cols() * k;
     boolean mt = work >= mtThreshold;
+    if (kernel != null && !transB) {
+      if (beta == 0f) {
+        java.util.Arrays.fill(mc.data, 0, (int) c.size(), 0f);
+      } else if (beta != 1f) {
+        CommonOps_FDRM.scale(beta, mc);
+      }
+      int m = c.rows(), n = c.cols();
+      int block = kernel.columnBlock();
+      int parts = mt ? Math.min(workers.threads(), Math.max(1, n / block)) : 1;
+      int chunk = (n / block + parts - 1) / parts * block;
+      // the calling thread (part 0) starts first: it takes the last columns, with the ragged edge
+      workers.run(
+          parts,
+          p -> {
+            int r = parts - 1 - p;
+            kernel.gemm(
+                alpha, ma.data, transA, mb.data, mc.data, m, n, k,
+                r * chunk, r == parts - 1 ? n : (r + 1) * chunk);
+          });
+      return;
+    }
     if (beta == 0f) {
       if (!transA && !transB) {
         if (mt) CommonOps_MT_FDRM.mult(alpha, ma, mb, mc); else CommonOps_FDRM.mult(alpha, ma, mb, mc);
@@ -166,9 +228,18 @@ public final class EjmlBackend implements Backend {
     Shapes.requireSame("axpy", x, y);
     float[] a = m(x).data, b = m(y).data;
     int n = (int) x.size();
-    for (int i = 0; i < n; i++) {
-      b[i] += alpha * a[i];
+    if (lanes == null) {
+      for (int i = 0; i < n; i++) {
+        b[i] += alpha * a[i];
+      }
+      return;
     }
+    // the optimizer's update of every weight: worth both cores when large
+    int parts = n >= Math.min(PARALLEL_ELEMENTS, mtThreshold) ? workers.threads() : 1;
+    workers.run(parts, p -> {
+      int from = (int) ((long) n * p / parts), to = (int) ((long) n * (p + 1) / parts);
+      lanes.axpy(alpha, a, from, b, from, to - from);
+    });
   }
 
   @Override
@@ -290,6 +361,6 @@ public final class EjmlBackend implements Backend {
 
   @Override
   public void close() {
-    // nothing native to release
+    workers.close();
   }
 }

@@ -7,12 +7,18 @@ import org.eqprop.api.spi.BackendProvider;
 import org.eqprop.api.tensor.Backend;
 import org.ejml.concurrency.EjmlConcurrency;
 
-/** Registers the {@code ejml} backend. Always available: it is pure Java. */
+/**
+ * Registers the {@code ejml} backend. Always available: it is pure Java. Its products and fused
+ * relaxation use the JDK's Vector API when the JVM was started with {@code --add-modules
+ * jdk.incubator.vector} (the {@code eqprop} launcher does), and EJML's kernels and plain loops
+ * otherwise.
+ */
 public final class EjmlBackendProvider implements BackendProvider {
   /** Default for {@code mt-threshold}: products smaller than this stay single-threaded. */
   public static final long DEFAULT_MT_THRESHOLD = 4_000_000L;
 
-  private static final Set<String> KEYS = Set.of("threads", "mt-threshold");
+  private static final Set<String> KEYS = Set.of("threads", "mt-threshold", "simd", "fused");
+  private static final String VECTOR_MODULE = "jdk.incubator.vector";
 
   @Override
   public String name() {
@@ -31,8 +37,12 @@ public final class EjmlBackendProvider implements BackendProvider {
 
   @Override
   public Availability probe() {
+    Gemm vector = vectorKernels();
     return Availability.available(
-        "pure Java, " + Runtime.getRuntime().availableProcessors() + " cores");
+        "pure Java, " + Runtime.getRuntime().availableProcessors() + " cores, "
+            + (vector != null
+                ? vector.describe() + " kernels"
+                : "EJML kernels (--add-modules " + VECTOR_MODULE + " for the faster ones)"));
   }
 
   @Override
@@ -40,17 +50,49 @@ public final class EjmlBackendProvider implements BackendProvider {
     for (String key : options.keySet()) {
       if (!KEYS.contains(key)) {
         throw new IllegalArgumentException(
-            "unknown option '" + key + "' for backend ejml (known: threads, mt-threshold)");
+            "unknown option '" + key + "' for backend ejml (known: threads, mt-threshold, simd, fused)");
       }
     }
     int threads = intOption(options, "threads", Runtime.getRuntime().availableProcessors(), 1);
     long threshold = intOption(options, "mt-threshold", DEFAULT_MT_THRESHOLD, 1);
+    String simd = choice(options, "simd", "auto", "auto", "on", "off");
+    boolean fused = Boolean.parseBoolean(choice(options, "fused", "true", "true", "false"));
     if (threads == 1) {
       threshold = Long.MAX_VALUE;
     } else {
       EjmlConcurrency.setMaxThreads(threads);
     }
-    return new EjmlBackend(threshold);
+    VectorKernels vector = simd.equals("off") ? null : vectorKernels();
+    if (vector == null && simd.equals("on")) {
+      throw new IllegalArgumentException(
+          "backend ejml option simd=on needs the JVM started with --add-modules " + VECTOR_MODULE);
+    }
+    Lanes lanes = !fused ? null : vector != null ? vector : new Lanes.Scalar();
+    return new EjmlBackend(threshold, threads, vector, lanes);
+  }
+
+  /** The Vector API kernels, or null where the JVM lacks the incubator module. */
+  private static VectorKernels vectorKernels() {
+    if (ModuleLayer.boot().findModule(VECTOR_MODULE).isEmpty()) {
+      return null;
+    }
+    try {
+      return new VectorKernels();
+    } catch (LinkageError e) {
+      return null;
+    }
+  }
+
+  private static String choice(Map<String, String> options, String key, String dflt, String... allowed) {
+    String v = options.getOrDefault(key, dflt).trim();
+    for (String a : allowed) {
+      if (a.equals(v)) {
+        return v;
+      }
+    }
+    throw new IllegalArgumentException(
+        "backend ejml option " + key + " must be one of " + String.join(", ", allowed)
+            + ", got '" + v + "'");
   }
 
   private static int intOption(Map<String, String> options, String key, long dflt, long min) {

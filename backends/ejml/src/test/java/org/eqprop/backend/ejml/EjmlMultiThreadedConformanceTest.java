@@ -4,7 +4,10 @@ import java.util.Map;
 import org.eqprop.api.spi.BackendProvider;
 import org.eqprop.backend.tck.BackendConformanceTest;
 
-/** With {@code mt-threshold=1} every product goes to EJML's multi-threaded kernels; the kit runs on those too. */
+/**
+ * Without the Vector API ({@code simd=off}) and with {@code mt-threshold=1}, every product goes to
+ * EJML's multi-threaded kernels and the fused relaxation to plain loops; the kit runs on those too.
+ */
 class EjmlMultiThreadedConformanceTest extends BackendConformanceTest {
   @Override
   protected BackendProvider provider() {
@@ -13,6 +16,6 @@ class EjmlMultiThreadedConformanceTest extends BackendConformanceTest {
 
   @Override
   protected Map<String, String> options() {
-    return Map.of("mt-threshold", "1");
+    return Map.of("mt-threshold", "1", "simd", "off");
   }
 }

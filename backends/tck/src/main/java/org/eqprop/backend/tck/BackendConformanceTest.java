@@ -7,13 +7,18 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.reflect.Method;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
+import org.eqprop.api.State;
 import org.eqprop.api.spi.Availability;
 import org.eqprop.api.tensor.Backend;
+import org.eqprop.api.tensor.Capability;
+import org.eqprop.api.tensor.ChainRelaxation;
 import org.eqprop.api.tensor.ShapeMismatchException;
 import org.eqprop.api.tensor.Tensor;
 import org.junit.jupiter.api.AfterAll;
@@ -109,7 +114,7 @@ public abstract class BackendConformanceTest extends EquilibriumPropagationCheck
 
   @Test
   public void gemmMatchesTheReferenceForEveryTransposition() {
-    int[][] mkn = {{1, 7, 5}, {5, 7, 1}, {6, 1, 4}, {20, 33, 10}, {33, 20, 47}, {64, 65, 3}};
+    int[][] mkn = {{1, 7, 5}, {5, 7, 1}, {6, 1, 4}, {20, 33, 10}, {33, 20, 47}, {64, 65, 3}, {37, 90, 150}};
     for (int[] d : mkn) {
       int m = d[0], k = d[1], n = d[2];
       for (boolean ta : new boolean[] {false, true}) {
@@ -326,5 +331,70 @@ public abstract class BackendConformanceTest extends EquilibriumPropagationCheck
       }
     }
     covers("isFinite");
+  }
+
+  /**
+   * A declared {@link Capability#CHAIN_RELAXATION} matches the double reference's dynamics on nets
+   * whose layers take both the row-sum and the dot-product forms and a batch large enough to be
+   * split; an undeclared one throws {@link UnsupportedOperationException} with its message.
+   */
+  @Test
+  public void chainRelaxationMatchesTheReferenceOrIsRefused() {
+    if (!backend.capabilities().contains(Capability.CHAIN_RELAXATION)) {
+      UnsupportedOperationException e =
+          assertThrows(UnsupportedOperationException.class, backend::chainRelaxation);
+      assertEquals("backend " + backend.name()
+          + " does not support chain-relaxation (see Backend.capabilities())", e.getMessage());
+      covers("capabilities", "chainRelaxation");
+      return;
+    }
+    ChainRelaxation fused = backend.chainRelaxation();
+    int batch = 9;
+    for (int[] sizes : new int[][] {{12, 80, 70, 5}, {12, 9, 40, 4}, {6, 3}}) {
+      ReferenceHopfield ref = ReferenceHopfield.random(sizes, sizes[1], 0.6, 0.3);
+      double[][] x = Fixtures.uniform(random, batch, sizes[0], 0, 1);
+      int[] labels = new int[batch];
+      for (int i = 0; i < batch; i++) {
+        labels[i] = random.nextInt(sizes[sizes.length - 1]);
+      }
+      double[][] d = Fixtures.oneHot(labels, sizes[sizes.length - 1]);
+      double[][][] expected = Fixtures.roundToFloat(Fixtures.randomState(random, ref, batch, -0.2, 1.2));
+      State s = Fixtures.state(backend, expected);
+      ref.relax(x, expected, 20, 0.5, 0, d);
+      ref.relax(x, expected, 4, 0.5, 0.7, d);
+      List<Tensor> w = new ArrayList<>();
+      List<Tensor> b = new ArrayList<>();
+      for (int k = 0; k < sizes.length - 1; k++) {
+        b.add(backend.fromHost(ReferenceHopfield.toFloat(ref.b[k]), 1, sizes[k + 1]));
+        if (k > 0) {
+          w.add(backend.fromHost(ReferenceHopfield.toFloat(ref.w[k]), sizes[k], sizes[k + 1]));
+        }
+      }
+      double[][] drive = new double[batch][sizes[1]];
+      for (int i = 0; i < batch; i++) {
+        for (int p = 0; p < sizes[0]; p++) {
+          for (int j = 0; j < sizes[1]; j++) {
+            drive[i][j] += ReferenceHopfield.rho(x[i][p]) * ref.w[0][p][j];
+          }
+        }
+      }
+      try (s; Tensor dt = Fixtures.tensor(backend, drive); Tensor target = Fixtures.tensor(backend, d)) {
+        fused.relax(dt, w, b, null, 0f, 0.5f, s.layers(), 20);
+        fused.relax(dt, w, b, target, 0.7f, 0.5f, s.layers(), 4);
+        for (int k = 0; k < s.size(); k++) {
+          double diff = Fixtures.maxAbsDiff(backend, s.layer(k), expected[k]);
+          assertTrue(diff < 1e-5, Arrays.toString(sizes) + " layer " + (k + 1) + " differs by " + diff);
+        }
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+            () -> fused.relax(dt, w, b, null, 0.5f, 0.5f, s.layers(), 1));
+        assertEquals("a nudged phase (beta != 0) needs a target", e.getMessage());
+        assertThrows(ShapeMismatchException.class,
+            () -> fused.relax(b.get(0), w, b, target, 0.5f, 0.5f, s.layers(), 1));
+      } finally {
+        w.forEach(Tensor::close);
+        b.forEach(Tensor::close);
+      }
+    }
+    covers("capabilities", "chainRelaxation");
   }
 }

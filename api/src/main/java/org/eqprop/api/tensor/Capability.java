@@ -1,0 +1,29 @@
+package org.eqprop.api.tensor;
+
+/**
+ * Optional operations a backend may offer beyond {@link Backend}'s core set. A backend lists what
+ * it offers in {@link Backend#capabilities()}; asking a backend for one it does not list throws
+ * {@link UnsupportedOperationException}. Callers check first and fall back to the core operations,
+ * so every model runs on every backend and the capability only makes it faster.
+ */
+public enum Capability {
+  /** {@link ChainRelaxation}: the relaxation of a layered hard-sigmoid network in one fused kernel. */
+  CHAIN_RELAXATION("chain-relaxation");
+
+  private final String id;
+
+  Capability(String id) {
+    this.id = id;
+  }
+
+  /** The capability's name in messages and listings, e.g. {@code chain-relaxation}. */
+  public String id() {
+    return id;
+  }
+
+  /** The exception a backend throws when asked for this capability it does not offer. */
+  public UnsupportedOperationException unsupported(String backend) {
+    return new UnsupportedOperationException(
+        "backend " + backend + " does not support " + id + " (see Backend.capabilities())");
+  }
+}

@@ -1,0 +1,44 @@
+package org.eqprop.api.tensor;
+
+import java.util.List;
+
+/**
+ * The paper's relaxation of a layered network fused into one backend kernel ({@link
+ * Capability#CHAIN_RELAXATION}). Layers {@code 1…N} are free, layer 0 is the clamped input, whose
+ * contribution arrives precomputed as {@code drive = ρ(x)·W₁}. Each of {@code steps} synchronous
+ * steps sets, for every layer at once from the old state,
+ *
+ * <pre>
+ *   p_k = b_k + [k = 1] drive + [k &gt; 1] ρ(s_{k−1})·W_k + [k &lt; N] ρ(s_{k+1})·W_{k+1}ᵀ
+ *   g_k = s_k − ρ'(s_k)⊙p_k + [k = N] β·(s_N − target)
+ *   s_k ← clip(s_k − eps·g_k, 0, 1)
+ * </pre>
+ *
+ * with {@code ρ = clip(·, 0, 1)} and {@code ρ' = 1} on {@code [0, 1]}, 0 elsewhere: the gradient
+ * dynamics of the layered Hopfield energy plus {@code β} times the squared-error cost. The result
+ * equals that of the core operations up to float rounding.
+ */
+public interface ChainRelaxation {
+
+  /**
+   * Runs {@code steps} steps in place on {@code layers}.
+   *
+   * @param drive {@code batch × n₁}, the input's contribution {@code ρ(x)·W₁}
+   * @param weights {@code W₂ … W_N}, {@code W_k} of shape {@code n_{k−1} × n_k} (empty for one free layer)
+   * @param biases {@code b₁ … b_N}, {@code 1 × n_k}
+   * @param target {@code batch × n_N}; may be null when {@code beta == 0}
+   * @param beta the nudging strength
+   * @param eps the step size
+   * @param layers the free layers {@code s₁ … s_N}, {@code batch × n_k}, replaced by the relaxed state
+   * @param steps number of steps, {@code ≥ 0}
+   */
+  void relax(
+      Tensor drive,
+      List<Tensor> weights,
+      List<Tensor> biases,
+      Tensor target,
+      float beta,
+      float eps,
+      List<Tensor> layers,
+      int steps);
+}

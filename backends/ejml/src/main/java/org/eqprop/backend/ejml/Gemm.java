@@ -1,0 +1,20 @@
+package org.eqprop.backend.ejml;
+
+/** A matrix-product kernel over a range of output columns, so callers can split the work. */
+interface Gemm {
+
+  /**
+   * {@code c[i][j] += alpha·Σ_p op(a)[i][p]·b[p][j]} for every row {@code i < m} and the columns
+   * {@code j0 ≤ j < j1}; {@code op(a)} is {@code a} ({@code m × k}) or, with {@code transA}, the
+   * transpose of {@code a} ({@code k × m}); {@code b} is {@code k × n}, {@code c} is {@code m × n},
+   * all row-major.
+   */
+  void gemm(
+      float alpha, float[] a, boolean transA, float[] b, float[] c, int m, int n, int k, int j0, int j1);
+
+  /** Column ranges handed to separate threads should start at multiples of this. */
+  int columnBlock();
+
+  /** What the kernel runs on, for listings, e.g. {@code Vector API, 512-bit}. */
+  String describe();
+}

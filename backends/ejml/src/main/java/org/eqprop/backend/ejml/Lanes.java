@@ -1,0 +1,94 @@
+package org.eqprop.backend.ejml;
+
+/** The vector loops the fused relaxation is built from, over slices of float arrays. */
+interface Lanes {
+
+  /** {@code y[yo + i] += a·x[xo + i]} for {@code i < n}. */
+  void axpy(float a, float[] x, int xo, float[] y, int yo, int n);
+
+  /** Samples a blocked product handles at once. */
+  int BLOCK = 4;
+
+  /**
+   * For the {@link #BLOCK} samples {@code r}: {@code out_r[c] += Σ_p v_r[p]·m[p·cols + c]}, with
+   * {@code v_r = v[r·rows …]}, {@code out_r = out[r·cols …]} and {@code m} of shape {@code rows ×
+   * cols}. Suits a wide {@code out} (many columns).
+   */
+  void rowsTimes(float[] v, float[] m, int rows, int cols, float[] out);
+
+  /**
+   * For the {@link #BLOCK} samples {@code r}: {@code out_r[c] += Σ_p mt[c·rows + p]·v_r[p]}, with
+   * {@code v_r = v[r·rows …]}, {@code out_r = out[r·cols …]} and {@code mt} of shape {@code cols ×
+   * rows} (the transpose of the {@code m} of {@link #rowsTimes}). Suits a narrow {@code out}.
+   */
+  void dots(float[] v, float[] mt, int rows, int cols, float[] out);
+
+  /** {@code out[oo + i] = clip(x[xo + i], 0, 1)} for {@code i < n}. */
+  void clip01(float[] x, int xo, float[] out, int oo, int n);
+
+  /**
+   * One step of the dynamics on a slice of a layer: with {@code v = s[so + i]},
+   * {@code g = v − [0 ≤ v ≤ 1]·p[po + i] + beta·(v − y[yo + i])} (the last term only when {@code y} is
+   * not null), then {@code s[so + i] = clip(v − eps·g, 0, 1)}, for {@code i < n}.
+   */
+  void step(float[] s, int so, float[] p, int po, float[] y, int yo, float beta, float eps, int n);
+
+  /** Plain Java loops, for JVMs without the Vector API. */
+  final class Scalar implements Lanes {
+    @Override
+    public void axpy(float a, float[] x, int xo, float[] y, int yo, int n) {
+      for (int i = 0; i < n; i++) {
+        y[yo + i] += a * x[xo + i];
+      }
+    }
+
+    @Override
+    public void rowsTimes(float[] v, float[] m, int rows, int cols, float[] out) {
+      for (int r = 0; r < BLOCK; r++) {
+        for (int p = 0; p < rows; p++) {
+          float a = v[r * rows + p];
+          for (int c = 0; c < cols; c++) {
+            out[r * cols + c] += a * m[p * cols + c];
+          }
+        }
+      }
+    }
+
+    @Override
+    public void dots(float[] v, float[] mt, int rows, int cols, float[] out) {
+      for (int r = 0; r < BLOCK; r++) {
+        for (int c = 0; c < cols; c++) {
+          float sum = 0f;
+          for (int p = 0; p < rows; p++) {
+            sum += mt[c * rows + p] * v[r * rows + p];
+          }
+          out[r * cols + c] += sum;
+        }
+      }
+    }
+
+    @Override
+    public void clip01(float[] x, int xo, float[] out, int oo, int n) {
+      for (int i = 0; i < n; i++) {
+        out[oo + i] = clip01(x[xo + i]);
+      }
+    }
+
+    @Override
+    public void step(
+        float[] s, int so, float[] p, int po, float[] y, int yo, float beta, float eps, int n) {
+      for (int i = 0; i < n; i++) {
+        float v = s[so + i];
+        float g = v - (v >= 0f && v <= 1f ? p[po + i] : 0f);
+        if (y != null) {
+          g += beta * (v - y[yo + i]);
+        }
+        s[so + i] = clip01(v - eps * g);
+      }
+    }
+
+    private static float clip01(float v) {
+      return v < 0f ? 0f : v > 1f ? 1f : v;
+    }
+  }
+}

@@ -1,0 +1,338 @@
+package org.eqprop.backend.ejml;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * {@link Gemm} and {@link Lanes} on the JDK's Vector API ({@code jdk.incubator.vector}), at the
+ * widest vector the CPU has. Only loaded when the JVM was started with {@code --add-modules
+ * jdk.incubator.vector}; see {@link EjmlBackendProvider}.
+ *
+ * <p>The product copies each {@code k × 2L} column panel of {@code b} ({@code L} lanes a vector)
+ * into consecutive memory, then keeps an 8-row by 2-vector block of {@code c} in registers while it
+ * runs over the whole inner dimension, broadcasting one {@code a} value per row and loading two
+ * vectors of the panel per step: sixteen fused multiply-adds for two vector loads.
+ */
+final class VectorKernels implements Gemm, Lanes {
+  private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+  private static final int L = S.length();
+
+  @Override
+  public int columnBlock() {
+    return 2 * L;
+  }
+
+  @Override
+  public String describe() {
+    return "Vector API, " + S.vectorBitSize() + "-bit";
+  }
+
+  @Override
+  public void axpy(float a, float[] x, int xo, float[] y, int yo, int n) {
+    FloatVector va = FloatVector.broadcast(S, a);
+    int i = 0;
+    for (int end = S.loopBound(n); i < end; i += L) {
+      FloatVector.fromArray(S, x, xo + i)
+          .fma(va, FloatVector.fromArray(S, y, yo + i))
+          .intoArray(y, yo + i);
+    }
+    for (; i < n; i++) {
+      y[yo + i] += a * x[xo + i];
+    }
+  }
+
+  @Override
+  public void rowsTimes(float[] v, float[] m, int rows, int cols, float[] out) {
+    int o1 = cols, o2 = 2 * cols, o3 = 3 * cols;
+    int v1 = rows, v2 = 2 * rows, v3 = 3 * rows;
+    int c = 0;
+    for (int end = S.loopBound(cols); c < end; c += L) {
+      // a column strip of the four outputs stays in registers over all rows of m
+      FloatVector a0 = FloatVector.fromArray(S, out, c);
+      FloatVector a1 = FloatVector.fromArray(S, out, o1 + c);
+      FloatVector a2 = FloatVector.fromArray(S, out, o2 + c);
+      FloatVector a3 = FloatVector.fromArray(S, out, o3 + c);
+      for (int p = 0; p < rows; p++) {
+        FloatVector w = FloatVector.fromArray(S, m, p * cols + c);
+        a0 = FloatVector.broadcast(S, v[p]).fma(w, a0);
+        a1 = FloatVector.broadcast(S, v[v1 + p]).fma(w, a1);
+        a2 = FloatVector.broadcast(S, v[v2 + p]).fma(w, a2);
+        a3 = FloatVector.broadcast(S, v[v3 + p]).fma(w, a3);
+      }
+      a0.intoArray(out, c);
+      a1.intoArray(out, o1 + c);
+      a2.intoArray(out, o2 + c);
+      a3.intoArray(out, o3 + c);
+    }
+    for (; c < cols; c++) {
+      for (int r = 0; r < BLOCK; r++) {
+        float sum = out[r * cols + c];
+        for (int p = 0; p < rows; p++) {
+          sum += v[r * rows + p] * m[p * cols + c];
+        }
+        out[r * cols + c] = sum;
+      }
+    }
+  }
+
+  @Override
+  public void dots(float[] v, float[] mt, int rows, int cols, float[] out) {
+    int v1 = rows, v2 = 2 * rows, v3 = 3 * rows;
+    int end = S.loopBound(rows);
+    float[] lanes = new float[4 * L];
+    for (int c = 0; c < cols; c++) {
+      int mo = c * rows;
+      FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0;
+      int p = 0;
+      for (; p < end; p += L) {
+        FloatVector w = FloatVector.fromArray(S, mt, mo + p);
+        a0 = FloatVector.fromArray(S, v, p).fma(w, a0);
+        a1 = FloatVector.fromArray(S, v, v1 + p).fma(w, a1);
+        a2 = FloatVector.fromArray(S, v, v2 + p).fma(w, a2);
+        a3 = FloatVector.fromArray(S, v, v3 + p).fma(w, a3);
+      }
+      // lane by lane in a fixed order: reduceLanes may add in any order, and runs must repeat
+      a0.intoArray(lanes, 0);
+      a1.intoArray(lanes, L);
+      a2.intoArray(lanes, 2 * L);
+      a3.intoArray(lanes, 3 * L);
+      for (int r = 0; r < BLOCK; r++) {
+        float sum = 0f;
+        for (int l = 0; l < L; l++) {
+          sum += lanes[r * L + l];
+        }
+        for (int q = p; q < rows; q++) {
+          sum += mt[mo + q] * v[r * rows + q];
+        }
+        out[r * cols + c] += sum;
+      }
+    }
+  }
+
+  @Override
+  public void clip01(float[] x, int xo, float[] out, int oo, int n) {
+    int i = 0;
+    for (int end = S.loopBound(n); i < end; i += L) {
+      FloatVector.fromArray(S, x, xo + i).max(0f).min(1f).intoArray(out, oo + i);
+    }
+    for (; i < n; i++) {
+      out[oo + i] = Math.min(Math.max(x[xo + i], 0f), 1f);
+    }
+  }
+
+  @Override
+  public void step(
+      float[] s, int so, float[] p, int po, float[] y, int yo, float beta, float eps, int n) {
+    FloatVector zero = FloatVector.zero(S);
+    FloatVector vb = FloatVector.broadcast(S, beta);
+    FloatVector ve = FloatVector.broadcast(S, -eps);
+    int i = 0;
+    for (int end = S.loopBound(n); i < end; i += L) {
+      FloatVector v = FloatVector.fromArray(S, s, so + i);
+      VectorMask<Float> inside = v.compare(VectorOperators.GE, 0f).and(v.compare(VectorOperators.LE, 1f));
+      FloatVector g = v.sub(zero.blend(FloatVector.fromArray(S, p, po + i), inside));
+      if (y != null) {
+        g = v.sub(FloatVector.fromArray(S, y, yo + i)).fma(vb, g);
+      }
+      g.fma(ve, v).max(0f).min(1f).intoArray(s, so + i);
+    }
+    for (; i < n; i++) {
+      float v = s[so + i];
+      float g = v - (v >= 0f && v <= 1f ? p[po + i] : 0f);
+      if (y != null) {
+        g += beta * (v - y[yo + i]);
+      }
+      s[so + i] = Math.min(Math.max(v - eps * g, 0f), 1f);
+    }
+  }
+
+  @Override
+  public void gemm(
+      float alpha, float[] a, boolean transA, float[] b, float[] c, int m, int n, int k, int j0, int j1) {
+    Scratch sc = scratch.get();
+    // op(a) row-major (m × k), so the kernels read each row of it with stride 1
+    float[] rows = a;
+    if (transA) {
+      rows = sc.rows = grow(sc.rows, m * k);
+      for (int p = 0; p < k; p++) {
+        for (int i = 0; i < m; i++) {
+          rows[i * k + p] = a[p * m + i];
+        }
+      }
+    }
+    int width = 2 * L;
+    float[] panel = sc.panel = grow(sc.panel, width * k);
+    for (int j = j0; j < j1; j += width) {
+      int w = Math.min(width, j1 - j);
+      // copy the k × 2L panel of b into consecutive memory (zero-padded at the ragged edge):
+      // every block of rows streams it
+      for (int p = 0; p < k; p++) {
+        System.arraycopy(b, p * n + j, panel, p * width, w);
+        if (w < width) {
+          java.util.Arrays.fill(panel, p * width + w, (p + 1) * width, 0f);
+        }
+      }
+      if (w == width) {
+        blocks(alpha, rows, panel, c, m, n, k, j);
+      } else {
+        float[] tile = sc.tile = grow(sc.tile, m * width);
+        java.util.Arrays.fill(tile, 0, m * width, 0f);
+        blocks(alpha, rows, panel, tile, m, width, k, 0);
+        for (int i = 0; i < m; i++) {
+          for (int jj = 0; jj < w; jj++) {
+            c[i * n + j + jj] += tile[i * width + jj];
+          }
+        }
+      }
+    }
+  }
+
+  /** {@code c[:, j…j+2L) += alpha·rows·panel}, block by block of rows. */
+  private static void blocks(
+      float alpha, float[] rows, float[] panel, float[] c, int m, int n, int k, int j) {
+    int i = 0;
+    for (; i + 8 <= m; i += 8) {
+      block8x2(alpha, rows, panel, c, n, k, i, j);
+    }
+    for (; i + 4 <= m; i += 4) {
+      block4x2(alpha, rows, panel, c, n, k, i, j);
+    }
+    for (; i < m; i++) {
+      block1x2(alpha, rows, panel, c, n, k, i, j);
+    }
+  }
+
+  /** One thread's buffers: the transposed left operand, the packed panel, the ragged-edge tile. */
+  private static final class Scratch {
+    float[] rows = new float[0];
+    float[] panel = new float[0];
+    float[] tile = new float[0];
+  }
+
+  private final ThreadLocal<Scratch> scratch = ThreadLocal.withInitial(Scratch::new);
+
+  private static float[] grow(float[] buffer, int size) {
+    return buffer.length >= size ? buffer : new float[size];
+  }
+
+  /** Rows {@code i…i+7}, columns {@code j…j+2L−1} of {@code c}; {@code b} is the packed panel. */
+  private static void block8x2(
+      float alpha, float[] a, float[] b, float[] c, int n, int k, int i, int j) {
+    FloatVector va = FloatVector.broadcast(S, alpha);
+    FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00;
+    FloatVector c20 = c00, c21 = c00, c30 = c00, c31 = c00;
+    FloatVector c40 = c00, c41 = c00, c50 = c00, c51 = c00;
+    FloatVector c60 = c00, c61 = c00, c70 = c00, c71 = c00;
+    int a0 = i * k, a1 = a0 + k, a2 = a1 + k, a3 = a2 + k;
+    int a4 = a3 + k, a5 = a4 + k, a6 = a5 + k, a7 = a6 + k;
+    for (int p = 0; p < k; p++) {
+      int bo = p * 2 * L;
+      FloatVector b0 = FloatVector.fromArray(S, b, bo);
+      FloatVector b1 = FloatVector.fromArray(S, b, bo + L);
+      FloatVector v = FloatVector.broadcast(S, a[a0 + p]);
+      c00 = v.fma(b0, c00);
+      c01 = v.fma(b1, c01);
+      v = FloatVector.broadcast(S, a[a1 + p]);
+      c10 = v.fma(b0, c10);
+      c11 = v.fma(b1, c11);
+      v = FloatVector.broadcast(S, a[a2 + p]);
+      c20 = v.fma(b0, c20);
+      c21 = v.fma(b1, c21);
+      v = FloatVector.broadcast(S, a[a3 + p]);
+      c30 = v.fma(b0, c30);
+      c31 = v.fma(b1, c31);
+      v = FloatVector.broadcast(S, a[a4 + p]);
+      c40 = v.fma(b0, c40);
+      c41 = v.fma(b1, c41);
+      v = FloatVector.broadcast(S, a[a5 + p]);
+      c50 = v.fma(b0, c50);
+      c51 = v.fma(b1, c51);
+      v = FloatVector.broadcast(S, a[a6 + p]);
+      c60 = v.fma(b0, c60);
+      c61 = v.fma(b1, c61);
+      v = FloatVector.broadcast(S, a[a7 + p]);
+      c70 = v.fma(b0, c70);
+      c71 = v.fma(b1, c71);
+    }
+    int o = i * n + j;
+    c00.fma(va, FloatVector.fromArray(S, c, o)).intoArray(c, o);
+    c01.fma(va, FloatVector.fromArray(S, c, o + L)).intoArray(c, o + L);
+    o += n;
+    c10.fma(va, FloatVector.fromArray(S, c, o)).intoArray(c, o);
+    c11.fma(va, FloatVector.fromArray(S, c, o + L)).intoArray(c, o + L);
+    o += n;
+    c20.fma(va, FloatVector.fromArray(S, c, o)).intoArray(c, o);
+    c21.fma(va, FloatVector.fromArray(S, c, o + L)).intoArray(c, o + L);
+    o += n;
+    c30.fma(va, FloatVector.fromArray(S, c, o)).intoArray(c, o);
+    c31.fma(va, FloatVector.fromArray(S, c, o + L)).intoArray(c, o + L);
+    o += n;
+    c40.fma(va, FloatVector.fromArray(S, c, o)).intoArray(c, o);
+    c41.fma(va, FloatVector.fromArray(S, c, o + L)).intoArray(c, o + L);
+    o += n;
+    c50.fma(va, FloatVector.fromArray(S, c, o)).intoArray(c, o);
+    c51.fma(va, FloatVector.fromArray(S, c, o + L)).intoArray(c, o + L);
+    o += n;
+    c60.fma(va, FloatVector.fromArray(S, c, o)).intoArray(c, o);
+    c61.fma(va, FloatVector.fromArray(S, c, o + L)).intoArray(c, o + L);
+    o += n;
+    c70.fma(va, FloatVector.fromArray(S, c, o)).intoArray(c, o);
+    c71.fma(va, FloatVector.fromArray(S, c, o + L)).intoArray(c, o + L);
+  }
+
+  /** Rows {@code i…i+3}, columns {@code j…j+2L−1} of {@code c}; {@code b} is the packed panel. */
+  private static void block4x2(
+      float alpha, float[] a, float[] b, float[] c, int n, int k, int i, int j) {
+    FloatVector va = FloatVector.broadcast(S, alpha);
+    FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00;
+    FloatVector c20 = c00, c21 = c00, c30 = c00, c31 = c00;
+    int a0 = i * k, a1 = a0 + k, a2 = a1 + k, a3 = a2 + k;
+    for (int p = 0; p < k; p++) {
+      int bo = p * 2 * L;
+      FloatVector b0 = FloatVector.fromArray(S, b, bo);
+      FloatVector b1 = FloatVector.fromArray(S, b, bo + L);
+      FloatVector v = FloatVector.broadcast(S, a[a0 + p]);
+      c00 = v.fma(b0, c00);
+      c01 = v.fma(b1, c01);
+      v = FloatVector.broadcast(S, a[a1 + p]);
+      c10 = v.fma(b0, c10);
+      c11 = v.fma(b1, c11);
+      v = FloatVector.broadcast(S, a[a2 + p]);
+      c20 = v.fma(b0, c20);
+      c21 = v.fma(b1, c21);
+      v = FloatVector.broadcast(S, a[a3 + p]);
+      c30 = v.fma(b0, c30);
+      c31 = v.fma(b1, c31);
+    }
+    int o = i * n + j;
+    c00.fma(va, FloatVector.fromArray(S, c, o)).intoArray(c, o);
+    c01.fma(va, FloatVector.fromArray(S, c, o + L)).intoArray(c, o + L);
+    o += n;
+    c10.fma(va, FloatVector.fromArray(S, c, o)).intoArray(c, o);
+    c11.fma(va, FloatVector.fromArray(S, c, o + L)).intoArray(c, o + L);
+    o += n;
+    c20.fma(va, FloatVector.fromArray(S, c, o)).intoArray(c, o);
+    c21.fma(va, FloatVector.fromArray(S, c, o + L)).intoArray(c, o + L);
+    o += n;
+    c30.fma(va, FloatVector.fromArray(S, c, o)).intoArray(c, o);
+    c31.fma(va, FloatVector.fromArray(S, c, o + L)).intoArray(c, o + L);
+  }
+
+  /** Row {@code i}, columns {@code j…j+2L−1} of {@code c}; {@code b} is the packed panel. */
+  private static void block1x2(
+      float alpha, float[] a, float[] b, float[] c, int n, int k, int i, int j) {
+    FloatVector va = FloatVector.broadcast(S, alpha);
+    FloatVector c0 = FloatVector.zero(S), c1 = c0;
+    int a0 = i * k;
+    for (int p = 0; p < k; p++) {
+      int bo = p * 2 * L;
+      FloatVector v = FloatVector.broadcast(S, a[a0 + p]);
+      c0 = v.fma(FloatVector.fromArray(S, b, bo), c0);
+      c1 = v.fma(FloatVector.fromArray(S, b, bo + L), c1);
+    }
+    c0.fma(va, FloatVector.fromArray(S, c, i * n + j)).intoArray(c, i * n + j);
+    c1.fma(va, FloatVector.fromArray(S, c, i * n + j + L)).intoArray(c, i * n + j + L);
+  }
+}

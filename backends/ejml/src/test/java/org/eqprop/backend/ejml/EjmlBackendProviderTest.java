@@ -1,0 +1,30 @@
+package org.eqprop.backend.ejml;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Map;
+import java.util.Set;
+import org.eqprop.api.tensor.Backend;
+import org.eqprop.api.tensor.Capability;
+import org.junit.jupiter.api.Test;
+
+/** The provider's kernel choice: the tests' JVM has the Vector API, so the kit runs those kernels. */
+class EjmlBackendProviderTest {
+  private final EjmlBackendProvider provider = new EjmlBackendProvider();
+
+  @Test
+  void probeNamesTheVectorKernels() {
+    String reason = provider.probe().reason();
+    assertTrue(reason.contains("Vector API"), reason);
+  }
+
+  @Test
+  void fusedRelaxationIsOfferedUnlessTurnedOff() {
+    try (Backend on = provider.create(Map.of("simd", "on"));
+        Backend off = provider.create(Map.of("fused", "false"))) {
+      assertEquals(Set.of(Capability.CHAIN_RELAXATION), on.capabilities());
+      assertEquals(Set.of(), off.capabilities());
+    }
+  }
+}
