@@ -137,13 +137,14 @@ public final class EjmlBackend implements Backend {
       int block = kernel.columnBlock();
       int parts = mt ? Math.min(workers.threads(), Math.max(1, n / block)) : 1;
       int chunk = (n / block + parts - 1) / parts * block;
+      float[] packed = kernel.pack(ma.data, transA, m, k);
       // the calling thread (part 0) starts first: it takes the last columns, with the ragged edge
       workers.run(
           parts,
           p -> {
             int r = parts - 1 - p;
             kernel.gemm(
-                alpha, ma.data, transA, mb.data, mc.data, m, n, k,
+                alpha, packed, mb.data, mc.data, m, n, k,
                 r * chunk, r == parts - 1 ? n : (r + 1) * chunk);
           });
       return;

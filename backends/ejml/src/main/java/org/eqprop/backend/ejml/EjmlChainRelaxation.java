@@ -9,9 +9,9 @@ import org.eqprop.api.tensor.Tensor;
  * {@link ChainRelaxation} for the {@code ejml} backend. Samples are independent under the dynamics,
  * so each thread takes a range of rows and runs every step for a block of four samples before the
  * next block: the block's states stay in the core's cache, each weight loaded serves four samples,
- * and no thread waits for another between steps. Products into a layer at least as wide as its
- * neighbour hold strips of the four outputs in registers over the weight rows; products into a
- * narrower layer run as dot products.
+ * and no thread waits for another between steps. Each product holds strips of the four outputs in
+ * registers over the rows of a weight matrix whose rows are padded to whole vectors, so narrow
+ * layers (the 10 outputs) cost one vector per row and need no horizontal sums.
  */
 final class EjmlChainRelaxation implements ChainRelaxation {
   /** Below this many multiply-adds a call stays on the calling thread. */
@@ -20,7 +20,8 @@ final class EjmlChainRelaxation implements ChainRelaxation {
   private final EjmlBackend backend;
   private final Lanes lanes;
   private final Workers workers;
-  private float[][] transposed = new float[0][];
+  private float[][] downCache = new float[0][];
+  private float[][] upCache = new float[0][];
 
   EjmlChainRelaxation(EjmlBackend backend, Lanes lanes, Workers workers) {
     this.backend = backend;
@@ -71,7 +72,20 @@ final class EjmlChainRelaxation implements ChainRelaxation {
     if (beta != 0f) {
       Shapes.requireShape("chain-relaxation target", target, batch, n[depth - 1]);
     }
-    float[][] wt = transposes(w, n);
+    if (downCache.length != depth + 1) {
+      downCache = new float[depth + 1][];
+      upCache = new float[depth + 1][];
+    }
+    int[] np = new int[depth];
+    for (int k = 0; k < depth; k++) {
+      np[k] = lanes.padded(n[k]);
+    }
+    float[][] down = new float[depth][];
+    float[][] up = new float[depth][];
+    for (int k = 1; k < depth; k++) {
+      down[k] = pad(k, false, w[k], n[k - 1], n[k], np[k]);
+      up[k - 1] = pad(k, true, w[k], n[k - 1], n[k], np[k - 1]);
+    }
     float[] x = backend.data(drive);
     float[] y = beta != 0f ? backend.data(target) : null;
 
@@ -84,7 +98,7 @@ final class EjmlChainRelaxation implements ChainRelaxation {
     workers.run(
         parts,
         part -> {
-          Block block = new Block(n, s, b, w, wt, x, y, beta, eps);
+          Block block = new Block(n, np, s, b, down, up, x, y, beta, eps);
           int end = (part + 1) * batch / parts;
           for (int i = part * batch / parts; i < end; i += Lanes.BLOCK) {
             block.relax(i, Math.min(Lanes.BLOCK, end - i), steps);
@@ -92,51 +106,60 @@ final class EjmlChainRelaxation implements ChainRelaxation {
         });
   }
 
-  /** {@code Wᵀ} of every weight, in arrays kept between calls. */
-  private float[][] transposes(float[][] w, int[] n) {
-    if (transposed.length != w.length) {
-      transposed = new float[w.length][];
+  /**
+   * {@code W} ({@code rows × cols}) or, with {@code transpose}, {@code Wᵀ}, its rows padded with
+   * zeros to {@code stride} columns, in an array kept between calls.
+   */
+  private float[] pad(int k, boolean transpose, float[] w, int rows, int cols, int stride) {
+    float[][] cache = transpose ? upCache : downCache;
+    int outRows = transpose ? cols : rows;
+    int outCols = transpose ? rows : cols;
+    float[] t = cache[k];
+    if (t == null || t.length != outRows * stride) {
+      t = cache[k] = new float[outRows * stride];
     }
-    for (int k = 1; k < w.length; k++) {
-      int rows = n[k - 1], cols = n[k];
-      float[] t = transposed[k];
-      if (t == null || t.length != rows * cols) {
-        t = transposed[k] = new float[rows * cols];
-      }
-      float[] src = w[k];
-      for (int r = 0; r < rows; r++) {
-        for (int c = 0; c < cols; c++) {
-          t[c * rows + r] = src[r * cols + c];
+    for (int r = 0; r < rows; r++) {
+      for (int c = 0; c < cols; c++) {
+        if (transpose) {
+          t[c * stride + r] = w[r * cols + c];
+        } else {
+          t[r * stride + c] = w[r * cols + c];
         }
       }
     }
-    return transposed;
+    for (int r = 0; r < outRows; r++) {
+      java.util.Arrays.fill(t, r * stride + outCols, (r + 1) * stride, 0f);
+    }
+    return t;
   }
 
   /** One thread's work arrays and the relaxation of a block of up to {@link Lanes#BLOCK} samples. */
   private final class Block {
-    private final int[] n;
-    private final float[][] s, b, w, wt;
+    private final int[] n, np;
+    private final float[][] s, b, down, up;
     private final float[] x, y;
     private final float beta, eps;
-    private final float[][] rho, pre;
+    private final float[][] rho, pre, base;
 
-    Block(int[] n, float[][] s, float[][] b, float[][] w, float[][] wt, float[] x, float[] y,
-        float beta, float eps) {
+    Block(int[] n, int[] np, float[][] s, float[][] b, float[][] down, float[][] up, float[] x,
+        float[] y, float beta, float eps) {
       this.n = n;
+      this.np = np;
       this.s = s;
       this.b = b;
-      this.w = w;
-      this.wt = wt;
+      this.down = down;
+      this.up = up;
       this.x = x;
       this.y = y;
       this.beta = beta;
       this.eps = eps;
       rho = new float[n.length][];
       pre = new float[n.length][];
+      base = new float[n.length][];
       for (int k = 0; k < n.length; k++) {
         rho[k] = new float[Lanes.BLOCK * n[k]];
-        pre[k] = new float[Lanes.BLOCK * n[k]];
+        pre[k] = new float[Lanes.BLOCK * np[k]];
+        base[k] = new float[Lanes.BLOCK * np[k]];
       }
     }
 
@@ -144,52 +167,39 @@ final class EjmlChainRelaxation implements ChainRelaxation {
     void relax(int i, int count, int steps) {
       int last = n.length - 1;
       for (int k = 0; k <= last; k++) {
+        // what p_k starts from at every step: b_k, plus the input's drive for the first layer
+        java.util.Arrays.fill(base[k], 0f);
         java.util.Arrays.fill(rho[k], 0f);
+        for (int r = 0; r < Lanes.BLOCK; r++) {
+          System.arraycopy(b[k], 0, base[k], r * np[k], n[k]);
+        }
+        for (int r = 0; r < count; r++) {
+          if (k == 0) {
+            lanes.axpy(1f, x, (i + r) * n[0], base[0], r * np[0], n[0]);
+          }
+          // after the first step the state is in [0, 1] and the step writes ρ(s) = s itself
+          lanes.clip01(s[k], (i + r) * n[k], rho[k], r * n[k], n[k]);
+        }
       }
       for (int t = 0; t < steps; t++) {
         for (int k = 0; k <= last; k++) {
-          for (int r = 0; r < count; r++) {
-            lanes.clip01(s[k], (i + r) * n[k], rho[k], r * n[k], n[k]);
-          }
-        }
-        for (int k = 0; k <= last; k++) {
+          // p_k = b_k + (drive or ρ(s_{k−1})·W_k) + ρ(s_{k+1})·W_{k+1}ᵀ, rows padded to np[k]
           float[] p = pre[k];
-          for (int r = 0; r < Lanes.BLOCK; r++) {
-            System.arraycopy(b[k], 0, p, r * n[k], n[k]);
-          }
-          if (k == 0) {
-            for (int r = 0; r < count; r++) {
-              lanes.axpy(1f, x, (i + r) * n[0], p, r * n[0], n[0]);
-            }
-          } else {
-            // ρ(s_{k−1})·W_k: W_k is n_{k−1} × n_k
-            product(rho[k - 1], w[k], wt[k], n[k - 1], n[k], p);
+          System.arraycopy(base[k], 0, p, 0, p.length);
+          if (k > 0) {
+            lanes.rowsTimes(rho[k - 1], down[k], n[k - 1], np[k], p);
           }
           if (k < last) {
-            // ρ(s_{k+1})·W_{k+1}ᵀ: W_{k+1}ᵀ is n_{k+1} × n_k
-            product(rho[k + 1], wt[k + 1], w[k + 1], n[k + 1], n[k], p);
+            lanes.rowsTimes(rho[k + 1], up[k], n[k + 1], np[k], p);
           }
         }
         for (int k = 0; k <= last; k++) {
           boolean nudged = k == last && beta != 0f;
           for (int r = 0; r < count; r++) {
             int o = (i + r) * n[k];
-            lanes.step(s[k], o, pre[k], r * n[k], nudged ? y : null, o, beta, eps, n[k]);
+            lanes.step(s[k], o, rho[k], r * n[k], pre[k], r * np[k], nudged ? y : null, o, beta, eps, n[k]);
           }
         }
-      }
-    }
-
-    /**
-     * {@code out_r += v_r·m} for the block's samples, {@code m} being {@code rows × cols} and
-     * {@code mt} its transpose: strips of {@code out} held over the rows of {@code m} where {@code
-     * out} is wide enough to fill vectors, else dot products with the rows of {@code mt}.
-     */
-    private void product(float[] v, float[] m, float[] mt, int rows, int cols, float[] out) {
-      if (cols >= rows || cols >= 64) {
-        lanes.rowsTimes(v, m, rows, cols, out);
-      } else {
-        lanes.dots(v, mt, rows, cols, out);
       }
     }
   }

@@ -12,16 +12,12 @@ interface Lanes {
   /**
    * For the {@link #BLOCK} samples {@code r}: {@code out_r[c] += Σ_p v_r[p]·m[p·cols + c]}, with
    * {@code v_r = v[r·rows …]}, {@code out_r = out[r·cols …]} and {@code m} of shape {@code rows ×
-   * cols}. Suits a wide {@code out} (many columns).
+   * cols}.
    */
   void rowsTimes(float[] v, float[] m, int rows, int cols, float[] out);
 
-  /**
-   * For the {@link #BLOCK} samples {@code r}: {@code out_r[c] += Σ_p mt[c·rows + p]·v_r[p]}, with
-   * {@code v_r = v[r·rows …]}, {@code out_r = out[r·cols …]} and {@code mt} of shape {@code cols ×
-   * rows} (the transpose of the {@code m} of {@link #rowsTimes}). Suits a narrow {@code out}.
-   */
-  void dots(float[] v, float[] mt, int rows, int cols, float[] out);
+  /** The row length, at least {@code n}, that lets {@link #rowsTimes} run without a ragged edge. */
+  int padded(int n);
 
   /** {@code out[oo + i] = clip(x[xo + i], 0, 1)} for {@code i < n}. */
   void clip01(float[] x, int xo, float[] out, int oo, int n);
@@ -29,9 +25,10 @@ interface Lanes {
   /**
    * One step of the dynamics on a slice of a layer: with {@code v = s[so + i]},
    * {@code g = v − [0 ≤ v ≤ 1]·p[po + i] + beta·(v − y[yo + i])} (the last term only when {@code y} is
-   * not null), then {@code s[so + i] = clip(v − eps·g, 0, 1)}, for {@code i < n}.
+   * not null), then {@code s[so + i] = rho[ro + i] = clip(v − eps·g, 0, 1)}, for {@code i < n}.
    */
-  void step(float[] s, int so, float[] p, int po, float[] y, int yo, float beta, float eps, int n);
+  void step(float[] s, int so, float[] rho, int ro, float[] p, int po, float[] y, int yo, float beta,
+      float eps, int n);
 
   /** Plain Java loops, for JVMs without the Vector API. */
   final class Scalar implements Lanes {
@@ -55,16 +52,8 @@ interface Lanes {
     }
 
     @Override
-    public void dots(float[] v, float[] mt, int rows, int cols, float[] out) {
-      for (int r = 0; r < BLOCK; r++) {
-        for (int c = 0; c < cols; c++) {
-          float sum = 0f;
-          for (int p = 0; p < rows; p++) {
-            sum += mt[c * rows + p] * v[r * rows + p];
-          }
-          out[r * cols + c] += sum;
-        }
-      }
+    public int padded(int n) {
+      return n;
     }
 
     @Override
@@ -76,14 +65,15 @@ interface Lanes {
 
     @Override
     public void step(
-        float[] s, int so, float[] p, int po, float[] y, int yo, float beta, float eps, int n) {
+        float[] s, int so, float[] rho, int ro, float[] p, int po, float[] y, int yo, float beta,
+      float eps, int n) {
       for (int i = 0; i < n; i++) {
         float v = s[so + i];
         float g = v - (v >= 0f && v <= 1f ? p[po + i] : 0f);
         if (y != null) {
           g += beta * (v - y[yo + i]);
         }
-        s[so + i] = clip01(v - eps * g);
+        s[so + i] = rho[ro + i] = clip01(v - eps * g);
       }
     }
 

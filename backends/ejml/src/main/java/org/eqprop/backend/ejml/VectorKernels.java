@@ -10,8 +10,9 @@ import jdk.incubator.vector.VectorSpecies;
  * widest vector the CPU has. Only loaded when the JVM was started with {@code --add-modules
  * jdk.incubator.vector}; see {@link EjmlBackendProvider}.
  *
- * <p>The product copies each {@code k × 2L} column panel of {@code b} ({@code L} lanes a vector)
- * into consecutive memory, then keeps an 8-row by 2-vector block of {@code c} in registers while it
+ * <p>The product lays {@code op(a)} out once in blocks of 8 rows (a column of a block together),
+ * copies each {@code k × 2L} column panel of {@code b} ({@code L} lanes a vector) into consecutive
+ * memory, then keeps an 8-row by 2-vector block of {@code c} in registers while it
  * runs over the whole inner dimension, broadcasting one {@code a} value per row and loading two
  * vectors of the panel per step: sixteen fused multiply-adds for two vector loads.
  */
@@ -78,37 +79,8 @@ final class VectorKernels implements Gemm, Lanes {
   }
 
   @Override
-  public void dots(float[] v, float[] mt, int rows, int cols, float[] out) {
-    int v1 = rows, v2 = 2 * rows, v3 = 3 * rows;
-    int end = S.loopBound(rows);
-    float[] lanes = new float[4 * L];
-    for (int c = 0; c < cols; c++) {
-      int mo = c * rows;
-      FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0;
-      int p = 0;
-      for (; p < end; p += L) {
-        FloatVector w = FloatVector.fromArray(S, mt, mo + p);
-        a0 = FloatVector.fromArray(S, v, p).fma(w, a0);
-        a1 = FloatVector.fromArray(S, v, v1 + p).fma(w, a1);
-        a2 = FloatVector.fromArray(S, v, v2 + p).fma(w, a2);
-        a3 = FloatVector.fromArray(S, v, v3 + p).fma(w, a3);
-      }
-      // lane by lane in a fixed order: reduceLanes may add in any order, and runs must repeat
-      a0.intoArray(lanes, 0);
-      a1.intoArray(lanes, L);
-      a2.intoArray(lanes, 2 * L);
-      a3.intoArray(lanes, 3 * L);
-      for (int r = 0; r < BLOCK; r++) {
-        float sum = 0f;
-        for (int l = 0; l < L; l++) {
-          sum += lanes[r * L + l];
-        }
-        for (int q = p; q < rows; q++) {
-          sum += mt[mo + q] * v[r * rows + q];
-        }
-        out[r * cols + c] += sum;
-      }
-    }
+  public int padded(int n) {
+    return (n + L - 1) / L * L;
   }
 
   @Override
@@ -124,7 +96,8 @@ final class VectorKernels implements Gemm, Lanes {
 
   @Override
   public void step(
-      float[] s, int so, float[] p, int po, float[] y, int yo, float beta, float eps, int n) {
+      float[] s, int so, float[] rho, int ro, float[] p, int po, float[] y, int yo, float beta,
+      float eps, int n) {
     FloatVector zero = FloatVector.zero(S);
     FloatVector vb = FloatVector.broadcast(S, beta);
     FloatVector ve = FloatVector.broadcast(S, -eps);
@@ -136,7 +109,9 @@ final class VectorKernels implements Gemm, Lanes {
       if (y != null) {
         g = v.sub(FloatVector.fromArray(S, y, yo + i)).fma(vb, g);
       }
-      g.fma(ve, v).max(0f).min(1f).intoArray(s, so + i);
+      FloatVector next = g.fma(ve, v).max(0f).min(1f);
+      next.intoArray(s, so + i);
+      next.intoArray(rho, ro + i);
     }
     for (; i < n; i++) {
       float v = s[so + i];
@@ -144,24 +119,33 @@ final class VectorKernels implements Gemm, Lanes {
       if (y != null) {
         g += beta * (v - y[yo + i]);
       }
-      s[so + i] = Math.min(Math.max(v - eps * g, 0f), 1f);
+      s[so + i] = rho[ro + i] = Math.min(Math.max(v - eps * g, 0f), 1f);
     }
   }
 
   @Override
-  public void gemm(
-      float alpha, float[] a, boolean transA, float[] b, float[] c, int m, int n, int k, int j0, int j1) {
-    Scratch sc = scratch.get();
-    // op(a) row-major (m × k), so the kernels read each row of it with stride 1
-    float[] rows = a;
-    if (transA) {
-      rows = sc.rows = grow(sc.rows, m * k);
-      for (int p = 0; p < k; p++) {
-        for (int i = 0; i < m; i++) {
-          rows[i * k + p] = a[p * m + i];
+  public float[] pack(float[] a, boolean transA, int m, int k) {
+    float[] out = packed = grow(packed, m * k);
+    // element (i, p) of op(a) is a[i * si + p * sp]
+    int si = transA ? 1 : k;
+    int sp = transA ? m : 1;
+    int o = 0;
+    int i = 0;
+    for (int rows : new int[] {8, 4, 1}) {
+      for (; i + rows <= m; i += rows) {
+        for (int p = 0; p < k; p++) {
+          for (int r = 0, ai = (i) * si + p * sp; r < rows; r++, ai += si) {
+            out[o++] = a[ai];
+          }
         }
       }
     }
+    return out;
+  }
+
+  @Override
+  public void gemm(float alpha, float[] a, float[] b, float[] c, int m, int n, int k, int j0, int j1) {
+    Scratch sc = scratch.get();
     int width = 2 * L;
     float[] panel = sc.panel = grow(sc.panel, width * k);
     for (int j = j0; j < j1; j += width) {
@@ -175,11 +159,11 @@ final class VectorKernels implements Gemm, Lanes {
         }
       }
       if (w == width) {
-        blocks(alpha, rows, panel, c, m, n, k, j);
+        blocks(alpha, a, panel, c, m, n, k, j);
       } else {
         float[] tile = sc.tile = grow(sc.tile, m * width);
         java.util.Arrays.fill(tile, 0, m * width, 0f);
-        blocks(alpha, rows, panel, tile, m, width, k, 0);
+        blocks(alpha, a, panel, tile, m, width, k, 0);
         for (int i = 0; i < m; i++) {
           for (int jj = 0; jj < w; jj++) {
             c[i * n + j + jj] += tile[i * width + jj];
@@ -189,29 +173,32 @@ final class VectorKernels implements Gemm, Lanes {
     }
   }
 
-  /** {@code c[:, j…j+2L) += alpha·rows·panel}, block by block of rows. */
+  /**
+   * {@code c[:, j…j+2L) += alpha·op(a)·panel}, block by block of rows; {@code a} as {@link #pack}
+   * lays it out: each block's {@code k × rows} values with a column of the block together.
+   */
   private static void blocks(
-      float alpha, float[] rows, float[] panel, float[] c, int m, int n, int k, int j) {
+      float alpha, float[] a, float[] panel, float[] c, int m, int n, int k, int j) {
     int i = 0;
     for (; i + 8 <= m; i += 8) {
-      block8x2(alpha, rows, panel, c, n, k, i, j);
+      block8x2(alpha, a, i * k, panel, c, n, k, i, j);
     }
     for (; i + 4 <= m; i += 4) {
-      block4x2(alpha, rows, panel, c, n, k, i, j);
+      block4x2(alpha, a, i * k, panel, c, n, k, i, j);
     }
     for (; i < m; i++) {
-      block1x2(alpha, rows, panel, c, n, k, i, j);
+      block1x2(alpha, a, i * k, panel, c, n, k, i, j);
     }
   }
 
-  /** One thread's buffers: the transposed left operand, the packed panel, the ragged-edge tile. */
+  /** One thread's buffers: the packed panel of {@code b} and the ragged-edge tile. */
   private static final class Scratch {
-    float[] rows = new float[0];
     float[] panel = new float[0];
     float[] tile = new float[0];
   }
 
   private final ThreadLocal<Scratch> scratch = ThreadLocal.withInitial(Scratch::new);
+  private float[] packed = new float[0];
 
   private static float[] grow(float[] buffer, int size) {
     return buffer.length >= size ? buffer : new float[size];
@@ -219,40 +206,39 @@ final class VectorKernels implements Gemm, Lanes {
 
   /** Rows {@code i…i+7}, columns {@code j…j+2L−1} of {@code c}; {@code b} is the packed panel. */
   private static void block8x2(
-      float alpha, float[] a, float[] b, float[] c, int n, int k, int i, int j) {
+      float alpha, float[] a, int ao, float[] b, float[] c, int n, int k, int i, int j) {
     FloatVector va = FloatVector.broadcast(S, alpha);
     FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00;
     FloatVector c20 = c00, c21 = c00, c30 = c00, c31 = c00;
     FloatVector c40 = c00, c41 = c00, c50 = c00, c51 = c00;
     FloatVector c60 = c00, c61 = c00, c70 = c00, c71 = c00;
-    int a0 = i * k, a1 = a0 + k, a2 = a1 + k, a3 = a2 + k;
-    int a4 = a3 + k, a5 = a4 + k, a6 = a5 + k, a7 = a6 + k;
     for (int p = 0; p < k; p++) {
       int bo = p * 2 * L;
+      int a0 = ao + 8 * p;
       FloatVector b0 = FloatVector.fromArray(S, b, bo);
       FloatVector b1 = FloatVector.fromArray(S, b, bo + L);
-      FloatVector v = FloatVector.broadcast(S, a[a0 + p]);
+      FloatVector v = FloatVector.broadcast(S, a[a0]);
       c00 = v.fma(b0, c00);
       c01 = v.fma(b1, c01);
-      v = FloatVector.broadcast(S, a[a1 + p]);
+      v = FloatVector.broadcast(S, a[a0 + 1]);
       c10 = v.fma(b0, c10);
       c11 = v.fma(b1, c11);
-      v = FloatVector.broadcast(S, a[a2 + p]);
+      v = FloatVector.broadcast(S, a[a0 + 2]);
       c20 = v.fma(b0, c20);
       c21 = v.fma(b1, c21);
-      v = FloatVector.broadcast(S, a[a3 + p]);
+      v = FloatVector.broadcast(S, a[a0 + 3]);
       c30 = v.fma(b0, c30);
       c31 = v.fma(b1, c31);
-      v = FloatVector.broadcast(S, a[a4 + p]);
+      v = FloatVector.broadcast(S, a[a0 + 4]);
       c40 = v.fma(b0, c40);
       c41 = v.fma(b1, c41);
-      v = FloatVector.broadcast(S, a[a5 + p]);
+      v = FloatVector.broadcast(S, a[a0 + 5]);
       c50 = v.fma(b0, c50);
       c51 = v.fma(b1, c51);
-      v = FloatVector.broadcast(S, a[a6 + p]);
+      v = FloatVector.broadcast(S, a[a0 + 6]);
       c60 = v.fma(b0, c60);
       c61 = v.fma(b1, c61);
-      v = FloatVector.broadcast(S, a[a7 + p]);
+      v = FloatVector.broadcast(S, a[a0 + 7]);
       c70 = v.fma(b0, c70);
       c71 = v.fma(b1, c71);
     }
@@ -284,25 +270,25 @@ final class VectorKernels implements Gemm, Lanes {
 
   /** Rows {@code i…i+3}, columns {@code j…j+2L−1} of {@code c}; {@code b} is the packed panel. */
   private static void block4x2(
-      float alpha, float[] a, float[] b, float[] c, int n, int k, int i, int j) {
+      float alpha, float[] a, int ao, float[] b, float[] c, int n, int k, int i, int j) {
     FloatVector va = FloatVector.broadcast(S, alpha);
     FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00;
     FloatVector c20 = c00, c21 = c00, c30 = c00, c31 = c00;
-    int a0 = i * k, a1 = a0 + k, a2 = a1 + k, a3 = a2 + k;
     for (int p = 0; p < k; p++) {
       int bo = p * 2 * L;
+      int a0 = ao + 4 * p;
       FloatVector b0 = FloatVector.fromArray(S, b, bo);
       FloatVector b1 = FloatVector.fromArray(S, b, bo + L);
-      FloatVector v = FloatVector.broadcast(S, a[a0 + p]);
+      FloatVector v = FloatVector.broadcast(S, a[a0]);
       c00 = v.fma(b0, c00);
       c01 = v.fma(b1, c01);
-      v = FloatVector.broadcast(S, a[a1 + p]);
+      v = FloatVector.broadcast(S, a[a0 + 1]);
       c10 = v.fma(b0, c10);
       c11 = v.fma(b1, c11);
-      v = FloatVector.broadcast(S, a[a2 + p]);
+      v = FloatVector.broadcast(S, a[a0 + 2]);
       c20 = v.fma(b0, c20);
       c21 = v.fma(b1, c21);
-      v = FloatVector.broadcast(S, a[a3 + p]);
+      v = FloatVector.broadcast(S, a[a0 + 3]);
       c30 = v.fma(b0, c30);
       c31 = v.fma(b1, c31);
     }
@@ -322,13 +308,12 @@ final class VectorKernels implements Gemm, Lanes {
 
   /** Row {@code i}, columns {@code j…j+2L−1} of {@code c}; {@code b} is the packed panel. */
   private static void block1x2(
-      float alpha, float[] a, float[] b, float[] c, int n, int k, int i, int j) {
+      float alpha, float[] a, int ao, float[] b, float[] c, int n, int k, int i, int j) {
     FloatVector va = FloatVector.broadcast(S, alpha);
     FloatVector c0 = FloatVector.zero(S), c1 = c0;
-    int a0 = i * k;
     for (int p = 0; p < k; p++) {
       int bo = p * 2 * L;
-      FloatVector v = FloatVector.broadcast(S, a[a0 + p]);
+      FloatVector v = FloatVector.broadcast(S, a[ao + p]);
       c0 = v.fma(FloatVector.fromArray(S, b, bo), c0);
       c1 = v.fma(FloatVector.fromArray(S, b, bo + L), c1);
     }
