@@ -22,6 +22,18 @@ public interface Optimizer extends AutoCloseable {
   void step(List<Parameter> parameters, List<Tensor> gradients);
 
   /**
+   * Multiplies every configured learning rate by {@code scale} from the next step on; a
+   * learning-rate schedule sets it at the start of each epoch, and {@code 1} restores the
+   * configured rates.
+   *
+   * @throws UnsupportedOperationException when this optimizer has no learning rate to scale
+   */
+  default void setLearningRateScale(float scale) {
+    throw new UnsupportedOperationException(
+        "optimizer " + name() + " does not support learning-rate schedules");
+  }
+
+  /**
    * The optimizer's state (for example momentum buffers), by name: checkpoints save these tensors
    * and restore them in place. Empty for stateless optimizers such as plain SGD.
    */

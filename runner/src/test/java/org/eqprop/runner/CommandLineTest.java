@@ -224,4 +224,35 @@ class CommandLineTest {
     assertTrue(second < first && second < 0.4, "test error " + first + " -> " + second);
     assertTrue(Files.readString(out.resolve("config.yaml")).contains("name: fixed-point"));
   }
+
+  @Test
+  void adamWithACosineScheduleTrainsAndCheckpointsItsMoments() throws IOException {
+    Path out = dir.resolve("adam");
+    Result r = run("train", "--data", DATA, "--out", out.toString(), "--epochs", "2",
+        "--set", "optimizer.name=adam", "--set", "optimizer.learning-rates=[0.002,0.001]",
+        "--set", "optimizer.weight-decay=0.0001", "--set", "optimizer.schedule.name=cosine",
+        "--set", "optimizer.schedule.floor=0.1",
+        "--set", "training.train-limit=1000", "--set", "training.test-limit=500");
+    assertEquals(0, r.code(), r.err());
+    List<String[]> rows = metrics(out);
+    double first = Double.parseDouble(rows.get(1)[2]);
+    double second = Double.parseDouble(rows.get(2)[2]);
+    assertTrue(second < 0.35, "test error " + first + " -> " + second);
+    String header = new String(Files.readAllBytes(out.resolve("checkpoint.safetensors")), java.nio.charset.StandardCharsets.ISO_8859_1);
+    for (String name : List.of("optimizer.m.W1", "optimizer.v.b2", "optimizer.t")) {
+      assertTrue(header.contains("\"" + name + "\""), name + " missing from the checkpoint");
+    }
+  }
+
+  @Test
+  void schedulesScaleTheRatesPerEpoch() {
+    var step = new org.eqprop.runner.config.RunConfig.Schedule("step", 2, 0.5, 0);
+    assertEquals(List.of(1.0, 1.0, 0.5, 0.5, 0.25),
+        java.util.stream.IntStream.rangeClosed(1, 5).mapToObj(e -> step.scale(e, 5)).toList());
+    var cosine = new org.eqprop.runner.config.RunConfig.Schedule("cosine", 1, 1, 0.2);
+    assertEquals(1.0, cosine.scale(1, 5), 1e-12);
+    assertEquals(0.6, cosine.scale(3, 5), 1e-12);
+    assertEquals(0.2, cosine.scale(5, 5), 1e-12);
+    assertEquals(1.0, new org.eqprop.runner.config.RunConfig.Schedule("constant", 1, 0.5, 0).scale(4, 5));
+  }
 }

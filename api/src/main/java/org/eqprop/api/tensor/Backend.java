@@ -69,8 +69,17 @@ public interface Backend extends AutoCloseable {
   /** {@code out = a ⊙ b}, the element-wise (Hadamard) product. */
   void mul(Tensor a, Tensor b, Tensor out);
 
+  /** {@code out = a / b}, element-wise. */
+  void div(Tensor a, Tensor b, Tensor out);
+
   /** {@code out = alpha·a}. */
   void scale(float alpha, Tensor a, Tensor out);
+
+  /** {@code out = a + alpha}, element-wise. */
+  void addScalar(Tensor a, float alpha, Tensor out);
+
+  /** {@code out = √a}, element-wise (NaN where {@code a < 0}). */
+  void sqrt(Tensor a, Tensor out);
 
   /** {@code y = y + alpha·x}. */
   void axpy(float alpha, Tensor x, Tensor y);

@@ -47,6 +47,26 @@ final class ConfigValidator {
             "config key 'optimizer.learning-rates' must hold positive rates, got " + rates);
       }
     }
+    RunConfig.Optimizer o = c.optimizer();
+    inUnit("optimizer.momentum", o.momentum(), true);
+    if (!(o.weightDecay() >= 0) || Double.isInfinite(o.weightDecay())) {
+      throw new ConfigException("config key 'optimizer.weight-decay' must be >= 0, got " + o.weightDecay());
+    }
+    inUnit("optimizer.beta1", o.beta1(), false);
+    inUnit("optimizer.beta2", o.beta2(), false);
+    positive("optimizer.epsilon", o.epsilon());
+    RunConfig.Schedule sc = o.schedule();
+    if (!List.of("constant", "step", "cosine").contains(sc.name())) {
+      throw new ConfigException("config key 'optimizer.schedule.name' must be constant, step or cosine, got '"
+          + sc.name() + "'" + Suggest.hint(sc.name(), List.of("constant", "step", "cosine")));
+    }
+    atLeast("optimizer.schedule.every", sc.every(), 1);
+    if (!(sc.factor() > 0 && sc.factor() <= 1)) {
+      throw new ConfigException("config key 'optimizer.schedule.factor' must be in (0, 1], got " + sc.factor());
+    }
+    if (!(sc.floor() >= 0 && sc.floor() <= 1)) {
+      throw new ConfigException("config key 'optimizer.schedule.floor' must be in [0, 1], got " + sc.floor());
+    }
     atLeast("training.epochs", c.training().epochs(), 1);
     atLeast("training.batch-size", c.training().batchSize(), 1);
     atLeast("training.eval-batch-size", c.training().evalBatchSize(), 1);
@@ -66,6 +86,13 @@ final class ConfigValidator {
   private static void positive(String key, double value) {
     if (!(value > 0) || Double.isInfinite(value)) {
       throw new ConfigException("config key '" + key + "' must be > 0, got " + value);
+    }
+  }
+
+  private static void inUnit(String key, double value, boolean closedAtZero) {
+    if (!(closedAtZero ? value >= 0 : value > 0) || !(value < 1)) {
+      throw new ConfigException("config key '" + key + "' must be in " + (closedAtZero ? "[0, 1)" : "(0, 1)")
+          + ", got " + value);
     }
   }
 

@@ -81,10 +81,48 @@ public record RunConfig(
   }
 
   /**
-   * @param name the optimizer's name ({@code sgd})
+   * @param name the optimizer's name ({@code sgd} or {@code adam})
    * @param learningRates one rate per layer of parameters
+   * @param momentum {@code sgd}'s heavy-ball momentum, in [0, 1); 0 is plain SGD
+   * @param weightDecay decoupled weight decay λ (θ ← θ·(1 − rate·λ) each step), ≥ 0
+   * @param beta1 {@code adam}'s first-moment decay
+   * @param beta2 {@code adam}'s second-moment decay
+   * @param epsilon {@code adam}'s ε
+   * @param schedule how the learning rates change over the epochs
    */
-  public record Optimizer(String name, List<Double> learningRates) {}
+  public record Optimizer(
+      String name,
+      List<Double> learningRates,
+      double momentum,
+      double weightDecay,
+      double beta1,
+      double beta2,
+      double epsilon,
+      Schedule schedule) {}
+
+  /**
+   * A learning-rate schedule: the configured rates times a factor that depends on the epoch.
+   *
+   * @param name {@code constant} (factor 1), {@code step} (times {@code factor} every {@code
+   *     every} epochs) or {@code cosine} (from 1 down to {@code floor} along half a cosine over the
+   *     run's epochs)
+   * @param every {@code step}: epochs between decays
+   * @param factor {@code step}: the decay, in (0, 1]
+   * @param floor {@code cosine}: the factor at the last epoch, in [0, 1]
+   */
+  public record Schedule(String name, int every, double factor, double floor) {
+
+    /** The factor for epoch {@code epoch} (1-based) of {@code epochs}. */
+    public double scale(int epoch, int epochs) {
+      return switch (name) {
+        case "step" -> Math.pow(factor, (epoch - 1) / every);
+        case "cosine" -> epochs <= 1
+            ? 1
+            : floor + (1 - floor) * 0.5 * (1 + Math.cos(Math.PI * (epoch - 1) / (epochs - 1)));
+        default -> 1;
+      };
+    }
+  }
 
   /**
    * @param epochs passes over the training set

@@ -128,6 +128,10 @@ public final class Trainer {
         long errors = p.epochErrors();
         double energySum = p.epochEnergy();
         double seconds = p.epochSeconds();
+        RunConfig.Schedule schedule = config.optimizer().schedule();
+        if (!schedule.name().equals("constant")) {
+          optimizer.setLearningRateScale((float) schedule.scale(epoch, epochs));
+        }
         listener.epochStarted(epoch, batches, p.nextBatch());
         for (int b = p.nextBatch(); b < batches; b++) {
           int start = b * batchSize;

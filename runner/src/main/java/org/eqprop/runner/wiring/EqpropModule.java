@@ -17,6 +17,7 @@ import org.eqprop.models.dynamics.FixedPointDynamics;
 import org.eqprop.models.dynamics.GradientDynamics;
 import org.eqprop.models.learning.EpSettings;
 import org.eqprop.models.learning.EquilibriumPropagation;
+import org.eqprop.models.optim.Adam;
 import org.eqprop.models.optim.Sgd;
 import org.eqprop.runner.EqpropException;
 import org.eqprop.runner.backend.BackendRegistry;
@@ -88,6 +89,7 @@ public final class EqpropModule extends AbstractModule {
     MapBinder<String, OptimizerFactory> optimizers =
         MapBinder.newMapBinder(binder(), String.class, OptimizerFactory.class);
     optimizers.addBinding(Sgd.NAME).toInstance(EqpropModule::sgd);
+    optimizers.addBinding(Adam.NAME).toInstance(EqpropModule::adam);
 
     MapBinder<String, LearnerFactory> learners =
         MapBinder.newMapBinder(binder(), String.class, LearnerFactory.class);
@@ -105,7 +107,7 @@ public final class EqpropModule extends AbstractModule {
     return new FixedPointDynamics(e.backend(), e.stateSizes());
   }
 
-  private static Optimizer sgd(RunConfig c, Energy e) {
+  private static float[] rates(RunConfig c, Energy e) {
     int groups = e.parameterGroups();
     var rates = c.optimizer().learningRates();
     if (rates.size() != groups) {
@@ -117,7 +119,18 @@ public final class EqpropModule extends AbstractModule {
     for (int i = 0; i < groups; i++) {
       r[i] = rates.get(i).floatValue();
     }
-    return new Sgd(e.backend(), r);
+    return r;
+  }
+
+  private static Optimizer sgd(RunConfig c, Energy e) {
+    RunConfig.Optimizer o = c.optimizer();
+    return new Sgd(e.backend(), e.parameters(), rates(c, e), (float) o.momentum(), (float) o.weightDecay());
+  }
+
+  private static Optimizer adam(RunConfig c, Energy e) {
+    RunConfig.Optimizer o = c.optimizer();
+    return new Adam(e.backend(), e.parameters(), rates(c, e), (float) o.beta1(), (float) o.beta2(),
+        (float) o.epsilon(), (float) o.weightDecay());
   }
 
   private static Learner ep(

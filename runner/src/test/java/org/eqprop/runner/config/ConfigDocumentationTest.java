@@ -16,7 +16,7 @@ class ConfigDocumentationTest {
   @Test
   void everyKeyIsDocumentedAndNoOtherKey() throws IOException {
     String doc = Files.readString(Path.of("..", "docs", "configuration.md"));
-    Matcher m = Pattern.compile("(?m)^\\| `([a-z.-]+)` \\|").matcher(doc);
+    Matcher m = Pattern.compile("(?m)^\\| `([a-z0-9.-]+)` \\|").matcher(doc);
     List<String> documented = new ArrayList<>();
     while (m.find()) {
       documented.add(m.group(1));

@@ -215,6 +215,37 @@ public final class EjmlBackend implements Backend {
   }
 
   @Override
+  public void div(Tensor a, Tensor b, Tensor out) {
+    Shapes.requireSame("div", a, b);
+    Shapes.requireSame("div", a, out);
+    float[] x = m(a).data, y = m(b).data, z = m(out).data;
+    int n = (int) a.size();
+    for (int i = 0; i < n; i++) {
+      z[i] = x[i] / y[i];
+    }
+  }
+
+  @Override
+  public void addScalar(Tensor a, float alpha, Tensor out) {
+    Shapes.requireSame("addScalar", a, out);
+    float[] x = m(a).data, z = m(out).data;
+    int n = (int) a.size();
+    for (int i = 0; i < n; i++) {
+      z[i] = x[i] + alpha;
+    }
+  }
+
+  @Override
+  public void sqrt(Tensor a, Tensor out) {
+    Shapes.requireSame("sqrt", a, out);
+    float[] x = m(a).data, z = m(out).data;
+    int n = (int) a.size();
+    for (int i = 0; i < n; i++) {
+      z[i] = (float) Math.sqrt(x[i]);
+    }
+  }
+
+  @Override
   public void scale(float alpha, Tensor a, Tensor out) {
     Shapes.requireSame("scale", a, out);
     float[] x = m(a).data, z = m(out).data;

@@ -9,6 +9,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.transforms.clip.ClipByValue;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
  * {@link Backend} on ND4J: products through {@code Nd4j.gemm} (OpenBLAS sgemm), element-wise work
@@ -102,6 +103,27 @@ public final class Nd4jBackend implements Backend {
     Shapes.requireSame("mul", a, b);
     Shapes.requireSame("mul", a, out);
     a(a).mul(a(b), a(out));
+  }
+
+  @Override
+  public void div(Tensor a, Tensor b, Tensor out) {
+    Shapes.requireSame("div", a, b);
+    Shapes.requireSame("div", a, out);
+    a(a).div(a(b), a(out));
+  }
+
+  @Override
+  public void addScalar(Tensor a, float alpha, Tensor out) {
+    Shapes.requireSame("addScalar", a, out);
+    a(a).add(alpha, a(out));
+  }
+
+  @Override
+  public void sqrt(Tensor a, Tensor out) {
+    Shapes.requireSame("sqrt", a, out);
+    try (INDArray root = Transforms.sqrt(a(a), true)) {
+      a(out).assign(root);
+    }
   }
 
   @Override

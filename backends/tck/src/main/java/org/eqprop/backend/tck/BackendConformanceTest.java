@@ -210,7 +210,13 @@ public abstract class BackendConformanceTest extends EquilibriumPropagationCheck
     checkBinary("add", backend::add, (a, b) -> a + b);
     checkBinary("sub", backend::sub, (a, b) -> a - b);
     checkBinary("mul", backend::mul, (a, b) -> a * b);
+    checkBinary("div", backend::div, (a, b) -> a / b);
     checkElementWise("scale", (a, b, out) -> backend.scale(-1.5f, a, out), (a, b) -> -1.5 * a);
+    checkElementWise("addScalar", (a, b, out) -> backend.addScalar(a, 0.75f, out), (a, b) -> a + 0.75);
+    checkElementWise("sqrt", (a, b, out) -> {
+      backend.mul(a, a, out);
+      backend.sqrt(out, out);
+    }, (a, b) -> Math.abs(a));
     checkElementWise("clip", (a, b, out) -> backend.clip(a, -0.5f, 1f, out), (a, b) -> Math.min(Math.max(a, -0.5), 1));
     checkElementWise("indicator", (a, b, out) -> backend.indicator(a, -0.5f, 1f, out), (a, b) -> a >= -0.5 && a <= 1 ? 1 : 0);
   }

@@ -15,7 +15,7 @@ import org.eqprop.models.hopfield.LayeredHopfield;
 import org.junit.jupiter.api.Test;
 
 /** The paper's dynamics on the backend under test: F falls at every step; steps equal the reference's. */
-public abstract class GradientDynamicsChecks extends LayeredHopfieldChecks {
+public abstract class GradientDynamicsChecks extends OptimizerChecks {
   private static final int[] SIZES = {12, 9, 7, 4};
   private static final int BATCH = 5;
 
