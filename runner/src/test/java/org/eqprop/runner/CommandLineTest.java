@@ -55,7 +55,7 @@ class CommandLineTest {
     assertTrue(r.out().contains("epoch 3/3"), r.out());
 
     List<String[]> rows = metrics(out);
-    assertEquals("epoch,train_error,test_error,seconds,samples_per_second,eval_seconds,mean_energy", String.join(",", rows.get(0)));
+    assertEquals("epoch,train_error,test_error,seconds,samples_per_second,eval_seconds,mean_energy,free_steps", String.join(",", rows.get(0)));
     assertEquals(4, rows.size());
     double firstTrain = Double.parseDouble(rows.get(1)[1]);
     double lastTrain = Double.parseDouble(rows.get(3)[1]);
@@ -179,7 +179,7 @@ class CommandLineTest {
     assertEquals(0, json.code(), json.err());
     List<String> lines = json.out().lines().toList();
     assertEquals(2, lines.size(), json.out());
-    assertTrue(lines.get(1).matches("\\{\"epoch\":2,\"train_error\":[0-9.]+,\"test_error\":[0-9.]+,.*\"mean_energy\":-?[0-9.]+}"), lines.get(1));
+    assertTrue(lines.get(1).matches("\\{\"epoch\":2,\"train_error\":[0-9.]+,\"test_error\":[0-9.]+,.*\"mean_energy\":-?[0-9.]+,\"free_steps\":20.00}"), lines.get(1));
     Result quiet = run(small(dir.resolve("quiet"), "--quiet", "--set", "training.epochs=1", "--set", "training.train-limit=100",
         "--set", "training.test-limit=100"));
     assertEquals(0, quiet.code(), quiet.err());
@@ -254,5 +254,19 @@ class CommandLineTest {
     assertEquals(0.6, cosine.scale(3, 5), 1e-12);
     assertEquals(0.2, cosine.scale(5, 5), 1e-12);
     assertEquals(1.0, new org.eqprop.runner.config.RunConfig.Schedule("constant", 1, 0.5, 0).scale(4, 5));
+  }
+
+  @Test
+  void aToleranceEndsPhasesEarlyAndTheStepsAreReported() throws IOException {
+    Path out = dir.resolve("tolerance");
+    Result r = run("train", "--data", DATA, "--out", out.toString(), "--epochs", "1",
+        "--set", "dynamics.tolerance=0.001", "--set", "learner.free-steps=200",
+        "--set", "training.train-limit=500", "--set", "training.test-limit=200");
+    assertEquals(0, r.code(), r.err());
+    List<String[]> rows = metrics(out);
+    assertEquals("free_steps", rows.get(0)[7]);
+    double steps = Double.parseDouble(rows.get(1)[7]);
+    assertTrue(steps > 2 && steps < 200, "mean free steps " + steps);
+    assertTrue(r.out().contains(" free steps "), r.out());
   }
 }

@@ -111,6 +111,9 @@ public interface Backend extends AutoCloseable {
   /** {@code dst[rows[r]] = src[r]} for every {@code r}: scatters the rows of {@code src} into {@code dst}. */
   void scatterRows(Tensor src, int[] rows, Tensor dst);
 
+  /** {@code max |t[i][j]|} over every element (NaN if any element is NaN). */
+  float maxAbs(Tensor t);
+
   /** Whether every element of {@code t} is finite (no NaN, no infinity). */
   boolean isFinite(Tensor t);
 

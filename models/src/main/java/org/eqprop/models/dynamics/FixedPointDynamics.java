@@ -27,14 +27,22 @@ public final class FixedPointDynamics implements Dynamics {
 
   private final Backend backend;
   private final Workspace workspace;
+  private final float tolerance;
+
+  /** Runs every step it is given (no convergence test). */
+  public FixedPointDynamics(Backend backend, int[] stateSizes) {
+    this(backend, stateSizes, 0f);
+  }
 
   /**
    * @param backend where the states live
    * @param stateSizes units per free layer (as {@link org.eqprop.api.Energy#stateSizes()})
+   * @param tolerance stop once a step moves no state element by this much; 0 runs every step
    */
-  public FixedPointDynamics(Backend backend, int[] stateSizes) {
+  public FixedPointDynamics(Backend backend, int[] stateSizes, float tolerance) {
     this.backend = backend;
     this.workspace = new Workspace(backend, stateSizes);
+    this.tolerance = Workspace.requireTolerance(tolerance);
   }
 
   @Override
@@ -49,21 +57,23 @@ public final class FixedPointDynamics implements Dynamics {
           "fixed-point dynamics needs beta > -1 (the nudged output's curvature 1 + beta must be positive), got " + beta);
     }
     Workspace.Work w = workspace.forRelax(target, beta, state, steps);
+    return workspace.run(w, state, steps, tolerance, () -> step(energy, cost, target, beta, state, w));
+  }
+
+  private void step(
+      ClampedEnergy energy, Cost cost, Tensor target, float beta, State state, Workspace.Work w) {
     int out = state.size() - 1;
-    for (int t = 0; t < steps; t++) {
-      for (int parity = 0; parity < 2; parity++) {
-        energy.stateGradient(state, w.grad);
-        if (beta != 0f && out % 2 == parity) {
-          cost.gradient(state.output(), target, w.costGrad);
-          backend.axpy(beta, w.costGrad, w.grad.layer(out));
-        }
-        for (int k = parity; k < state.size(); k += 2) {
-          float step = k == out ? 1f / (1f + beta) : 1f;
-          backend.axpy(-step, w.grad.layer(k), state.layer(k));
-          backend.clip(state.layer(k), 0f, 1f, state.layer(k));
-        }
+    for (int parity = 0; parity < 2; parity++) {
+      energy.stateGradient(state, w.grad);
+      if (beta != 0f && out % 2 == parity) {
+        cost.gradient(state.output(), target, w.costGrad);
+        backend.axpy(beta, w.costGrad, w.grad.layer(out));
+      }
+      for (int k = parity; k < state.size(); k += 2) {
+        float step = k == out ? 1f / (1f + beta) : 1f;
+        backend.axpy(-step, w.grad.layer(k), state.layer(k));
+        backend.clip(state.layer(k), 0f, 1f, state.layer(k));
       }
     }
-    return steps;
   }
 }

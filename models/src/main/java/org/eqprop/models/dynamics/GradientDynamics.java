@@ -22,7 +22,8 @@ import org.eqprop.api.tensor.Tensor;
  *
  * <p>Where the backend offers {@link Capability#CHAIN_RELAXATION}, the energy is a {@link
  * ClampedEnergy#chain() chain} and the cost the squared error, the whole relaxation runs as the
- * backend's fused kernel; otherwise step by step through the energy's gradient.
+ * backend's fused kernel; otherwise step by step through the energy's gradient. With a tolerance,
+ * the relaxation stops after the first step that moves no state element by that much.
  */
 public final class GradientDynamics implements Dynamics {
   /** The dynamics' name. */
@@ -32,19 +33,27 @@ public final class GradientDynamics implements Dynamics {
   private final float eps;
   private final Workspace workspace;
   private final ChainRelaxation fused;
+  private final float tolerance;
+
+  /** Runs every step it is given (no convergence test). */
+  public GradientDynamics(Backend backend, int[] stateSizes, float eps) {
+    this(backend, stateSizes, eps, 0f);
+  }
 
   /**
    * @param backend where the states live
    * @param stateSizes units per free layer (as {@link org.eqprop.api.Energy#stateSizes()})
    * @param eps the step size, positive
+   * @param tolerance stop once a step moves no state element by this much; 0 runs every step
    */
-  public GradientDynamics(Backend backend, int[] stateSizes, float eps) {
+  public GradientDynamics(Backend backend, int[] stateSizes, float eps, float tolerance) {
     if (!(eps > 0f) || Float.isInfinite(eps)) {
       throw new IllegalArgumentException("eps must be positive and finite, got " + eps);
     }
     this.backend = backend;
     this.workspace = new Workspace(backend, stateSizes);
     this.eps = eps;
+    this.tolerance = Workspace.requireTolerance(tolerance);
     this.fused =
         backend.capabilities().contains(Capability.CHAIN_RELAXATION)
             ? backend.chainRelaxation()
@@ -65,27 +74,31 @@ public final class GradientDynamics implements Dynamics {
   public int relax(
       ClampedEnergy energy, Cost cost, Tensor target, float beta, State state, int steps) {
     Workspace.Work w = workspace.forRelax(target, beta, state, steps);
-    if (fused != null && (beta == 0f || cost.isSquaredError())) {
-      Optional<ClampedEnergy.Chain> chain = energy.chain();
-      if (chain.isPresent()) {
-        ClampedEnergy.Chain c = chain.get();
-        fused.relax(
-            c.drive(), c.weights(), c.biases(), target, beta, eps, state.layers(), steps);
+    Optional<ClampedEnergy.Chain> chain =
+        fused != null && (beta == 0f || cost.isSquaredError()) ? energy.chain() : Optional.empty();
+    if (chain.isPresent()) {
+      ClampedEnergy.Chain c = chain.get();
+      if (tolerance == 0f) {
+        fused.relax(c.drive(), c.weights(), c.biases(), target, beta, eps, state.layers(), steps);
         return steps;
       }
+      return workspace.run(w, state, steps, tolerance,
+          () -> fused.relax(c.drive(), c.weights(), c.biases(), target, beta, eps, state.layers(), 1));
     }
+    return workspace.run(w, state, steps, tolerance, () -> step(energy, cost, target, beta, state, w));
+  }
+
+  private void step(
+      ClampedEnergy energy, Cost cost, Tensor target, float beta, State state, Workspace.Work w) {
     int out = state.size() - 1;
-    for (int t = 0; t < steps; t++) {
-      energy.stateGradient(state, w.grad);
-      if (beta != 0f) {
-        cost.gradient(state.output(), target, w.costGrad);
-        backend.axpy(beta, w.costGrad, w.grad.layer(out));
-      }
-      for (int k = 0; k < state.size(); k++) {
-        backend.axpy(-eps, w.grad.layer(k), state.layer(k));
-        backend.clip(state.layer(k), 0f, 1f, state.layer(k));
-      }
+    energy.stateGradient(state, w.grad);
+    if (beta != 0f) {
+      cost.gradient(state.output(), target, w.costGrad);
+      backend.axpy(beta, w.costGrad, w.grad.layer(out));
     }
-    return steps;
+    for (int k = 0; k < state.size(); k++) {
+      backend.axpy(-eps, w.grad.layer(k), state.layer(k));
+      backend.clip(state.layer(k), 0f, 1f, state.layer(k));
+    }
   }
 }

@@ -16,14 +16,63 @@ final class Workspace {
   private final Map<Integer, Work> work = new HashMap<>();
 
   /** The work tensors of one batch size. */
-  static final class Work {
+  final class Work {
     final State grad;
     final Tensor costGrad;
+    private State previous;
 
     private Work(State grad, Tensor costGrad) {
       this.grad = grad;
       this.costGrad = costGrad;
     }
+
+    /** Keeps a copy of {@code state} for {@link #largestChange}. */
+    void remember(State state) {
+      if (previous == null) {
+        previous = State.zeros(backend, state.batchSize(), sizes);
+      }
+      previous.copyFrom(backend, state);
+    }
+
+    /** {@code max |s − s_remembered|} over every layer; overwrites the remembered copy. */
+    float largestChange(State state) {
+      float max = 0f;
+      for (int k = 0; k < state.size(); k++) {
+        Tensor before = previous.layer(k);
+        backend.sub(state.layer(k), before, before);
+        float m = backend.maxAbs(before);
+        if (!(m <= max)) {
+          max = m;
+        }
+      }
+      return max;
+    }
+  }
+
+  /**
+   * Runs {@code step} (one step of a dynamics) up to {@code steps} times; with a positive {@code
+   * tolerance}, stops after the first step that moved no state element by {@code tolerance} or
+   * more. Returns the steps taken.
+   */
+  int run(Work w, State state, int steps, float tolerance, Runnable step) {
+    for (int t = 1; t <= steps; t++) {
+      if (tolerance > 0f) {
+        w.remember(state);
+      }
+      step.run();
+      if (tolerance > 0f && w.largestChange(state) < tolerance) {
+        return t;
+      }
+    }
+    return steps;
+  }
+
+  /** Checks a convergence tolerance: 0 (off) or positive and finite. */
+  static float requireTolerance(float tolerance) {
+    if (!(tolerance >= 0f) || Float.isInfinite(tolerance)) {
+      throw new IllegalArgumentException("tolerance must be >= 0 and finite, got " + tolerance);
+    }
+    return tolerance;
   }
 
   Workspace(Backend backend, int[] stateSizes) {

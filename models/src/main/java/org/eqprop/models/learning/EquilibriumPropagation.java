@@ -119,13 +119,14 @@ public final class EquilibriumPropagation implements Learner {
       beta = -beta;
     }
     int errors;
+    int freeSteps;
     double sum = 0;
     long t0 = System.nanoTime();
     long t1;
     long t2;
     try (ClampedEnergy clamped = energy.clamp(batch.input())) {
       startFree(store, batch, ph);
-      dynamics.relax(clamped, cost, batch.target(), 0f, ph.free, settings.freeSteps());
+      freeSteps = dynamics.relax(clamped, cost, batch.target(), 0f, ph.free, settings.freeSteps());
       requireFinite(ph.free, "free");
       if (store != null) {
         store.store(batch.indices(), ph.free);
@@ -150,7 +151,7 @@ public final class EquilibriumPropagation implements Learner {
     times.nudgedNanos += t2 - t1;
     times.updateNanos += System.nanoTime() - t2;
     times.steps++;
-    return new TrainStep(errors, sum);
+    return new TrainStep(errors, sum, freeSteps);
   }
 
   private void requireFinite(State s, String phase) {

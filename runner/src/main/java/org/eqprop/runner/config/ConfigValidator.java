@@ -47,6 +47,9 @@ final class ConfigValidator {
             "config key 'optimizer.learning-rates' must hold positive rates, got " + rates);
       }
     }
+    if (!(c.dynamics().tolerance() >= 0) || Double.isInfinite(c.dynamics().tolerance())) {
+      throw new ConfigException("config key 'dynamics.tolerance' must be >= 0, got " + c.dynamics().tolerance());
+    }
     RunConfig.Optimizer o = c.optimizer();
     inUnit("optimizer.momentum", o.momentum(), true);
     if (!(o.weightDecay() >= 0) || Double.isInfinite(o.weightDecay())) {

@@ -49,10 +49,12 @@ public record RunConfig(
   public record Cost(String name) {}
 
   /**
-   * @param name the dynamics' name ({@code gradient})
+   * @param name the dynamics' name ({@code gradient} or {@code fixed-point})
    * @param eps the step size
+   * @param tolerance stop a phase once a step moves no state element by this much; 0: always run
+   *     the configured steps
    */
-  public record Dynamics(String name, double eps) {}
+  public record Dynamics(String name, double eps, double tolerance) {}
 
   /**
    * @param name the learner's name ({@code ep})

@@ -38,6 +38,7 @@ public record Checkpoint(String config, Progress progress, SafeTensors.Contents 
     meta.put("epoch_errors", Long.toString(p.epochErrors()));
     meta.put("epoch_energy", Double.toString(p.epochEnergy()));
     meta.put("epoch_seconds", Double.toString(p.epochSeconds()));
+    meta.put("epoch_free_steps", Long.toString(p.epochFreeSteps()));
     meta.put("shuffle_state", Long.toString(p.shuffleState()));
     meta.put("learner_state", Long.toString(p.learnerState()));
     meta.put("config", config);
@@ -67,6 +68,7 @@ public record Checkpoint(String config, Progress progress, SafeTensors.Contents 
           Long.parseLong(m.get("epoch_errors")),
           Double.parseDouble(m.get("epoch_energy")),
           Double.parseDouble(m.get("epoch_seconds")),
+          Long.parseLong(m.getOrDefault("epoch_free_steps", "0")),
           Long.parseLong(m.get("shuffle_state")),
           Long.parseLong(m.get("learner_state")));
       return new Checkpoint(m.get("config"), p, c);

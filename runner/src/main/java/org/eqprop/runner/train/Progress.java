@@ -9,6 +9,7 @@ package org.eqprop.runner.train;
  * @param epochErrors free-phase errors so far in the epoch in progress
  * @param epochEnergy summed free-phase energy so far in the epoch in progress
  * @param epochSeconds training seconds so far in the epoch in progress
+ * @param epochFreeSteps free-phase steps summed over the minibatches so far in the epoch in progress
  * @param shuffleState the shuffling stream's state before the epoch in progress was shuffled
  * @param learnerState the learner stream's state (the sign of beta)
  */
@@ -18,5 +19,6 @@ public record Progress(
     long epochErrors,
     double epochEnergy,
     double epochSeconds,
+    long epochFreeSteps,
     long shuffleState,
     long learnerState) {}

@@ -70,7 +70,7 @@ public final class Trainer {
 
   /** The progress of a run that has not started. */
   public Progress start() {
-    return new Progress(0, 0, 0, 0, 0, shuffle.state(), learnerRandom.state());
+    return new Progress(0, 0, 0, 0, 0, 0, shuffle.state(), learnerRandom.state());
   }
 
   /** The model's parameters by name, in the model's order. */
@@ -128,6 +128,7 @@ public final class Trainer {
         long errors = p.epochErrors();
         double energySum = p.epochEnergy();
         double seconds = p.epochSeconds();
+        long freeSteps = p.epochFreeSteps();
         RunConfig.Schedule schedule = config.optimizer().schedule();
         if (!schedule.name().equals("constant")) {
           optimizer.setLearningRateScale((float) schedule.scale(epoch, epochs));
@@ -149,9 +150,11 @@ public final class Trainer {
           }
           errors += step.errors();
           energySum += step.energy();
+          freeSteps += step.freeSteps();
           listener.batchDone(b + 1, Math.min((long) (b + 1) * batchSize, train.count()), errors, seconds);
           if (stopRequested.getAsBoolean()) {
-            Progress mid = new Progress(epoch - 1, b + 1, errors, energySum, seconds, epochShuffle, learnerRandom.state());
+            Progress mid = new Progress(
+                epoch - 1, b + 1, errors, energySum, seconds, freeSteps, epochShuffle, learnerRandom.state());
             save(run, configYaml, mid);
             throw new Stopped("interrupted: checkpoint saved at epoch " + epoch + ", minibatch " + (b + 1) + " of "
                 + batches + "; continue with: eqprop train --resume " + run.path());
@@ -165,9 +168,9 @@ public final class Trainer {
         double testError = evaluator.error(data.test());
         double evalSeconds = (System.nanoTime() - t1) / 1e9;
         EpochResult r = new EpochResult(epoch, (double) errors / train.count(), testError, seconds,
-            train.count() / seconds, evalSeconds, energySum / train.count());
+            train.count() / seconds, evalSeconds, energySum / train.count(), (double) freeSteps / batches);
         results.add(r);
-        p = new Progress(epoch, 0, 0, 0, 0, shuffle.state(), learnerRandom.state());
+        p = new Progress(epoch, 0, 0, 0, 0, 0, shuffle.state(), learnerRandom.state());
         try {
           run.append(r);
         } catch (IOException e) {

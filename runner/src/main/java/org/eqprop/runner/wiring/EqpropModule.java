@@ -80,7 +80,8 @@ public final class EqpropModule extends AbstractModule {
         MapBinder.newMapBinder(binder(), String.class, DynamicsFactory.class);
     dynamics
         .addBinding(GradientDynamics.NAME)
-        .toInstance((c, e) -> new GradientDynamics(e.backend(), e.stateSizes(), (float) c.dynamics().eps()));
+        .toInstance((c, e) -> new GradientDynamics(
+            e.backend(), e.stateSizes(), (float) c.dynamics().eps(), (float) c.dynamics().tolerance()));
     dynamics.addBinding(FixedPointDynamics.NAME).toInstance(EqpropModule::fixedPoint);
 
     MapBinder<String, CostFactory> costs = MapBinder.newMapBinder(binder(), String.class, CostFactory.class);
@@ -104,7 +105,7 @@ public final class EqpropModule extends AbstractModule {
           + "must stay positive); learner.beta " + beta + (c.learner().randomSign() ? " with learner.random-sign" : "")
           + " reaches " + lowest);
     }
-    return new FixedPointDynamics(e.backend(), e.stateSizes());
+    return new FixedPointDynamics(e.backend(), e.stateSizes(), (float) c.dynamics().tolerance());
   }
 
   private static float[] rates(RunConfig c, Energy e) {

@@ -380,6 +380,22 @@ public final class EjmlBackend implements Backend {
   }
 
   @Override
+  public float maxAbs(Tensor t) {
+    float[] x = m(t).data;
+    int n = (int) t.size();
+    float max = 0f;
+    for (int i = 0; i < n; i++) {
+      float v = Math.abs(x[i]);
+      if (v > max) {
+        max = v;
+      } else if (Float.isNaN(v)) {
+        return Float.NaN;
+      }
+    }
+    return max;
+  }
+
+  @Override
   public boolean isFinite(Tensor t) {
     float[] x = m(t).data;
     int n = (int) t.size();

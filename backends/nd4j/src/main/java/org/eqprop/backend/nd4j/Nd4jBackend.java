@@ -213,6 +213,16 @@ public final class Nd4jBackend implements Backend {
   }
 
   @Override
+  public float maxAbs(Tensor t) {
+    try (INDArray nan = a(t).isNaN()) {
+      if (nan.any()) {
+        return Float.NaN; // the contract; ND4J's amax would skip it
+      }
+    }
+    return a(t).amaxNumber().floatValue();
+  }
+
+  @Override
   public boolean isFinite(Tensor t) {
     try (INDArray nan = a(t).isNaN(); INDArray inf = a(t).isInfinite()) {
       return !nan.any() && !inf.any();

@@ -326,6 +326,24 @@ public abstract class BackendConformanceTest extends EquilibriumPropagationCheck
   }
 
   @Test
+  public void maxAbsFindsTheLargestMagnitude() {
+    for (int[] sh : SHAPES) {
+      float[] v = random(sh[0] * sh[1], -2, 2);
+      double expected = 0;
+      for (float x : v) {
+        expected = Math.max(expected, Math.abs(x));
+      }
+      try (Tensor t = tensor(v, sh[0], sh[1])) {
+        assertEquals((float) expected, backend.maxAbs(t), "maxAbs " + sh[0] + "x" + sh[1]);
+        v[v.length / 2] = Float.NaN;
+        backend.upload(v, t);
+        assertTrue(Float.isNaN(backend.maxAbs(t)), "maxAbs with a NaN");
+      }
+    }
+    covers("maxAbs");
+  }
+
+  @Test
   public void isFiniteSpotsNanAndInfinities() {
     for (float bad : new float[] {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY}) {
       float[] v = random(35, -1, 1);

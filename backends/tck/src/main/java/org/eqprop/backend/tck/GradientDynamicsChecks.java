@@ -80,6 +80,33 @@ public abstract class GradientDynamicsChecks extends OptimizerChecks {
   }
 
   @Test
+  public void aToleranceStopsTheRelaxationOnceItHasConverged() {
+    ReferenceHopfield ref = ReferenceHopfield.random(SIZES, 9, 0.6, 0.3);
+    try (LayeredHopfield net = LayeredHopfield.of(backend, SIZES, ref.floatWeights(), ref.floatBiases());
+        Tensor x = Fixtures.tensor(backend, Fixtures.uniform(random, BATCH, SIZES[0], 0, 1));
+        State full = State.zeros(backend, BATCH, net.stateSizes());
+        State early = State.zeros(backend, BATCH, net.stateSizes());
+        ClampedEnergy clamped = net.clamp(x)) {
+      SquaredError cost = new SquaredError(backend);
+      assertEquals(2000, new GradientDynamics(backend, net.stateSizes(), 0.5f).relax(clamped, cost, null, 0f, full, 2000));
+      for (org.eqprop.api.Dynamics d : new org.eqprop.api.Dynamics[] {
+          new GradientDynamics(backend, net.stateSizes(), 0.5f, 1e-6f),
+          new FixedPointDynamics(backend, net.stateSizes(), 1e-6f)}) {
+        early.clear(backend);
+        int taken = d.relax(clamped, cost, null, 0f, early, 2000);
+        assertTrue(taken > 1 && taken < 2000, d.name() + " took " + taken + " steps");
+        for (int k = 0; k < early.size(); k++) {
+          double diff = Fixtures.maxAbsDiff(backend, early.layer(k), toDouble(backend.toHost(full.layer(k))));
+          assertTrue(diff < 1e-3, d.name() + ", layer " + (k + 1) + ": " + diff + " from the fixed point");
+        }
+      }
+    }
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> new GradientDynamics(backend, new int[] {3}, 0.5f, -1f));
+    assertEquals("tolerance must be >= 0 and finite, got -1.0", e.getMessage());
+  }
+
+  @Test
   public void rejectsANonPositiveStepAndANudgeWithoutTarget() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> new GradientDynamics(backend, new int[] {3}, 0f));
