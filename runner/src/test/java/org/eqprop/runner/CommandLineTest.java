@@ -269,4 +269,16 @@ class CommandLineTest {
     assertTrue(steps > 2 && steps < 200, "mean free steps " + steps);
     assertTrue(r.out().contains(" free steps "), r.out());
   }
+
+  @Test
+  void contrastiveHebbianLearningTrainsTheNetwork() throws IOException {
+    Path out = dir.resolve("chl");
+    Result r = run("train", "--data", DATA, "--out", out.toString(), "--epochs", "2", "--set", "learner.name=chl",
+        "--set", "optimizer.learning-rates=[0.05,0.025]",
+        "--set", "training.train-limit=1000", "--set", "training.test-limit=500");
+    assertEquals(0, r.code(), r.err());
+    double second = Double.parseDouble(metrics(out).get(2)[2]);
+    assertTrue(second < 0.4, "test error after two epochs " + second);
+    assertTrue(r.out().contains("learner chl"), r.out());
+  }
 }

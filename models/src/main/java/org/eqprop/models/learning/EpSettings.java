@@ -1,7 +1,7 @@
 package org.eqprop.models.learning;
 
 /**
- * Settings of {@link EquilibriumPropagation}.
+ * Settings of {@link EquilibriumPropagation} (and of contrastive Hebbian learning, which it also runs).
  *
  * @param freeSteps {@code T1}, steps of the free phase (beta = 0)
  * @param nudgedSteps {@code T2}, steps of the nudged phase, started from the free fixed point
@@ -13,6 +13,10 @@ package org.eqprop.models.learning;
  * @param centered two nudged phases, at {@code +beta} and {@code −beta}, and the update from their
  *     difference (Laborieux et al. 2021): the estimate's bias falls from O(beta) to O(beta²);
  *     {@code randomSign} has no effect then
+ * @param clampedOutput contrastive Hebbian learning instead of EP: the second phase holds the output
+ *     at the target (fully clamped) while the hidden layers relax, and the update is {@code
+ *     (∂E/∂θ(sᶜ) − ∂E/∂θ(s⁰)) / B}; {@code beta}, {@code randomSign} and {@code centered} have no
+ *     effect then
  */
 public record EpSettings(
     int freeSteps,
@@ -21,12 +25,19 @@ public record EpSettings(
     boolean randomSign,
     boolean persistentParticles,
     int inferenceSteps,
-    boolean centered) {
+    boolean centered,
+    boolean clampedOutput) {
 
   /** One-sided nudging (not centered). */
   public EpSettings(int freeSteps, int nudgedSteps, float beta, boolean randomSign, boolean persistentParticles,
       int inferenceSteps) {
-    this(freeSteps, nudgedSteps, beta, randomSign, persistentParticles, inferenceSteps, false);
+    this(freeSteps, nudgedSteps, beta, randomSign, persistentParticles, inferenceSteps, false, false);
+  }
+
+  /** Equilibrium Propagation, one-sided or centered. */
+  public EpSettings(int freeSteps, int nudgedSteps, float beta, boolean randomSign, boolean persistentParticles,
+      int inferenceSteps, boolean centered) {
+    this(freeSteps, nudgedSteps, beta, randomSign, persistentParticles, inferenceSteps, centered, false);
   }
 
   /** Validates the ranges. */

@@ -34,11 +34,17 @@ import org.eqprop.api.tensor.Tensor;
  *       ρ(s⁰_{k−1})ᵀρ(s⁰_k))}).
  * </ol>
  *
- * Named {@code ep}.
+ * Named {@code ep}. With {@link EpSettings#clampedOutput()} the same class runs contrastive
+ * Hebbian learning (Movellan 1991), named {@code chl}: the second phase starts from {@code s⁰} with
+ * the output held at the target while the hidden layers relax for {@code T2} steps, giving
+ * {@code sᶜ}, and {@code g = (∂E/∂θ(sᶜ) − ∂E/∂θ(s⁰)) / B}.
  */
 public final class EquilibriumPropagation implements Learner {
   /** The learner's name. */
   public static final String NAME = "ep";
+
+  /** The name when it runs contrastive Hebbian learning. */
+  public static final String CHL = "chl";
 
   private final Energy energy;
   private final Dynamics dynamics;
@@ -81,7 +87,7 @@ public final class EquilibriumPropagation implements Learner {
 
   @Override
   public String name() {
-    return NAME;
+    return settings.clampedOutput() ? CHL : NAME;
   }
 
   /** Time spent per phase of {@link #train}, for benchmarks. */
@@ -137,9 +143,13 @@ public final class EquilibriumPropagation implements Learner {
         sum += e;
       }
       t1 = System.nanoTime();
-      nudgedPhase(clamped, batch, beta, ph.free, ph.nudged);
+      if (settings.clampedOutput()) {
+        clampedPhase(clamped, batch, ph.free, ph.nudged);
+      } else {
+        nudgedPhase(clamped, batch, beta, ph.free, ph.nudged);
+      }
       requireFinite(ph.nudged, "nudged");
-      if (settings.centered()) {
+      if (settings.centered() && !settings.clampedOutput()) {
         nudgedPhase(clamped, batch, -beta, ph.free, ph.nudgedNegative);
         requireFinite(ph.nudgedNegative, "nudged");
       }
@@ -179,7 +189,7 @@ public final class EquilibriumPropagation implements Learner {
    * The EP estimate of the loss gradient for one minibatch at a given {@code beta}, without
    * updating anything (the particles included): free phase, nudged phase, contrast. Returns one
    * tensor per parameter in the model's order; they are overwritten by the next call or training
-   * step.
+   * step. For contrastive Hebbian learning, its update direction ({@code beta} is then unused).
    */
   public List<Tensor> estimateGradient(Batch batch, float beta) {
     if (beta == 0f) {
@@ -189,9 +199,13 @@ public final class EquilibriumPropagation implements Learner {
     try (ClampedEnergy clamped = energy.clamp(batch.input())) {
       startFree(particles, batch, ph);
       dynamics.relax(clamped, cost, batch.target(), 0f, ph.free, settings.freeSteps());
-      nudgedPhase(clamped, batch, beta, ph.free, ph.nudged);
-      if (settings.centered()) {
-        nudgedPhase(clamped, batch, -beta, ph.free, ph.nudgedNegative);
+      if (settings.clampedOutput()) {
+        clampedPhase(clamped, batch, ph.free, ph.nudged);
+      } else {
+        nudgedPhase(clamped, batch, beta, ph.free, ph.nudged);
+        if (settings.centered()) {
+          nudgedPhase(clamped, batch, -beta, ph.free, ph.nudgedNegative);
+        }
       }
       contrast(clamped, ph, beta, batch.size());
     }
@@ -223,10 +237,25 @@ public final class EquilibriumPropagation implements Learner {
     dynamics.relax(clamped, cost, batch.target(), beta, into, settings.nudgedSteps());
   }
 
+  /**
+   * The clamped phase of contrastive Hebbian learning: from {@code free}, the output held at the
+   * target after every step (so the hidden layers always see it), into {@code into}.
+   */
+  private void clampedPhase(ClampedEnergy clamped, Batch batch, State free, State into) {
+    into.copyFrom(backend, free);
+    backend.copy(batch.target(), into.output());
+    for (int t = 0; t < settings.nudgedSteps(); t++) {
+      dynamics.relax(clamped, cost, null, 0f, into, 1);
+      backend.copy(batch.target(), into.output());
+    }
+  }
+
   /** The gradient estimate into {@link #gradients}: one-sided, or centered from the two nudged phases. */
   private void contrast(ClampedEnergy clamped, Phases ph, float beta, int batchSize) {
     zeroGradients();
-    if (settings.centered()) {
+    if (settings.clampedOutput()) {
+      clamped.accumulateContrast(ph.nudged, ph.free, 1f / batchSize, gradients);
+    } else if (settings.centered()) {
       clamped.accumulateContrast(ph.nudged, ph.nudgedNegative, 1f / (2 * beta * batchSize), gradients);
     } else {
       clamped.accumulateContrast(ph.nudged, ph.free, 1f / (beta * batchSize), gradients);
@@ -284,7 +313,7 @@ public final class EquilibriumPropagation implements Learner {
     Phases(int batch) {
       free = State.zeros(backend, batch, EquilibriumPropagation.this.energy.stateSizes());
       nudged = State.zeros(backend, batch, EquilibriumPropagation.this.energy.stateSizes());
-      nudgedNegative = settings.centered() ? State.zeros(backend, batch, EquilibriumPropagation.this.energy.stateSizes()) : null;
+      nudgedNegative = settings.centered() && !settings.clampedOutput() ? State.zeros(backend, batch, EquilibriumPropagation.this.energy.stateSizes()) : null;
       predictions = new int[batch];
       energy = backend.zeros(batch, 1);
     }

@@ -94,13 +94,14 @@ public final class EqpropModule extends AbstractModule {
 
     MapBinder<String, LearnerFactory> learners =
         MapBinder.newMapBinder(binder(), String.class, LearnerFactory.class);
-    learners.addBinding(EquilibriumPropagation.NAME).toInstance(EqpropModule::ep);
+    learners.addBinding(EquilibriumPropagation.NAME).toInstance((c, e, d, cost, o, n, r) -> ep(c, e, d, cost, o, n, r, false));
+    learners.addBinding(EquilibriumPropagation.CHL).toInstance((c, e, d, cost, o, n, r) -> ep(c, e, d, cost, o, n, r, true));
   }
 
   private static Dynamics fixedPoint(RunConfig c, Energy e) {
     double beta = c.learner().beta();
     double lowest = c.learner().randomSign() ? -Math.abs(beta) : beta;
-    if (lowest <= -1) {
+    if (lowest <= -1 && !c.learner().name().equals(EquilibriumPropagation.CHL)) {
       throw EqpropException.usage("dynamics fixed-point needs every beta > -1 (the nudged output's curvature 1 + beta "
           + "must stay positive); learner.beta " + beta + (c.learner().randomSign() ? " with learner.random-sign" : "")
           + " reaches " + lowest);
@@ -135,12 +136,13 @@ public final class EqpropModule extends AbstractModule {
   }
 
   private static Learner ep(
-      RunConfig c, Energy e, Dynamics d, Cost cost, Optimizer o, int examples, java.util.random.RandomGenerator random) {
+      RunConfig c, Energy e, Dynamics d, Cost cost, Optimizer o, int examples, java.util.random.RandomGenerator random,
+      boolean contrastiveHebbian) {
     RunConfig.Learner l = c.learner();
     EpSettings settings =
         new EpSettings(
             l.freeSteps(), l.nudgedSteps(), (float) l.beta(), l.randomSign(), l.persistentParticles(),
-            l.effectiveInferenceSteps(), l.centered());
+            l.effectiveInferenceSteps(), l.centered(), contrastiveHebbian);
     return new EquilibriumPropagation(e, d, cost, o, settings, examples, random);
   }
 

@@ -246,6 +246,54 @@ public abstract class EquilibriumPropagationChecks extends GradientDynamicsCheck
   }
 
   @Test
+  public void contrastiveHebbianStepMatchesTheReference() {
+    int[] sizes = {10, 7, 5, 3};
+    ReferenceHopfield ref = ReferenceHopfield.random(sizes, 23, 0.5, 0.3);
+    double[][] x = Fixtures.roundToFloat(Fixtures.uniform(random, 4, sizes[0], 0, 1));
+    int[] labels = {2, 0, 1, 2};
+    double[][] d = Fixtures.oneHot(labels, 3);
+    double[] alphas = {0.3, 0.1, 0.05};
+    ReferenceHopfield expected = ref.copy();
+    double[][][] s0 = ref.zeroState(4);
+    ref.relax(x, s0, 20, 0.5, 0, null);
+    double[][][] sc = ReferenceHopfield.copyState(s0);
+    int out = ref.layers() - 1;
+    sc[out] = ReferenceHopfield.deepCopy(d);
+    for (int t = 0; t < 6; t++) {
+      ref.relax(x, sc, 1, 0.5, 0, null);
+      sc[out] = ReferenceHopfield.deepCopy(d);
+    }
+    List<double[]> g0 = ref.parameterGradient(x, s0);
+    List<double[]> gc = ref.parameterGradient(x, sc);
+    for (int k = 0; k < ref.layers(); k++) {
+      double scale = alphas[k] / 4;
+      for (int a = 0; a < sizes[k]; a++) {
+        for (int j = 0; j < sizes[k + 1]; j++) {
+          int i = a * sizes[k + 1] + j;
+          expected.w[k][a][j] -= scale * (gc.get(2 * k)[i] - g0.get(2 * k)[i]);
+        }
+      }
+      for (int j = 0; j < sizes[k + 1]; j++) {
+        expected.b[k][j] -= scale * (gc.get(2 * k + 1)[j] - g0.get(2 * k + 1)[j]);
+      }
+    }
+    EpSettings settings = new EpSettings(20, 6, 1f, true, false, 20, true, true);
+    try (LayeredHopfield net = LayeredHopfield.of(backend, sizes, ref.floatWeights(), ref.floatBiases());
+        Tensor xt = Fixtures.tensor(backend, x);
+        Tensor target = Fixtures.tensor(backend, d);
+        EquilibriumPropagation chl = new EquilibriumPropagation(net,
+            new GradientDynamics(backend, net.stateSizes(), 0.5f), new SquaredError(backend),
+            new Sgd(backend, new float[] {0.3f, 0.1f, 0.05f}), settings, 4, new SplittableRandom(1))) {
+      assertEquals("chl", chl.name());
+      chl.train(new Batch(xt, target, labels, new int[] {0, 1, 2, 3}));
+      for (int k = 0; k < ref.layers(); k++) {
+        assertTrue(Fixtures.maxAbsDiff(backend, net.parameters().get(2 * k).value(), expected.w[k]) < 2e-6, "W" + (k + 1));
+        assertTrue(Fixtures.maxAbsDiff(backend, net.parameters().get(2 * k + 1).value(), expected.b[k]) < 2e-6, "b" + (k + 1));
+      }
+    }
+  }
+
+  @Test
   public void persistentParticlesCarryTheFreeFixedPointToTheNextVisit() {
     int[] sizes = {8, 6, 3};
     ReferenceHopfield ref = ReferenceHopfield.random(sizes, 41, 0.5, 0.3);
