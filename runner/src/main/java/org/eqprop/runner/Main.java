@@ -6,6 +6,7 @@ import java.io.PrintWriter;
 import org.eqprop.runner.cli.BackendsCommand;
 import org.eqprop.runner.cli.BenchCommand;
 import org.eqprop.runner.cli.CheckModelCommand;
+import org.eqprop.runner.cli.GradCheckCommand;
 import org.eqprop.runner.cli.EvaluateCommand;
 import org.eqprop.runner.cli.ModelsCommand;
 import org.eqprop.runner.cli.TrainCommand;
@@ -25,6 +26,7 @@ import picocli.CommandLine.ScopeType;
     version = "eqprop 0.1.0",
     description = "Equilibrium Propagation on the JVM.",
     subcommands = {TrainCommand.class, EvaluateCommand.class, BackendsCommand.class, ModelsCommand.class, CheckModelCommand.class, BenchCommand.class,
+        GradCheckCommand.class,
         CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
   @Option(names = "--verbose", scope = ScopeType.INHERIT, description = "Show stack traces of errors and debug logging.")

@@ -281,4 +281,25 @@ class CommandLineTest {
     assertTrue(second < 0.4, "test error after two epochs " + second);
     assertTrue(r.out().contains("learner chl"), r.out());
   }
+
+  @Test
+  void gradcheckComparesEachVariantWithTheExactGradient() throws IOException {
+    Path out = dir.resolve("gradcheck");
+    Result r = run("gradcheck", "--data", DATA, "--out", out.toString(), "--set", "model.layers=[784,30,10]",
+        "--batch", "8", "--betas", "0.01,0.001", "--variants", "positive,centered");
+    assertEquals(0, r.code(), r.err());
+    List<String> csv = Files.readAllLines(out.resolve("gradcheck.csv"));
+    assertEquals("variant,beta,layer,cosine,relative_error", csv.get(0));
+    assertEquals(1 + 2 * 2 * 2, csv.size());
+    for (String row : csv.subList(1, csv.size())) {
+      String[] f = row.split(",");
+      if (f[0].equals("centered") && f[1].equals("0.001")) {
+        assertTrue(Double.parseDouble(f[3]) > 0.99, row);
+      }
+    }
+    assertTrue(Files.size(out.resolve("gradcheck.png")) > 0 && Files.size(out.resolve("gradcheck-cosine.png")) > 0);
+    Result bad = run("gradcheck", "--data", DATA, "--out", dir.resolve("bad").toString(), "--variants", "sideways");
+    assertEquals(2, bad.code());
+    assertEquals("eqprop: unknown variant 'sideways' (known: positive, negative, centered)", bad.err().lines().findFirst().orElse(""));
+  }
 }
