@@ -173,10 +173,10 @@ class BadInputTest {
         new Case("fixed point with beta -1", "dynamics fixed-point needs every beta > -1 (the nudged output's curvature "
             + "1 + beta must stay positive); learner.beta 1.0 with learner.random-sign reaches -1.0",
             train("--set", "dynamics.name=fixed-point")),
-        new Case("unknown learner", "Unknown learner 'chl'. Known: [ep]", train("--set", "learner.name=chl")),
+        new Case("unknown learner", "Unknown learner 'hebbian'. Known: [chl, ep]", train("--set", "learner.name=hebbian")),
         new Case("unknown optimizer", "Unknown optimizer 'adamw' (did you mean 'adam'?). Known: [adam, sgd]",
             train("--set", "optimizer.name=adamw")),
-        new Case("unknown cost", "Unknown cost 'cross-entropy'. Known: [squared-error]", train("--set", "cost.name=cross-entropy")),
+        new Case("unknown cost", "Unknown cost 'hinge'. Known: [cross-entropy, squared-error]", train("--set", "cost.name=hinge")),
         new Case("model option", "model layered-hopfield: model layered-hopfield takes no options, got [skip]",
             train("--set", "model.options.skip=true")),
         // flags

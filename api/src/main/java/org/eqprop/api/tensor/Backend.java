@@ -102,6 +102,9 @@ public interface Backend extends AutoCloseable {
   /** {@code out[i][0] = Σ_j a[i][j]·b[i][j]}: one dot product per row, into a {@code rows × 1} tensor. */
   void rowDot(Tensor a, Tensor b, Tensor out);
 
+  /** {@code out[i][j] = exp(a[i][j]) / Σ_l exp(a[i][l])}: the softmax of each row. */
+  void softmaxRows(Tensor a, Tensor out);
+
   /** {@code out[i] = argmax_j a[i][j]} (the first maximum on ties); {@code out.length == a.rows()}. */
   void argmaxRows(Tensor a, int[] out);
 

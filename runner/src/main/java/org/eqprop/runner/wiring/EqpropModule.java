@@ -12,6 +12,7 @@ import org.eqprop.api.Energy;
 import org.eqprop.api.Learner;
 import org.eqprop.api.Optimizer;
 import org.eqprop.api.tensor.Backend;
+import org.eqprop.models.cost.CrossEntropy;
 import org.eqprop.models.cost.SquaredError;
 import org.eqprop.models.dynamics.FixedPointDynamics;
 import org.eqprop.models.dynamics.GradientDynamics;
@@ -86,6 +87,7 @@ public final class EqpropModule extends AbstractModule {
 
     MapBinder<String, CostFactory> costs = MapBinder.newMapBinder(binder(), String.class, CostFactory.class);
     costs.addBinding(SquaredError.NAME).toInstance((c, e) -> new SquaredError(e.backend()));
+    costs.addBinding(CrossEntropy.NAME).toInstance((c, e) -> new CrossEntropy(e.backend()));
 
     MapBinder<String, OptimizerFactory> optimizers =
         MapBinder.newMapBinder(binder(), String.class, OptimizerFactory.class);

@@ -380,6 +380,28 @@ public final class EjmlBackend implements Backend {
   }
 
   @Override
+  public void softmaxRows(Tensor a, Tensor out) {
+    Shapes.requireSame("softmaxRows", a, out);
+    float[] x = m(a).data, z = m(out).data;
+    int rows = a.rows(), cols = a.cols();
+    for (int i = 0, o = 0; i < rows; i++, o += cols) {
+      float max = Float.NEGATIVE_INFINITY;
+      for (int j = 0; j < cols; j++) {
+        max = Math.max(max, x[o + j]);
+      }
+      double sum = 0;
+      for (int j = 0; j < cols; j++) {
+        float e = (float) Math.exp(x[o + j] - max);
+        z[o + j] = e;
+        sum += e;
+      }
+      for (int j = 0; j < cols; j++) {
+        z[o + j] = (float) (z[o + j] / sum);
+      }
+    }
+  }
+
+  @Override
   public float maxAbs(Tensor t) {
     float[] x = m(t).data;
     int n = (int) t.size();

@@ -183,6 +183,14 @@ public final class Nd4jBackend implements Backend {
   }
 
   @Override
+  public void softmaxRows(Tensor a, Tensor out) {
+    Shapes.requireSame("softmaxRows", a, out);
+    try (INDArray p = Transforms.softmax(a(a), true)) {
+      a(out).assign(p);
+    }
+  }
+
+  @Override
   public void argmaxRows(Tensor a, int[] out) {
     if (out.length != a.rows()) {
       throw new ShapeMismatchException(

@@ -326,6 +326,63 @@ public abstract class BackendConformanceTest extends EquilibriumPropagationCheck
   }
 
   @Test
+  public void softmaxOfEachRowMatchesTheReference() {
+    for (int[] sh : SHAPES) {
+      float[] v = random(sh[0] * sh[1], -20, 20);
+      double[] expected = new double[v.length];
+      for (int i = 0; i < sh[0]; i++) {
+        double max = Double.NEGATIVE_INFINITY;
+        for (int j = 0; j < sh[1]; j++) {
+          max = Math.max(max, v[i * sh[1] + j]);
+        }
+        double sum = 0;
+        for (int j = 0; j < sh[1]; j++) {
+          sum += Math.exp(v[i * sh[1] + j] - max);
+        }
+        for (int j = 0; j < sh[1]; j++) {
+          expected[i * sh[1] + j] = Math.exp(v[i * sh[1] + j] - max) / sum;
+        }
+      }
+      try (Tensor t = tensor(v, sh[0], sh[1]); Tensor out = backend.zeros(sh[0], sh[1])) {
+        backend.softmaxRows(t, out);
+        assertClose(expected, backend.toHost(out), 1e-6, "softmaxRows " + sh[0] + "x" + sh[1]);
+        backend.softmaxRows(t, t);
+        assertClose(expected, backend.toHost(t), 1e-6, "softmaxRows in place " + sh[0] + "x" + sh[1]);
+      }
+    }
+    covers("softmaxRows");
+  }
+
+  @Test
+  public void crossEntropyValueAndGradientMatchTheReference() {
+    int rows = 6, cols = 10;
+    float[] y = random(rows * cols, 0, 1);
+    int[] labels = {0, 3, 9, 9, 4, 1};
+    double[][] d = Fixtures.oneHot(labels, cols);
+    double[] value = new double[rows];
+    double[] grad = new double[rows * cols];
+    for (int i = 0; i < rows; i++) {
+      double sum = 0;
+      for (int j = 0; j < cols; j++) {
+        sum += Math.exp(y[i * cols + j]);
+      }
+      value[i] = Math.log(sum) - y[i * cols + labels[i]];
+      for (int j = 0; j < cols; j++) {
+        grad[i * cols + j] = Math.exp(y[i * cols + j]) / sum - d[i][j];
+      }
+    }
+    org.eqprop.models.cost.CrossEntropy ce = new org.eqprop.models.cost.CrossEntropy(backend);
+    try (Tensor yt = tensor(y, rows, cols); Tensor dt = Fixtures.tensor(backend, d);
+        Tensor c = backend.zeros(rows, 1); Tensor g = backend.zeros(rows, cols)) {
+      ce.value(yt, dt, c);
+      assertClose(value, backend.toHost(c), 1e-6, "cross-entropy value");
+      ce.gradient(yt, dt, g);
+      assertClose(grad, backend.toHost(g), 1e-6, "cross-entropy gradient");
+      assertFalse(ce.isSquaredError());
+    }
+  }
+
+  @Test
   public void maxAbsFindsTheLargestMagnitude() {
     for (int[] sh : SHAPES) {
       float[] v = random(sh[0] * sh[1], -2, 2);
