@@ -73,6 +73,11 @@ class ConfigLoaderTest {
     assertEquals(true, two.learner().persistentParticles());
     assertEquals(true, three.learner().persistentParticles());
     assertEquals(20, three.training().batchSize());
+    RunConfig adam = load("adam-1h", List.of());
+    assertEquals("adam", adam.optimizer().name());
+    assertEquals("cosine", adam.optimizer().schedule().name());
+    assertEquals(List.of(0.0005, 0.00025), adam.optimizer().learningRates());
+    assertEquals(List.of(784, 500, 10), adam.model().layers());
   }
 
   @Test
@@ -142,7 +147,7 @@ class ConfigLoaderTest {
         error(null, null, List.of("training.epochs=0")));
     assertEquals("--set expects key=value, got 'learner.beta'",
         error(null, null, List.of("learner.beta")));
-    assertEquals("unknown preset 'paper-1'" + " (did you mean 'paper-1h'?); presets: paper-1h, paper-2h, paper-3h",
+    assertEquals("unknown preset 'paper-1'" + " (did you mean 'paper-1h'?); presets: paper-1h, paper-2h, paper-3h, adam-1h",
         error("paper-1", null, List.of()));
   }
 

@@ -1,5 +1,6 @@
 /**
- * Learning rules: Equilibrium Propagation ({@code ep}) with optional random-sign nudging and
- * persistent particles.
+ * Learning rules: Equilibrium Propagation ({@code ep}: positive, negative or random-sign nudging,
+ * or centered at ±beta) and contrastive Hebbian learning ({@code chl}, output fully clamped), with
+ * optional persistent particles.
  */
 package org.eqprop.models.learning;

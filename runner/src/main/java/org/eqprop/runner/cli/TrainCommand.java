@@ -41,7 +41,7 @@ import picocli.CommandLine.Spec;
 public final class TrainCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Option(names = "--preset", paramLabel = "NAME", description = "Start from a preset: paper-1h, paper-2h, paper-3h (default settings are paper-1h).")
+  @Option(names = "--preset", paramLabel = "NAME", description = "Start from a preset: paper-1h, paper-2h, paper-3h, adam-1h (default settings are paper-1h).")
   String preset;
 
   @Option(names = "--config", paramLabel = "FILE", description = "A YAML config file, applied over the preset.")

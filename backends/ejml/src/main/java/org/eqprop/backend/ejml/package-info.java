@@ -1,11 +1,14 @@
 /**
- * The pure-Java CPU backend, {@code ejml}: float32 {@link org.ejml.data.FMatrixRMaj} matrices,
- * products through EJML's {@code CommonOps_FDRM} (and the {@code _MT_} twins for large products),
- * element-wise operations as plain loops over the row-major arrays.
+ * The pure-Java CPU backend, {@code ejml}: float32 {@link org.ejml.data.FMatrixRMaj} matrices.
+ * Products run on eqprop's own Vector API kernel where the JVM has {@code jdk.incubator.vector},
+ * otherwise (and for a transposed right operand) on EJML's {@code CommonOps_FDRM} and its {@code
+ * _MT_} twins; the {@code chain-relaxation} capability runs the paper's relaxation fused, four
+ * samples at a time per thread; element-wise operations are plain loops over the row-major arrays.
  *
- * <p>Options ({@code backend.options.*}): {@code threads} — the most threads EJML's multi-threaded
- * products use (default: available processors; {@code 1} turns them off); {@code mt-threshold} —
- * the smallest product, in multiply-adds {@code m·k·n}, that goes to the multi-threaded kernels
- * (default 4000000).
+ * <p>Options ({@code backend.options.*}): {@code threads} — the most threads a kernel uses
+ * (default: available processors; {@code 1} keeps everything on the caller); {@code mt-threshold} —
+ * the smallest product, in multiply-adds {@code m·k·n}, split over the threads (default 4000000);
+ * {@code simd} — {@code auto}, {@code on} or {@code off}; {@code fused} — {@code true} or {@code
+ * false}, whether to offer {@code chain-relaxation}.
  */
 package org.eqprop.backend.ejml;
