@@ -37,11 +37,7 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--backends", paramLabel = "NAMES", split = ",", description = "Backends to measure (default: every available one).")
   List<String> backends = new ArrayList<>();
 
-  @Option(names = "--preset", paramLabel = "NAME", description = "The settings measured (default: paper-1h).")
-  String preset = "paper-1h";
-
-  @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override one config key (repeatable).")
-  List<String> sets = new ArrayList<>();
+  @Mixin ConfigOptions configOptions = new ConfigOptions();
 
   @Option(names = "--batch-sizes", paramLabel = "SIZES", split = ",", description = "Training batch sizes (default: 20,256).")
   List<Integer> batchSizes = List.of(20, 256);
@@ -80,7 +76,7 @@ public final class BenchCommand implements Callable<Integer> {
     ConfigLoader loader = new ConfigLoader();
     Map<String, Object> flags = new LinkedHashMap<>();
     flags.put("data.dir", data);
-    RunConfig base = loader.load(preset, null, sets, flags);
+    RunConfig base = configOptions.load(loader, flags);
     Plugins loaded = plugins.load();
     BackendRegistry registry = BackendRegistry.discover(loaded.loader());
     List<BackendRegistry.Choice> chosen = new ArrayList<>();
@@ -99,7 +95,7 @@ public final class BenchCommand implements Callable<Integer> {
     Path dir = RunDirectory.forNewRun(out != null ? out : Path.of("runs",
         "bench-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"))), force).path();
     w.printf("eqprop bench: model %s %s, %d warm-up + %d timed batches, %s%n", base.model().name(), base.model().layers(),
-        warmup, batches, preset);
+        warmup, batches, configOptions.presetName());
     w.println(Benchmark.Result.tableHeader());
     w.flush();
     List<Benchmark.Result> results = new ArrayList<>();
@@ -116,7 +112,7 @@ public final class BenchCommand implements Callable<Integer> {
         }
       }
     }
-    Benchmark.write(results, dir, "eqprop " + base.model().name() + " " + base.model().layers() + " (" + preset + ")");
+    Benchmark.write(results, dir, "eqprop " + base.model().name() + " " + base.model().layers() + " (" + configOptions.presetName() + ")");
     w.println("wrote " + dir.resolve("bench.csv") + " and " + dir.resolve("bench.png"));
     return 0;
   }

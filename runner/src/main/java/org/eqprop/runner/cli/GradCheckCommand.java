@@ -5,7 +5,6 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -43,17 +42,10 @@ import picocli.CommandLine.Spec;
 public final class GradCheckCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Option(names = "--checkpoint", paramLabel = "FILE", description = "Check the parameters (and configuration) of a checkpoint; default: a fresh network from the configuration.")
+  @Option(names = "--checkpoint", paramLabel = "FILE", description = "Check the parameters and configuration of a checkpoint (not with --preset, --config, --set); default: a fresh network from the configuration.")
   Path checkpoint;
 
-  @Option(names = "--preset", paramLabel = "NAME", description = "Configuration preset, without --checkpoint (default: paper-1h).")
-  String preset = "paper-1h";
-
-  @Option(names = "--config", paramLabel = "FILE", description = "YAML configuration file, without --checkpoint.")
-  Path config;
-
-  @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override one config key (repeatable).")
-  List<String> sets = new ArrayList<>();
+  @Mixin ConfigOptions configOptions = new ConfigOptions();
 
   @Option(names = "--batch", paramLabel = "N", description = "Examples in the checked batch (default: 20).")
   int batch = 20;
@@ -115,9 +107,12 @@ public final class GradCheckCommand implements Callable<Integer> {
     flags.put("learner.nudged-steps", steps);
     flags.put("dynamics.tolerance", tolerance);
     ConfigLoader loader = new ConfigLoader();
+    if (checkpoint != null && configOptions.given()) {
+      throw EqpropException.usage("--checkpoint brings its own configuration: drop --preset, --config and --set");
+    }
     Checkpoint stored = checkpoint == null ? null : Checkpoint.read(checkpoint);
     RunConfig cfg = stored == null
-        ? loader.load(preset, config, sets, flags)
+        ? configOptions.load(loader, flags)
         : loader.fromYaml(stored.config(), "the configuration in checkpoint " + checkpoint, flags);
     MnistData mnist = RunSetup.data(cfg);
     var examples = split.equals("train") ? mnist.train() : mnist.test();

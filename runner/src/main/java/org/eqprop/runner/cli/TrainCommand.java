@@ -5,7 +5,6 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -41,14 +40,7 @@ import picocli.CommandLine.Spec;
 public final class TrainCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Option(names = "--preset", paramLabel = "NAME", description = "Start from a preset: paper-1h, paper-2h, paper-3h, adam-1h (default settings are paper-1h).")
-  String preset;
-
-  @Option(names = "--config", paramLabel = "FILE", description = "A YAML config file, applied over the preset.")
-  Path config;
-
-  @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override one config key, e.g. --set learner.beta=0.5 (repeatable).")
-  List<String> sets = new ArrayList<>();
+  @Mixin ConfigOptions configOptions = new ConfigOptions();
 
   @Option(names = "--epochs", paramLabel = "N", description = "Override training.epochs (with --resume: train until epoch N).")
   Integer epochs;
@@ -95,7 +87,7 @@ public final class TrainCommand implements Callable<Integer> {
     RunDirectory run;
     Checkpoint checkpoint = null;
     if (resume != null) {
-      if (preset != null || config != null || !sets.isEmpty() || seed != null || out != null || force || model != null) {
+      if (configOptions.given() || seed != null || out != null || force || model != null) {
         throw EqpropException.usage("--resume continues a run with its own configuration and directory; "
             + "it takes only --epochs, --data, --backend and --plugins besides");
       }
@@ -110,7 +102,7 @@ public final class TrainCommand implements Callable<Integer> {
     } else {
       flags.put("training.seed", seed);
       flags.put("model.name", model);
-      cfg = loader.load(preset, config, sets, flags);
+      cfg = configOptions.load(loader, flags);
       run = RunDirectory.forNewRun(out != null ? out : defaultOut(), force);
     }
     MnistData mnist = RunSetup.data(cfg);
@@ -180,7 +172,8 @@ public final class TrainCommand implements Callable<Integer> {
   }
 
   private Path defaultOut() {
-    String stem = preset != null ? preset : config != null ? stripExtension(config.getFileName().toString()) : "run";
+    String stem = configOptions.preset != null ? configOptions.preset
+        : configOptions.config != null ? stripExtension(configOptions.config.getFileName().toString()) : "run";
     return Path.of("runs", stem + "-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
   }
 
