@@ -9,14 +9,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
-import javax.imageio.ImageIO;
 import org.eqprop.api.Energy;
 import org.eqprop.api.Learner;
 import org.eqprop.api.tensor.Backend;
 import org.eqprop.models.learning.EquilibriumPropagation;
 import org.eqprop.models.learning.PhaseTimes;
 import org.eqprop.runner.data.Dataset;
-import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategoryChartBuilder;
 
@@ -155,8 +153,6 @@ public final class Benchmark {
       csv.append(r.csvRow()).append('\n');
     }
     Files.writeString(dir.resolve("bench.csv"), csv.toString(), StandardCharsets.UTF_8);
-    System.setProperty("java.awt.headless", "true");
-    ImageIO.setUseCache(false);
     CategoryChart chart = new CategoryChartBuilder().width(800).height(450).title(title)
         .xAxisTitle("batch size").yAxisTitle("training samples/s").build();
     for (String backend : results.stream().map(Result::backend).distinct().toList()) {
@@ -164,6 +160,6 @@ public final class Benchmark {
       chart.addSeries(backend, mine.stream().map(r -> Integer.toString(r.batchSize())).toList(),
           mine.stream().map(r -> (Number) r.samplesPerSecond()).toList());
     }
-    BitmapEncoder.saveBitmap(chart, dir.resolve("bench.png").toString(), BitmapEncoder.BitmapFormat.PNG);
+    Charts.writePng(chart, dir.resolve("bench.png"));
   }
 }

@@ -1,16 +1,14 @@
 package org.eqprop.runner.train;
 
 import java.io.IOException;
-import java.io.PrintWriter;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
-import javax.imageio.ImageIO;
 import org.eqprop.api.Batch;
 import org.eqprop.api.ClampedEnergy;
 import org.eqprop.api.Cost;
@@ -24,7 +22,6 @@ import org.eqprop.api.tensor.Tensor;
 import org.eqprop.models.learning.EpSettings;
 import org.eqprop.models.learning.EquilibriumPropagation;
 import org.eqprop.runner.data.Dataset;
-import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
@@ -122,22 +119,17 @@ public final class GradCheck {
   /** Writes {@code gradcheck.csv}, {@code gradcheck.png} (relative error) and {@code gradcheck-cosine.png}. */
   public static void write(Report report, Path dir, String title) throws IOException {
     Files.createDirectories(dir);
-    Path csv = dir.resolve("gradcheck.csv");
-    Path tmp = dir.resolve(".gradcheck.csv.tmp");
-    try (PrintWriter w = new PrintWriter(Files.newBufferedWriter(tmp, StandardCharsets.UTF_8))) {
-      w.println("variant,beta,layer,cosine,relative_error");
-      for (Row r : report.rows()) {
-        w.printf(Locale.ROOT, "%s,%s,%d,%.8f,%.8f%n", r.variant(), r.beta(), r.layer(), r.cosine(), r.relativeError());
-      }
+    StringBuilder csv = new StringBuilder("variant,beta,layer,cosine,relative_error\n");
+    for (Row r : report.rows()) {
+      csv.append(String.format(Locale.ROOT, "%s,%s,%d,%.8f,%.8f%n", r.variant(), r.beta(), r.layer(), r.cosine(),
+          r.relativeError()));
     }
-    Files.move(tmp, csv, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    AtomicFiles.write(dir.resolve("gradcheck.csv"), ByteBuffer.wrap(csv.toString().getBytes(StandardCharsets.UTF_8)));
     plot(report, dir.resolve("gradcheck.png"), title, "relative error ‖ĝ − g‖ / ‖g‖", true);
     plot(report, dir.resolve("gradcheck-cosine.png"), title, "cosine(ĝ, g)", false);
   }
 
   private static void plot(Report report, Path file, String title, String yTitle, boolean error) throws IOException {
-    System.setProperty("java.awt.headless", "true");
-    ImageIO.setUseCache(false);
     XYChart chart = new XYChartBuilder().width(900).height(550).title(title).xAxisTitle("beta").yAxisTitle(yTitle).build();
     chart.getStyler().setXAxisLogarithmic(true);
     chart.getStyler().setYAxisLogarithmic(error);
@@ -160,8 +152,6 @@ public final class GradCheck {
       XYSeries s = chart.addSeries(name, xs, ys);
       s.setMarker(SeriesMarkers.CIRCLE);
     }
-    Path tmp = file.resolveSibling("." + file.getFileName() + ".tmp.png");
-    BitmapEncoder.saveBitmap(chart, tmp.toString(), BitmapEncoder.BitmapFormat.PNG);
-    Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    Charts.writePng(chart, file);
   }
 }

@@ -1,12 +1,8 @@
 package org.eqprop.runner.train;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
-import javax.imageio.ImageIO;
-import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
@@ -18,9 +14,6 @@ public final class MetricsPlot {
 
   /** Writes the plot of {@code results} to {@code file} (replacing it atomically). */
   public static void write(List<EpochResult> results, String title, Path file) throws IOException {
-    System.setProperty("java.awt.headless", "true");
-    // no ImageIO cache file: it is registered for deletion on exit, which fails once Ctrl-C has begun the JVM's shutdown
-    ImageIO.setUseCache(false);
     XYChart chart = new XYChartBuilder().width(900).height(500).title(title).xAxisTitle("epoch").yAxisTitle("error (%)").build();
     double[] epochs = results.stream().mapToDouble(EpochResult::epoch).toArray();
     chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideNE);
@@ -29,9 +22,7 @@ public final class MetricsPlot {
     add(chart, "train error (%)", epochs, results.stream().mapToDouble(r -> 100 * r.trainError()).toArray(), 0);
     add(chart, "test error (%)", epochs, results.stream().mapToDouble(r -> 100 * r.testError()).toArray(), 0);
     add(chart, "mean energy", epochs, results.stream().mapToDouble(EpochResult::meanEnergy).toArray(), 1);
-    Path tmp = file.resolveSibling("." + file.getFileName() + ".tmp.png");
-    BitmapEncoder.saveBitmap(chart, tmp.toString(), BitmapEncoder.BitmapFormat.PNG);
-    Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    Charts.writePng(chart, file);
   }
 
   private static void add(XYChart chart, String name, double[] x, double[] y, int group) {
