@@ -40,6 +40,11 @@ public record EpSettings(
     this(freeSteps, nudgedSteps, beta, randomSign, persistentParticles, inferenceSteps, centered, false);
   }
 
+  /** Whether a step runs two nudged phases, at +beta and −beta (centered EP, not CHL). */
+  public boolean nudgesBothWays() {
+    return centered && !clampedOutput;
+  }
+
   /** Validates the ranges. */
   public EpSettings {
     if (freeSteps < 1) {

@@ -149,7 +149,7 @@ public final class EquilibriumPropagation implements Learner {
         nudgedPhase(clamped, batch, beta, ph.free, ph.nudged);
       }
       requireFinite(ph.nudged, "nudged");
-      if (settings.centered() && !settings.clampedOutput()) {
+      if (settings.nudgesBothWays()) {
         nudgedPhase(clamped, batch, -beta, ph.free, ph.nudgedNegative);
         requireFinite(ph.nudgedNegative, "nudged");
       }
@@ -203,7 +203,7 @@ public final class EquilibriumPropagation implements Learner {
         clampedPhase(clamped, batch, ph.free, ph.nudged);
       } else {
         nudgedPhase(clamped, batch, beta, ph.free, ph.nudged);
-        if (settings.centered()) {
+        if (settings.nudgesBothWays()) {
           nudgedPhase(clamped, batch, -beta, ph.free, ph.nudgedNegative);
         }
       }
@@ -255,7 +255,7 @@ public final class EquilibriumPropagation implements Learner {
     zeroGradients();
     if (settings.clampedOutput()) {
       clamped.accumulateContrast(ph.nudged, ph.free, 1f / batchSize, gradients);
-    } else if (settings.centered()) {
+    } else if (settings.nudgesBothWays()) {
       clamped.accumulateContrast(ph.nudged, ph.nudgedNegative, 1f / (2 * beta * batchSize), gradients);
     } else {
       clamped.accumulateContrast(ph.nudged, ph.free, 1f / (beta * batchSize), gradients);
@@ -313,7 +313,7 @@ public final class EquilibriumPropagation implements Learner {
     Phases(int batch) {
       free = State.zeros(backend, batch, EquilibriumPropagation.this.energy.stateSizes());
       nudged = State.zeros(backend, batch, EquilibriumPropagation.this.energy.stateSizes());
-      nudgedNegative = settings.centered() && !settings.clampedOutput() ? State.zeros(backend, batch, EquilibriumPropagation.this.energy.stateSizes()) : null;
+      nudgedNegative = settings.nudgesBothWays() ? State.zeros(backend, batch, EquilibriumPropagation.this.energy.stateSizes()) : null;
       predictions = new int[batch];
       energy = backend.zeros(batch, 1);
     }
