@@ -135,6 +135,16 @@ public interface Backend extends AutoCloseable {
     throw Capability.CHAIN_RELAXATION.unsupported(name());
   }
 
+  /**
+   * Adam's update in one pass.
+   *
+   * @throws UnsupportedOperationException when {@link #capabilities()} lacks {@link
+   *     Capability#ADAM_UPDATE}
+   */
+  default AdamUpdate adamUpdate() {
+    throw Capability.ADAM_UPDATE.unsupported(name());
+  }
+
   /** Releases everything this backend holds. Tensors it created must not be used afterwards. */
   @Override
   void close();

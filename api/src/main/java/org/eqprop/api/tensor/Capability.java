@@ -8,7 +8,10 @@ package org.eqprop.api.tensor;
  */
 public enum Capability {
   /** {@link ChainRelaxation}: the relaxation of a layered hard-sigmoid network in one fused kernel. */
-  CHAIN_RELAXATION("chain-relaxation");
+  CHAIN_RELAXATION("chain-relaxation"),
+
+  /** {@link AdamUpdate}: Adam's update of one parameter tensor in one pass. */
+  ADAM_UPDATE("adam-update");
 
   private final String id;
 

@@ -7,7 +7,9 @@ import java.util.List;
 import java.util.Map;
 import org.eqprop.api.Optimizer;
 import org.eqprop.api.Parameter;
+import org.eqprop.api.tensor.AdamUpdate;
 import org.eqprop.api.tensor.Backend;
+import org.eqprop.api.tensor.Capability;
 import org.eqprop.api.tensor.Shapes;
 import org.eqprop.api.tensor.Tensor;
 
@@ -22,6 +24,7 @@ import org.eqprop.api.tensor.Tensor;
  * </pre>
  *
  * Named {@code adam}; {@code m}, {@code v} and the step count {@code t} are its checkpointed state.
+ * Where the backend offers {@link Capability#ADAM_UPDATE} each tensor is updated in one fused pass.
  */
 public final class Adam implements Optimizer {
   /** The optimizer's name. */
@@ -36,6 +39,7 @@ public final class Adam implements Optimizer {
   private final Map<String, Tensor> state = new LinkedHashMap<>();
   private final Tensor steps;
   private final Map<String, Tensor> work = new HashMap<>();
+  private final AdamUpdate fused;
 
   /**
    * @param backend where the parameters live
@@ -72,6 +76,7 @@ public final class Adam implements Optimizer {
     }
     steps = backend.zeros(1, 1);
     state.put("t", steps);
+    fused = backend.capabilities().contains(Capability.ADAM_UPDATE) ? backend.adamUpdate() : null;
   }
 
   @Override
@@ -107,6 +112,11 @@ public final class Adam implements Optimizer {
       Tensor m = moment("m", p, g);
       Tensor v = moment("v", p, g);
       float alpha = rates.of(p);
+      if (fused != null) {
+        fused.update(p.value(), g, m, v, alpha, beta1, beta2, epsilon, (float) correction1, (float) correction2,
+            weightDecay);
+        continue;
+      }
       if (weightDecay > 0f) {
         backend.scale(1f - alpha * weightDecay, p.value(), p.value());
       }

@@ -2,6 +2,7 @@ package org.eqprop.backend.ejml;
 
 import java.util.EnumSet;
 import java.util.Set;
+import org.eqprop.api.tensor.AdamUpdate;
 import org.eqprop.api.tensor.Backend;
 import org.eqprop.api.tensor.Capability;
 import org.eqprop.api.tensor.ChainRelaxation;
@@ -17,6 +18,7 @@ import org.ejml.dense.row.CommonOps_MT_FDRM;
  * over the worker threads from {@code mtThreshold} multiply-adds on; the others through EJML's
  * {@code CommonOps_FDRM} or, from {@code mtThreshold} on, {@code CommonOps_MT_FDRM}. Element-wise
  * operations are single loops over the backing arrays. Offers {@link Capability#CHAIN_RELAXATION}
+ * and {@link Capability#ADAM_UPDATE}
  * unless built without it.
  */
 public final class EjmlBackend implements Backend {
@@ -28,29 +30,37 @@ public final class EjmlBackend implements Backend {
   private static final int PARALLEL_ELEMENTS = 1 << 16;
 
   private final Gemm kernel;
-  private final Lanes lanes;
+  /** The Vector API loops for plain element-wise work, or null without them. */
+  private final Lanes vector;
+  /** The loops of the fused capabilities, or null when they are off. */
+  private final Lanes fused;
   private final Workers workers;
   private final ChainRelaxation chainRelaxation;
+  private final AdamUpdate adamUpdate;
 
   /**
    * @param mtThreshold products with at least this many multiply-adds use several threads; {@link
    *     Long#MAX_VALUE} never does
    * @param threads the most threads a kernel uses
    * @param kernel the product kernel for untransposed right operands, or null for EJML's own
-   * @param lanes the vector loops of the fused relaxation, or null to offer no {@link
-   *     Capability#CHAIN_RELAXATION}
+   * @param fused the loops of the fused kernels, or null to offer no {@link
+   *     Capability#CHAIN_RELAXATION} and no {@link Capability#ADAM_UPDATE}
    */
-  EjmlBackend(long mtThreshold, int threads, Gemm kernel, Lanes lanes) {
+  EjmlBackend(long mtThreshold, int threads, Gemm kernel, Lanes fused) {
     this.mtThreshold = mtThreshold;
     this.kernel = kernel;
-    this.lanes = kernel instanceof Lanes l ? l : null;
+    this.vector = kernel instanceof Lanes l ? l : null;
+    this.fused = fused;
     this.workers = new Workers(threads);
-    this.chainRelaxation = lanes == null ? null : new EjmlChainRelaxation(this, lanes, workers);
+    this.chainRelaxation = fused == null ? null : new EjmlChainRelaxation(this, fused, workers);
+    this.adamUpdate = fused == null ? null : this::adam;
   }
 
   @Override
   public Set<Capability> capabilities() {
-    return chainRelaxation == null ? Set.of() : EnumSet.of(Capability.CHAIN_RELAXATION);
+    return chainRelaxation == null
+        ? Set.of()
+        : EnumSet.of(Capability.CHAIN_RELAXATION, Capability.ADAM_UPDATE);
   }
 
   @Override
@@ -59,6 +69,23 @@ public final class EjmlBackend implements Backend {
       throw Capability.CHAIN_RELAXATION.unsupported(NAME);
     }
     return chainRelaxation;
+  }
+
+  @Override
+  public AdamUpdate adamUpdate() {
+    if (adamUpdate == null) {
+      throw Capability.ADAM_UPDATE.unsupported(NAME);
+    }
+    return adamUpdate;
+  }
+
+  private void adam(Tensor param, Tensor grad, Tensor m, Tensor v, float lr, float beta1, float beta2,
+      float epsilon, float correction1, float correction2, float weightDecay) {
+    Shapes.requireSame("adam-update", param, grad);
+    Shapes.requireSame("adam-update", param, m);
+    Shapes.requireSame("adam-update", param, v);
+    fused.adam(m(param).data, m(grad).data, m(m).data, m(v).data, 1f - lr * weightDecay, beta1, beta2, epsilon,
+        lr / correction1, (float) (1 / Math.sqrt(correction2)), (int) param.size());
   }
 
   /** The backing array of one of this backend's tensors (row-major, exactly its size). */
@@ -260,7 +287,7 @@ public final class EjmlBackend implements Backend {
     Shapes.requireSame("axpy", x, y);
     float[] a = m(x).data, b = m(y).data;
     int n = (int) x.size();
-    if (lanes == null) {
+    if (vector == null) {
       for (int i = 0; i < n; i++) {
         b[i] += alpha * a[i];
       }
@@ -270,7 +297,7 @@ public final class EjmlBackend implements Backend {
     int parts = n >= Math.min(PARALLEL_ELEMENTS, mtThreshold) ? workers.threads() : 1;
     workers.run(parts, p -> {
       int from = (int) ((long) n * p / parts), to = (int) ((long) n * (p + 1) / parts);
-      lanes.axpy(alpha, a, from, b, from, to - from);
+      vector.axpy(alpha, a, from, b, from, to - from);
     });
   }
 

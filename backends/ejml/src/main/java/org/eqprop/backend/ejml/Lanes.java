@@ -30,6 +30,13 @@ interface Lanes {
   void step(float[] s, int so, float[] rho, int ro, float[] p, int po, float[] y, int yo, float beta,
       float eps, int n);
 
+  /**
+   * Adam's update of {@code n} elements in one pass (see {@link org.eqprop.api.tensor.AdamUpdate}):
+   * {@code decay = 1 − lr·λ}, {@code step = lr/c₁}, {@code root = 1/√c₂}.
+   */
+  void adam(float[] p, float[] g, float[] m, float[] v, float decay, float beta1, float beta2, float epsilon,
+      float step, float root, int n);
+
   /** Plain Java loops, for JVMs without the Vector API. */
   final class Scalar implements Lanes {
     @Override
@@ -74,6 +81,17 @@ interface Lanes {
           g += beta * (v - y[yo + i]);
         }
         s[so + i] = rho[ro + i] = clip01(v - eps * g);
+      }
+    }
+
+    @Override
+    public void adam(float[] p, float[] g, float[] m, float[] v, float decay, float beta1, float beta2,
+        float epsilon, float step, float root, int n) {
+      for (int i = 0; i < n; i++) {
+        float gi = g[i];
+        float mi = m[i] = beta1 * m[i] + (1f - beta1) * gi;
+        float vi = v[i] = beta2 * v[i] + (1f - beta2) * gi * gi;
+        p[i] = p[i] * decay - step * mi / ((float) Math.sqrt(vi) * root + epsilon);
       }
     }
 

@@ -84,6 +84,35 @@ final class VectorKernels implements Gemm, Lanes {
   }
 
   @Override
+  public void adam(float[] p, float[] g, float[] m, float[] v, float decay, float beta1, float beta2,
+      float epsilon, float step, float root, int n) {
+    FloatVector vd = FloatVector.broadcast(S, decay);
+    FloatVector b1 = FloatVector.broadcast(S, beta1);
+    FloatVector c1 = FloatVector.broadcast(S, 1f - beta1);
+    FloatVector b2 = FloatVector.broadcast(S, beta2);
+    FloatVector c2 = FloatVector.broadcast(S, 1f - beta2);
+    FloatVector ve = FloatVector.broadcast(S, epsilon);
+    FloatVector vs = FloatVector.broadcast(S, step);
+    FloatVector vr = FloatVector.broadcast(S, root);
+    int i = 0;
+    for (int end = S.loopBound(n); i < end; i += L) {
+      FloatVector gi = FloatVector.fromArray(S, g, i);
+      FloatVector mi = FloatVector.fromArray(S, m, i).mul(b1).add(gi.mul(c1));
+      FloatVector vi = FloatVector.fromArray(S, v, i).mul(b2).add(gi.mul(gi).mul(c2));
+      mi.intoArray(m, i);
+      vi.intoArray(v, i);
+      FloatVector denominator = vi.sqrt().mul(vr).add(ve);
+      FloatVector.fromArray(S, p, i).mul(vd).sub(vs.mul(mi).div(denominator)).intoArray(p, i);
+    }
+    for (; i < n; i++) {
+      float gi = g[i];
+      float mi = m[i] = beta1 * m[i] + (1f - beta1) * gi;
+      float vi = v[i] = beta2 * v[i] + (1f - beta2) * gi * gi;
+      p[i] = p[i] * decay - step * mi / ((float) Math.sqrt(vi) * root + epsilon);
+    }
+  }
+
+  @Override
   public void clip01(float[] x, int xo, float[] out, int oo, int n) {
     int i = 0;
     for (int end = S.loopBound(n); i < end; i += L) {

@@ -20,10 +20,10 @@ class EjmlBackendProviderTest {
   }
 
   @Test
-  void fusedRelaxationIsOfferedUnlessTurnedOff() {
+  void fusedKernelsAreOfferedUnlessTurnedOff() {
     try (Backend on = provider.create(Map.of("simd", "on"));
         Backend off = provider.create(Map.of("fused", "false"))) {
-      assertEquals(Set.of(Capability.CHAIN_RELAXATION), on.capabilities());
+      assertEquals(Set.of(Capability.CHAIN_RELAXATION, Capability.ADAM_UPDATE), on.capabilities());
       assertEquals(Set.of(), off.capabilities());
     }
   }

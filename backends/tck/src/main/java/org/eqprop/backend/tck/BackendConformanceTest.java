@@ -325,6 +325,40 @@ public abstract class BackendConformanceTest extends EquilibriumPropagationCheck
     covers("gatherRows", "scatterRows");
   }
 
+  /** A declared {@link Capability#ADAM_UPDATE} matches the double reference; an undeclared one is refused. */
+  @Test
+  public void adamUpdateMatchesTheReferenceOrIsRefused() {
+    if (!backend.capabilities().contains(Capability.ADAM_UPDATE)) {
+      UnsupportedOperationException e = assertThrows(UnsupportedOperationException.class, backend::adamUpdate);
+      assertEquals("backend " + backend.name() + " does not support adam-update (see Backend.capabilities())",
+          e.getMessage());
+      covers("adamUpdate");
+      return;
+    }
+    int rows = 7, cols = 37;
+    int n = rows * cols;
+    float[] p = random(n, -1, 1), g = random(n, -1, 1), m = random(n, -0.1, 0.1), v = random(n, 0, 0.1);
+    float lr = 0.01f, b1 = 0.9f, b2 = 0.99f, eps = 1e-3f, c1 = 0.19f, c2 = 0.0199f, wd = 0.05f;
+    double[] ep = new double[n], em = new double[n], ev = new double[n];
+    for (int i = 0; i < n; i++) {
+      em[i] = b1 * (double) m[i] + (1 - b1) * (double) g[i];
+      ev[i] = b2 * (double) v[i] + (1 - b2) * (double) g[i] * g[i];
+      ep[i] = p[i] * (1 - (double) lr * wd) - lr / (double) c1 * em[i] / (Math.sqrt(ev[i]) / Math.sqrt(c2) + eps);
+    }
+    try (Tensor tp = tensor(p, rows, cols); Tensor tg = tensor(g, rows, cols); Tensor tm = tensor(m, rows, cols);
+        Tensor tv = tensor(v, rows, cols)) {
+      backend.adamUpdate().update(tp, tg, tm, tv, lr, b1, b2, eps, c1, c2, wd);
+      assertClose(em, backend.toHost(tm), 1e-6, "adam-update m");
+      assertClose(ev, backend.toHost(tv), 1e-6, "adam-update v");
+      assertClose(ep, backend.toHost(tp), 1e-5, "adam-update parameters");
+      try (Tensor other = backend.zeros(cols, rows)) {
+        assertThrows(ShapeMismatchException.class,
+            () -> backend.adamUpdate().update(tp, other, tm, tv, lr, b1, b2, eps, c1, c2, wd));
+      }
+    }
+    covers("adamUpdate");
+  }
+
   @Test
   public void softmaxOfEachRowMatchesTheReference() {
     for (int[] sh : SHAPES) {
