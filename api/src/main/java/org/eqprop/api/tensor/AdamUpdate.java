@@ -12,7 +12,8 @@ package org.eqprop.api.tensor;
  *
  * with the bias corrections {@code c₁ = 1 − β₁ᵗ}, {@code c₂ = 1 − β₂ᵗ} passed in. The result equals
  * that of the core operations up to float rounding; the fused pass reads and writes each array once
- * instead of about ten times.
+ * instead of about ten times. An implementation may store moments smaller than {@code 1e-30} in
+ * magnitude as 0 (to keep subnormal floats out of its arithmetic).
  */
 public interface AdamUpdate {
 

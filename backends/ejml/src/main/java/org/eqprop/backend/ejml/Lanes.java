@@ -6,6 +6,14 @@ interface Lanes {
   /** {@code y[yo + i] += a·x[xo + i]} for {@code i < n}. */
   void axpy(float a, float[] x, int xo, float[] y, int yo, int n);
 
+  /** Below this magnitude the fused Adam update stores a moment as 0. */
+  float TINY = 1e-30f;
+
+  /** {@code x}, or 0 when it is smaller than {@link #TINY} in magnitude. */
+  static float flush(float x) {
+    return Math.abs(x) < TINY ? 0f : x;
+  }
+
   /** Samples a blocked product handles at once. */
   int BLOCK = 4;
 
@@ -32,7 +40,10 @@ interface Lanes {
 
   /**
    * Adam's update of {@code n} elements in one pass (see {@link org.eqprop.api.tensor.AdamUpdate}):
-   * {@code decay = 1 − lr·λ}, {@code step = lr/c₁}, {@code root = 1/√c₂}.
+   * {@code decay = 1 − lr·λ}, {@code step = lr/c₁}, {@code root = 1/√c₂}. Moments smaller than
+   * {@link #TINY} in magnitude become 0: parameters whose gradient stays 0 (weights from the
+   * always-blank border pixels) would otherwise decay theirs into subnormal floats, which make every
+   * later pass several times slower; their share of an update is below {@code 1e-22·lr}.
    */
   void adam(float[] p, float[] g, float[] m, float[] v, float decay, float beta1, float beta2, float epsilon,
       float step, float root, int n);
@@ -89,8 +100,8 @@ interface Lanes {
         float epsilon, float step, float root, int n) {
       for (int i = 0; i < n; i++) {
         float gi = g[i];
-        float mi = m[i] = beta1 * m[i] + (1f - beta1) * gi;
-        float vi = v[i] = beta2 * v[i] + (1f - beta2) * gi * gi;
+        float mi = m[i] = flush(beta1 * m[i] + (1f - beta1) * gi);
+        float vi = v[i] = flush(beta2 * v[i] + (1f - beta2) * gi * gi);
         p[i] = p[i] * decay - step * mi / ((float) Math.sqrt(vi) * root + epsilon);
       }
     }

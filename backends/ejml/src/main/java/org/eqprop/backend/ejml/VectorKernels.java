@@ -19,6 +19,7 @@ import jdk.incubator.vector.VectorSpecies;
 final class VectorKernels implements Gemm, Lanes {
   private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
   private static final int L = S.length();
+  private static final float TINY = Lanes.TINY;
 
   @Override
   public int columnBlock() {
@@ -94,11 +95,14 @@ final class VectorKernels implements Gemm, Lanes {
     FloatVector ve = FloatVector.broadcast(S, epsilon);
     FloatVector vs = FloatVector.broadcast(S, step);
     FloatVector vr = FloatVector.broadcast(S, root);
+    FloatVector zero = FloatVector.zero(S);
     int i = 0;
     for (int end = S.loopBound(n); i < end; i += L) {
       FloatVector gi = FloatVector.fromArray(S, g, i);
       FloatVector mi = FloatVector.fromArray(S, m, i).mul(b1).add(gi.mul(c1));
       FloatVector vi = FloatVector.fromArray(S, v, i).mul(b2).add(gi.mul(gi).mul(c2));
+      mi = mi.blend(zero, mi.abs().compare(VectorOperators.LT, TINY));
+      vi = vi.blend(zero, vi.compare(VectorOperators.LT, TINY));
       mi.intoArray(m, i);
       vi.intoArray(v, i);
       FloatVector denominator = vi.sqrt().mul(vr).add(ve);
@@ -106,8 +110,8 @@ final class VectorKernels implements Gemm, Lanes {
     }
     for (; i < n; i++) {
       float gi = g[i];
-      float mi = m[i] = beta1 * m[i] + (1f - beta1) * gi;
-      float vi = v[i] = beta2 * v[i] + (1f - beta2) * gi * gi;
+      float mi = m[i] = Lanes.flush(beta1 * m[i] + (1f - beta1) * gi);
+      float vi = v[i] = Lanes.flush(beta2 * v[i] + (1f - beta2) * gi * gi);
       p[i] = p[i] * decay - step * mi / ((float) Math.sqrt(vi) * root + epsilon);
     }
   }
