@@ -85,7 +85,13 @@ interface Lanes {
     public void step(
         float[] s, int so, float[] rho, int ro, float[] p, int po, float[] y, int yo, float beta,
       float eps, int n) {
-      for (int i = 0; i < n; i++) {
+      step(s, so, rho, ro, p, po, y, yo, beta, eps, 0, n);
+    }
+
+    /** {@link Lanes#step} for {@code i} in {@code [from, n)}: also the vector kernels' ragged end. */
+    static void step(float[] s, int so, float[] rho, int ro, float[] p, int po, float[] y, int yo, float beta,
+        float eps, int from, int n) {
+      for (int i = from; i < n; i++) {
         float v = s[so + i];
         float g = v - (v >= 0f && v <= 1f ? p[po + i] : 0f);
         if (y != null) {
@@ -98,7 +104,13 @@ interface Lanes {
     @Override
     public void adam(float[] p, float[] g, float[] m, float[] v, float decay, float beta1, float beta2,
         float epsilon, float step, float root, int n) {
-      for (int i = 0; i < n; i++) {
+      adam(p, g, m, v, decay, beta1, beta2, epsilon, step, root, 0, n);
+    }
+
+    /** {@link Lanes#adam} for {@code i} in {@code [from, n)}: also the vector kernels' ragged end. */
+    static void adam(float[] p, float[] g, float[] m, float[] v, float decay, float beta1, float beta2,
+        float epsilon, float step, float root, int from, int n) {
+      for (int i = from; i < n; i++) {
         float gi = g[i];
         float mi = m[i] = flush(beta1 * m[i] + (1f - beta1) * gi);
         float vi = v[i] = flush(beta2 * v[i] + (1f - beta2) * gi * gi);

@@ -108,12 +108,7 @@ final class VectorKernels implements Gemm, Lanes {
       FloatVector denominator = vi.sqrt().mul(vr).add(ve);
       FloatVector.fromArray(S, p, i).mul(vd).sub(vs.mul(mi).div(denominator)).intoArray(p, i);
     }
-    for (; i < n; i++) {
-      float gi = g[i];
-      float mi = m[i] = Lanes.flush(beta1 * m[i] + (1f - beta1) * gi);
-      float vi = v[i] = Lanes.flush(beta2 * v[i] + (1f - beta2) * gi * gi);
-      p[i] = p[i] * decay - step * mi / ((float) Math.sqrt(vi) * root + epsilon);
-    }
+    Lanes.Scalar.adam(p, g, m, v, decay, beta1, beta2, epsilon, step, root, i, n);
   }
 
   @Override
@@ -146,14 +141,7 @@ final class VectorKernels implements Gemm, Lanes {
       next.intoArray(s, so + i);
       next.intoArray(rho, ro + i);
     }
-    for (; i < n; i++) {
-      float v = s[so + i];
-      float g = v - (v >= 0f && v <= 1f ? p[po + i] : 0f);
-      if (y != null) {
-        g += beta * (v - y[yo + i]);
-      }
-      s[so + i] = rho[ro + i] = Math.min(Math.max(v - eps * g, 0f), 1f);
-    }
+    Lanes.Scalar.step(s, so, rho, ro, p, po, y, yo, beta, eps, i, n);
   }
 
   @Override
