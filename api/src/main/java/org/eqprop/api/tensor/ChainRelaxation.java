@@ -41,4 +41,44 @@ public interface ChainRelaxation {
       float eps,
       List<Tensor> layers,
       int steps);
+
+  /**
+   * Checks the arguments of {@link #relax} as every implementation must, with the same messages.
+   *
+   * @return the layer sizes {@code n₁ … n_N}
+   * @throws IllegalArgumentException when the lists' lengths disagree, {@code steps < 0}, or a
+   *     nudged phase has no target
+   * @throws ShapeMismatchException when a tensor's shape does not fit
+   */
+  static int[] check(Tensor drive, List<Tensor> weights, List<Tensor> biases, Tensor target, float beta,
+      List<Tensor> layers, int steps) {
+    int depth = layers.size();
+    if (depth == 0 || weights.size() != depth - 1 || biases.size() != depth) {
+      throw new IllegalArgumentException(
+          "chain-relaxation: " + depth + " layers need " + Math.max(depth - 1, 0)
+              + " weight matrices and " + depth + " bias vectors, got " + weights.size()
+              + " and " + biases.size());
+    }
+    if (steps < 0) {
+      throw new IllegalArgumentException("steps must be >= 0, got " + steps);
+    }
+    if (beta != 0f && target == null) {
+      throw new IllegalArgumentException("a nudged phase (beta != 0) needs a target");
+    }
+    int batch = drive.rows();
+    int[] n = new int[depth];
+    for (int k = 0; k < depth; k++) {
+      n[k] = layers.get(k).cols();
+      Shapes.requireShape("chain-relaxation layer " + (k + 1), layers.get(k), batch, n[k]);
+      Shapes.requireShape("chain-relaxation b" + (k + 1), biases.get(k), 1, n[k]);
+      if (k > 0) {
+        Shapes.requireShape("chain-relaxation W" + (k + 1), weights.get(k - 1), n[k - 1], n[k]);
+      }
+    }
+    Shapes.requireShape("chain-relaxation drive", drive, batch, n[0]);
+    if (beta != 0f) {
+      Shapes.requireShape("chain-relaxation target", target, batch, n[depth - 1]);
+    }
+    return n;
+  }
 }

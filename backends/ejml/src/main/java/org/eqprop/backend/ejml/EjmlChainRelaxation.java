@@ -2,7 +2,6 @@ package org.eqprop.backend.ejml;
 
 import java.util.List;
 import org.eqprop.api.tensor.ChainRelaxation;
-import org.eqprop.api.tensor.Shapes;
 import org.eqprop.api.tensor.Tensor;
 
 /**
@@ -39,38 +38,18 @@ final class EjmlChainRelaxation implements ChainRelaxation {
       float eps,
       List<Tensor> layers,
       int steps) {
-    int depth = layers.size();
-    if (depth == 0 || weights.size() != depth - 1 || biases.size() != depth) {
-      throw new IllegalArgumentException(
-          "chain-relaxation: " + depth + " layers need " + Math.max(depth - 1, 0)
-              + " weight matrices and " + depth + " bias vectors, got " + weights.size()
-              + " and " + biases.size());
-    }
-    if (steps < 0) {
-      throw new IllegalArgumentException("steps must be >= 0, got " + steps);
-    }
-    if (beta != 0f && target == null) {
-      throw new IllegalArgumentException("a nudged phase (beta != 0) needs a target");
-    }
+    int[] n = ChainRelaxation.check(drive, weights, biases, target, beta, layers, steps);
+    int depth = n.length;
     int batch = drive.rows();
-    int[] n = new int[depth];
     float[][] s = new float[depth][];
     float[][] b = new float[depth][];
     float[][] w = new float[depth][];
     for (int k = 0; k < depth; k++) {
-      n[k] = layers.get(k).cols();
-      Shapes.requireShape("chain-relaxation layer " + (k + 1), layers.get(k), batch, n[k]);
-      Shapes.requireShape("chain-relaxation b" + (k + 1), biases.get(k), 1, n[k]);
       s[k] = backend.data(layers.get(k));
       b[k] = backend.data(biases.get(k));
       if (k > 0) {
-        Shapes.requireShape("chain-relaxation W" + (k + 1), weights.get(k - 1), n[k - 1], n[k]);
         w[k] = backend.data(weights.get(k - 1));
       }
-    }
-    Shapes.requireShape("chain-relaxation drive", drive, batch, n[0]);
-    if (beta != 0f) {
-      Shapes.requireShape("chain-relaxation target", target, batch, n[depth - 1]);
     }
     if (downCache.length != depth + 1) {
       downCache = new float[depth + 1][];
