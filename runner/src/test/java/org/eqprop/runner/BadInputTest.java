@@ -153,9 +153,9 @@ class BadInputTest {
             train("--preset", "paper-4h")),
         new Case("unknown model", "Unknown model 'layered-hopfeld' (did you mean 'layered-hopfield'?). Known models: "
             + "[layered-hopfield]", train("--set", "model.name=layered-hopfeld")),
-        new Case("unknown backend", "Unknown backend 'gpu' (from --backend). Available: [ejml, nd4j]. Unavailable: []",
+        new Case("unknown backend", "Unknown backend 'gpu' (from --backend). " + InstalledBackends.listing(),
             train("--backend", "gpu")),
-        new Case("unknown backend in config", "Unknown backend 'nd4' (from backend.name). Available: [ejml, nd4j]. Unavailable: []",
+        new Case("unknown backend in config", "Unknown backend 'nd4' (from backend.name). " + InstalledBackends.listing(),
             train("--set", "backend.name=nd4")),
         new Case("unknown backend option",
             "unknown option 'thread' for backend ejml (known: threads, mt-threshold, simd, fused)",

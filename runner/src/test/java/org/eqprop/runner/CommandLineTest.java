@@ -108,7 +108,7 @@ class CommandLineTest {
   @Test
   void usageErrorsExitWith2AndWriteNothing() {
     String out = dir.resolve("out").toString();
-    assertUsageError("Unknown backend 'cuda' (from --backend). Available: [ejml, nd4j]. Unavailable: []",
+    assertUsageError("Unknown backend 'cuda' (from --backend). " + InstalledBackends.listing(),
         "train", "--data", DATA, "--out", out, "--backend", "cuda");
     assertUsageError("unknown config key 'learner.beat' in --set learner.beat=2 (did you mean 'learner.beta'?)",
         "train", "--data", DATA, "--out", out, "--set", "learner.beat=2");

@@ -1,0 +1,451 @@
+// eqprop's CUDA kernels for the jcuda backend (JcudaBackend names each one).
+//
+// compile-ptx.sh turns this file into eqprop_kernels.ptx, kept as a resource so that builds
+// need no nvcc. The tests also compile it as plain C++ (EQ_EMULATED, src/test/native/emu.h)
+// and run it on the CPU, so the code stays within what that emulator provides: no warp
+// intrinsics, no atomics; a block synchronises only through __syncthreads().
+//
+// Every tensor is a dense row-major float32 matrix; sizes are ints (JcudaBackend refuses
+// tensors of 2^31 elements or more).
+
+#ifndef EQ_EMULATED
+#define EQ_KERNEL extern "C" __global__
+#define EQ_DEVICE static __device__ __forceinline__
+#define EQ_DYNAMIC_SHARED(name) extern __shared__ float name[]
+#endif
+
+#define EQ_MAX_FREE 8
+#define EQ_REDUCE_THREADS 256
+#define EQ_TILE 64
+#define EQ_TILE_K 16
+
+// The state of a layered network for eq_chain_relax: free layers 0..layers-1 (the paper's
+// s_1..s_N), their biases, and w[k] (k >= 1) the weights between layers k-1 and k, n[k-1] x n[k].
+struct EqChain {
+  float* s[EQ_MAX_FREE];
+  const float* b[EQ_MAX_FREE];
+  const float* w[EQ_MAX_FREE];
+  int n[EQ_MAX_FREE];
+};
+
+// min(max(x, lo), hi) that keeps NaN (as Java's Math.min/max do).
+EQ_DEVICE float eq_clip(float x, float lo, float hi) {
+  return x < lo ? lo : (x > hi ? hi : x);
+}
+
+EQ_DEVICE float eq_rho(float x) {
+  return eq_clip(x, 0.0f, 1.0f);
+}
+
+// max(|a|, |b|) that is NaN when either is.
+EQ_DEVICE float eq_max_nan(float a, float b) {
+  if (a != a || b != b) {
+    return nanf("");
+  }
+  return a > b ? a : b;
+}
+
+// out = a op b: 0 add, 1 sub, 2 mul, 3 div, 4 a + alpha*b (axpy).
+EQ_KERNEL void eq_binary(int op, const float* a, const float* b, float* out, int n, float alpha) {
+  int stride = blockDim.x * gridDim.x;
+  for (int i = blockIdx.x * blockDim.x + threadIdx.x; i < n; i += stride) {
+    float x = a[i];
+    float y = b[i];
+    float r;
+    switch (op) {
+      case 0: r = x + y; break;
+      case 1: r = x - y; break;
+      case 2: r = x * y; break;
+      case 3: r = x / y; break;
+      default: r = x + alpha * y; break;
+    }
+    out[i] = r;
+  }
+}
+
+// out = f(a): 0 p*a, 1 a + p, 2 sqrt(a), 3 clip(a, p, q), 4 indicator of [p, q], 5 fill with p.
+EQ_KERNEL void eq_unary(int op, const float* a, float* out, int n, float p, float q) {
+  int stride = blockDim.x * gridDim.x;
+  for (int i = blockIdx.x * blockDim.x + threadIdx.x; i < n; i += stride) {
+    float r;
+    switch (op) {
+      case 0: r = p * a[i]; break;
+      case 1: r = a[i] + p; break;
+      case 2: r = sqrtf(a[i]); break;
+      case 3: r = eq_clip(a[i], p, q); break;
+      case 4: r = (a[i] >= p && a[i] <= q) ? 1.0f : 0.0f; break;
+      default: r = p; break;
+    }
+    out[i] = r;
+  }
+}
+
+// out[i][j] = a[i][j] + row[j]
+EQ_KERNEL void eq_add_row(const float* a, const float* row, float* out, int rows, int cols) {
+  int n = rows * cols;
+  int stride = blockDim.x * gridDim.x;
+  for (int i = blockIdx.x * blockDim.x + threadIdx.x; i < n; i += stride) {
+    out[i] = a[i] + row[i % cols];
+  }
+}
+
+// out[j] = sum_i a[i][j], one thread per column, rows in order.
+EQ_KERNEL void eq_sum_rows(const float* a, float* out, int rows, int cols) {
+  int stride = blockDim.x * gridDim.x;
+  for (int j = blockIdx.x * blockDim.x + threadIdx.x; j < cols; j += stride) {
+    float s = 0.0f;
+    for (int i = 0; i < rows; i++) {
+      s += a[i * cols + j];
+    }
+    out[j] = s;
+  }
+}
+
+// Sums part[0..EQ_REDUCE_THREADS) into part[0]; every thread of the block must call it.
+EQ_DEVICE void eq_block_sum(float* part) {
+  for (int w = EQ_REDUCE_THREADS / 2; w > 0; w >>= 1) {
+    if ((int) threadIdx.x < w) {
+      part[threadIdx.x] += part[threadIdx.x + w];
+    }
+    __syncthreads();
+  }
+}
+
+// out[i] = sum_j a[i][j] * b[i][j]; one block of EQ_REDUCE_THREADS per row.
+EQ_KERNEL void eq_row_dot(const float* a, const float* b, float* out, int rows, int cols) {
+  __shared__ float part[EQ_REDUCE_THREADS];
+  for (int r = blockIdx.x; r < rows; r += gridDim.x) {
+    float s = 0.0f;
+    for (int j = threadIdx.x; j < cols; j += blockDim.x) {
+      s += a[r * cols + j] * b[r * cols + j];
+    }
+    part[threadIdx.x] = s;
+    __syncthreads();
+    eq_block_sum(part);
+    if (threadIdx.x == 0) {
+      out[r] = part[0];
+    }
+    __syncthreads();
+  }
+}
+
+// out[i] = softmax(a[i]); one block of EQ_REDUCE_THREADS per row.
+EQ_KERNEL void eq_softmax_rows(const float* a, float* out, int rows, int cols) {
+  __shared__ float part[EQ_REDUCE_THREADS];
+  for (int r = blockIdx.x; r < rows; r += gridDim.x) {
+    const float* x = a + (long long) r * cols;
+    float m = -INFINITY;
+    for (int j = threadIdx.x; j < cols; j += blockDim.x) {
+      m = fmaxf(m, x[j]);
+    }
+    part[threadIdx.x] = m;
+    __syncthreads();
+    for (int w = EQ_REDUCE_THREADS / 2; w > 0; w >>= 1) {
+      if ((int) threadIdx.x < w) {
+        part[threadIdx.x] = fmaxf(part[threadIdx.x], part[threadIdx.x + w]);
+      }
+      __syncthreads();
+    }
+    float max = part[0];
+    __syncthreads();
+    float s = 0.0f;
+    for (int j = threadIdx.x; j < cols; j += blockDim.x) {
+      s += expf(x[j] - max);
+    }
+    part[threadIdx.x] = s;
+    __syncthreads();
+    eq_block_sum(part);
+    float sum = part[0];
+    for (int j = threadIdx.x; j < cols; j += blockDim.x) {
+      out[(long long) r * cols + j] = expf(x[j] - max) / sum;
+    }
+    __syncthreads();
+  }
+}
+
+// out[i] = the first j of the largest a[i][j]; one block of EQ_REDUCE_THREADS per row.
+EQ_KERNEL void eq_argmax_rows(const float* a, int* out, int rows, int cols) {
+  __shared__ float value[EQ_REDUCE_THREADS];
+  __shared__ int index[EQ_REDUCE_THREADS];
+  for (int r = blockIdx.x; r < rows; r += gridDim.x) {
+    float best = -INFINITY;
+    int at = cols;
+    for (int j = threadIdx.x; j < cols; j += blockDim.x) {
+      float v = a[r * cols + j];
+      if (v > best || at == cols) {
+        best = v;
+        at = j;
+      }
+    }
+    value[threadIdx.x] = best;
+    index[threadIdx.x] = at;
+    __syncthreads();
+    for (int w = EQ_REDUCE_THREADS / 2; w > 0; w >>= 1) {
+      if ((int) threadIdx.x < w) {
+        float v = value[threadIdx.x + w];
+        int j = index[threadIdx.x + w];
+        int mine = index[threadIdx.x];
+        if (j < cols && (mine == cols || v > value[threadIdx.x] || (v == value[threadIdx.x] && j < mine))) {
+          value[threadIdx.x] = v;
+          index[threadIdx.x] = j;
+        }
+      }
+      __syncthreads();
+    }
+    if (threadIdx.x == 0) {
+      out[r] = index[0];
+    }
+    __syncthreads();
+  }
+}
+
+// partial[block] = max |a| over the block's share (NaN if any is NaN); the host combines the blocks.
+EQ_KERNEL void eq_max_abs(const float* a, int n, float* partial) {
+  __shared__ float part[EQ_REDUCE_THREADS];
+  float m = 0.0f;
+  int stride = blockDim.x * gridDim.x;
+  for (int i = blockIdx.x * blockDim.x + threadIdx.x; i < n; i += stride) {
+    m = eq_max_nan(m, fabsf(a[i]));
+  }
+  part[threadIdx.x] = m;
+  __syncthreads();
+  for (int w = EQ_REDUCE_THREADS / 2; w > 0; w >>= 1) {
+    if ((int) threadIdx.x < w) {
+      part[threadIdx.x] = eq_max_nan(part[threadIdx.x], part[threadIdx.x + w]);
+    }
+    __syncthreads();
+  }
+  if (threadIdx.x == 0) {
+    partial[blockIdx.x] = part[0];
+  }
+}
+
+// dst[r] = src[rows[r]] (scatter = 0) or dst[rows[r]] = src[r] (scatter = 1), count rows of cols.
+EQ_KERNEL void eq_move_rows(int scatter, const float* src, const int* rows, float* dst, int count, int cols) {
+  int n = count * cols;
+  int stride = blockDim.x * gridDim.x;
+  for (int i = blockIdx.x * blockDim.x + threadIdx.x; i < n; i += stride) {
+    int r = i / cols;
+    int c = i - r * cols;
+    if (scatter) {
+      dst[(long long) rows[r] * cols + c] = src[i];
+    } else {
+      dst[i] = src[(long long) rows[r] * cols + c];
+    }
+  }
+}
+
+// c = alpha * op(a) * op(b) + beta * c (c's old values ignored when beta == 0), row-major,
+// op(a) m x k, op(b) k x n. Tiles of 64 x 64 per block of 16 x 16 threads, 4 x 4 outputs per
+// thread (rows ty + 16i, columns tx + 16j), k in steps of 16 through shared memory.
+EQ_KERNEL void eq_gemm(int m, int n, int k, float alpha, const float* a, int transA,
+                       const float* b, int transB, float beta, float* c) {
+  __shared__ float as[EQ_TILE_K][EQ_TILE + 4];
+  __shared__ float bs[EQ_TILE_K][EQ_TILE + 4];
+  int tx = threadIdx.x;
+  int ty = threadIdx.y;
+  int tid = ty * 16 + tx;
+  int row0 = blockIdx.y * EQ_TILE;
+  int col0 = blockIdx.x * EQ_TILE;
+  int lda = transA ? m : k;
+  int ldb = transB ? k : n;
+  float acc[4][4];
+  for (int i = 0; i < 4; i++) {
+    for (int j = 0; j < 4; j++) {
+      acc[i][j] = 0.0f;
+    }
+  }
+  for (int k0 = 0; k0 < k; k0 += EQ_TILE_K) {
+    for (int l = 0; l < 4; l++) {
+      int e = tid + 256 * l;
+      int kk;
+      int rr;
+      if (transA) {  // a is k x m: consecutive threads read consecutive rows of op(a)
+        rr = e % EQ_TILE;
+        kk = e / EQ_TILE;
+      } else {       // a is m x k: consecutive threads read consecutive k
+        rr = e / EQ_TILE_K;
+        kk = e % EQ_TILE_K;
+      }
+      int gi = row0 + rr;
+      int gk = k0 + kk;
+      float v = 0.0f;
+      if (gi < m && gk < k) {
+        v = transA ? a[(long long) gk * lda + gi] : a[(long long) gi * lda + gk];
+      }
+      as[kk][rr] = v;
+      int cc;
+      if (transB) {  // b is n x k
+        cc = e / EQ_TILE_K;
+        kk = e % EQ_TILE_K;
+      } else {       // b is k x n
+        cc = e % EQ_TILE;
+        kk = e / EQ_TILE;
+      }
+      int gj = col0 + cc;
+      gk = k0 + kk;
+      v = 0.0f;
+      if (gj < n && gk < k) {
+        v = transB ? b[(long long) gj * ldb + gk] : b[(long long) gk * ldb + gj];
+      }
+      bs[kk][cc] = v;
+    }
+    __syncthreads();
+    for (int kk = 0; kk < EQ_TILE_K; kk++) {
+      float av[4];
+      float bv[4];
+      for (int i = 0; i < 4; i++) {
+        av[i] = as[kk][ty + 16 * i];
+        bv[i] = bs[kk][tx + 16 * i];
+      }
+      for (int i = 0; i < 4; i++) {
+        for (int j = 0; j < 4; j++) {
+          acc[i][j] += av[i] * bv[j];
+        }
+      }
+    }
+    __syncthreads();
+  }
+  for (int i = 0; i < 4; i++) {
+    int gi = row0 + ty + 16 * i;
+    if (gi >= m) {
+      continue;
+    }
+    for (int j = 0; j < 4; j++) {
+      int gj = col0 + tx + 16 * j;
+      if (gj < n) {
+        long long at = (long long) gi * n + gj;
+        c[at] = beta == 0.0f ? alpha * acc[i][j] : alpha * acc[i][j] + beta * c[at];
+      }
+    }
+  }
+}
+
+// One step of the paper's dynamics for one layer, given its total input p:
+// out = clip(s - eps * (s - rho'(s) p + beta (s - target)), 0, 1); target may be null.
+EQ_KERNEL void eq_relax_update(const float* s, const float* p, const float* target, float* out,
+                               int n, float beta, float eps) {
+  int stride = blockDim.x * gridDim.x;
+  for (int i = blockIdx.x * blockDim.x + threadIdx.x; i < n; i += stride) {
+    float x = s[i];
+    float g = x - ((x >= 0.0f && x <= 1.0f) ? p[i] : 0.0f);
+    if (target != 0) {
+      g += beta * (x - target[i]);
+    }
+    out[i] = eq_rho(x - eps * g);
+  }
+}
+
+// All `steps` steps of the relaxation of a layered network (ChainRelaxation), one block per
+// sample, the state in shared memory for the whole launch. Each step computes every layer's
+// input from the old state: work item (layer k, unit j, chunk q) sums `chunk` terms of
+// rho(s[k-1]) W[k][., j] followed by rho(s[k+1]) W[k+1][j, .] into part[]; then each unit adds
+// its chunks, its bias and (layer 0) the drive, and takes its step into the other state buffer.
+// Dynamic shared memory: 2 * sum(n) + sum(n[k] * chunks[k]) floats (JcudaBackend sizes it).
+EQ_KERNEL void eq_chain_relax(EqChain c, int layers, const float* drive, const float* target,
+                              float beta, float eps, int steps, int chunk) {
+  EQ_DYNAMIC_SHARED(shared);
+  int off[EQ_MAX_FREE];
+  int poff[EQ_MAX_FREE + 1];
+  int chunks[EQ_MAX_FREE];
+  int total = 0;
+  poff[0] = 0;
+  for (int k = 0; k < layers; k++) {
+    off[k] = total;
+    total += c.n[k];
+    int range = (k > 0 ? c.n[k - 1] : 0) + (k + 1 < layers ? c.n[k + 1] : 0);
+    chunks[k] = range == 0 ? 1 : (range + chunk - 1) / chunk;
+    poff[k + 1] = poff[k] + c.n[k] * chunks[k];
+  }
+  int items = poff[layers];
+  float* cur = shared;
+  float* nxt = shared + total;
+  float* part = shared + 2 * total;
+  int sample = blockIdx.x;
+  int last = layers - 1;
+  for (int k = 0; k < layers; k++) {
+    for (int j = threadIdx.x; j < c.n[k]; j += blockDim.x) {
+      cur[off[k] + j] = c.s[k][(long long) sample * c.n[k] + j];
+    }
+  }
+  __syncthreads();
+  for (int step = 0; step < steps; step++) {
+    for (int w = threadIdx.x; w < items; w += blockDim.x) {
+      int k = 0;
+      while (w >= poff[k + 1]) {
+        k++;
+      }
+      int local = w - poff[k];
+      int j = local / chunks[k];
+      int q0 = (local - j * chunks[k]) * chunk;
+      int below = k > 0 ? c.n[k - 1] : 0;
+      int range = below + (k < last ? c.n[k + 1] : 0);
+      int q1 = q0 + chunk < range ? q0 + chunk : range;
+      float sum = 0.0f;
+      for (int q = q0; q < q1; q++) {
+        if (q < below) {
+          sum += eq_rho(cur[off[k - 1] + q]) * c.w[k][(long long) q * c.n[k] + j];
+        } else {
+          int l = q - below;
+          sum += eq_rho(cur[off[k + 1] + l]) * c.w[k + 1][(long long) j * c.n[k + 1] + l];
+        }
+      }
+      part[w] = sum;
+    }
+    __syncthreads();
+    for (int u = threadIdx.x; u < total; u += blockDim.x) {
+      int k = 0;
+      while (k < last && u >= off[k + 1]) {
+        k++;
+      }
+      int j = u - off[k];
+      float p = c.b[k][j];
+      if (k == 0) {
+        p += drive[(long long) sample * c.n[0] + j];
+      }
+      const float* mine = part + poff[k] + j * chunks[k];
+      for (int q = 0; q < chunks[k]; q++) {
+        p += mine[q];
+      }
+      float x = cur[u];
+      float g = x - ((x >= 0.0f && x <= 1.0f) ? p : 0.0f);
+      if (k == last && target != 0) {
+        g += beta * (x - target[(long long) sample * c.n[k] + j]);
+      }
+      nxt[u] = eq_rho(x - eps * g);
+    }
+    __syncthreads();
+    float* t = cur;
+    cur = nxt;
+    nxt = t;
+  }
+  for (int k = 0; k < layers; k++) {
+    for (int j = threadIdx.x; j < c.n[k]; j += blockDim.x) {
+      c.s[k][(long long) sample * c.n[k] + j] = cur[off[k] + j];
+    }
+  }
+}
+
+// Adam with decoupled weight decay in one pass (AdamUpdate); moments below 1e-30 are stored as 0.
+EQ_KERNEL void eq_adam(float* param, const float* grad, float* m, float* v, int n, float lr,
+                       float beta1, float beta2, float epsilon, float correction1,
+                       float correction2, float decay) {
+  float step = lr / correction1;
+  float root2 = sqrtf(correction2);
+  float keep = 1.0f - lr * decay;
+  int stride = blockDim.x * gridDim.x;
+  for (int i = blockIdx.x * blockDim.x + threadIdx.x; i < n; i += stride) {
+    float g = grad[i];
+    float mi = beta1 * m[i] + (1.0f - beta1) * g;
+    float vi = beta2 * v[i] + (1.0f - beta2) * g * g;
+    if (fabsf(mi) < 1e-30f) {
+      mi = 0.0f;
+    }
+    if (vi < 1e-30f) {
+      vi = 0.0f;
+    }
+    m[i] = mi;
+    v[i] = vi;
+    param[i] = param[i] * keep - step * mi / (sqrtf(vi) / root2 + epsilon);
+  }
+}

@@ -1,0 +1,292 @@
+package org.eqprop.backend.jcuda;
+
+import static jcuda.driver.JCudaDriver.cuCtxSetCurrent;
+import static jcuda.driver.JCudaDriver.cuCtxSynchronize;
+import static jcuda.driver.JCudaDriver.cuDeviceGet;
+import static jcuda.driver.JCudaDriver.cuDeviceGetAttribute;
+import static jcuda.driver.JCudaDriver.cuDeviceGetCount;
+import static jcuda.driver.JCudaDriver.cuDeviceGetName;
+import static jcuda.driver.JCudaDriver.cuDevicePrimaryCtxRelease;
+import static jcuda.driver.JCudaDriver.cuDevicePrimaryCtxRetain;
+import static jcuda.driver.JCudaDriver.cuDeviceTotalMem;
+import static jcuda.driver.JCudaDriver.cuDriverGetVersion;
+import static jcuda.driver.JCudaDriver.cuFuncSetAttribute;
+import static jcuda.driver.JCudaDriver.cuInit;
+import static jcuda.driver.JCudaDriver.cuLaunchKernel;
+import static jcuda.driver.JCudaDriver.cuMemAlloc;
+import static jcuda.driver.JCudaDriver.cuMemFree;
+import static jcuda.driver.JCudaDriver.cuMemcpyDtoD;
+import static jcuda.driver.JCudaDriver.cuMemcpyDtoH;
+import static jcuda.driver.JCudaDriver.cuMemcpyHtoD;
+import static jcuda.driver.JCudaDriver.cuMemsetD32;
+import static jcuda.driver.JCudaDriver.cuModuleGetFunction;
+import static jcuda.driver.JCudaDriver.cuModuleLoadData;
+import static jcuda.driver.JCudaDriver.cuModuleUnload;
+
+import java.util.HashMap;
+import java.util.Map;
+import jcuda.CudaException;
+import jcuda.Pointer;
+import jcuda.Sizeof;
+import jcuda.driver.CUcontext;
+import jcuda.driver.CUdevice;
+import jcuda.driver.CUdevice_attribute;
+import jcuda.driver.CUdeviceptr;
+import jcuda.driver.CUfunction;
+import jcuda.driver.CUfunction_attribute;
+import jcuda.driver.CUmodule;
+import jcuda.driver.JCudaDriver;
+
+/**
+ * A CUDA device through the driver API (JCuda): the device's primary context, retained for this
+ * object's life, and eqprop's kernels loaded from the PTX resource as one module. Every call makes
+ * the context current on the calling thread first. Launches go to the default stream.
+ */
+final class CudaDevice implements Device {
+  /** Bytes of dynamic shared memory any kernel may use without opting in. */
+  static final int DEFAULT_SHARED = 48 * 1024;
+
+  private final CUdevice device = new CUdevice();
+  private final CUcontext context = new CUcontext();
+  private final CUmodule module = new CUmodule();
+  private final Map<String, CUfunction> functions = new HashMap<>();
+  private final Map<String, Integer> shared = new HashMap<>();
+  private final Map<Long, Address> memory = new HashMap<>();
+  private final String description;
+  private final int optInShared;
+  private boolean closed;
+
+  /** A device pointer whose address this package can read. */
+  private static final class Address extends CUdeviceptr {
+    long address() {
+      return getNativePointer();
+    }
+  }
+
+  /**
+   * Opens device {@code ordinal}.
+   *
+   * @throws IllegalStateException when the driver, the device or the PTX fails, with the reason
+   */
+  CudaDevice(int ordinal) {
+    try {
+      JCudaDriver.setExceptionsEnabled(true);
+      cuInit(0);
+      int[] count = new int[1];
+      cuDeviceGetCount(count);
+      if (ordinal >= count[0]) {
+        throw new IllegalStateException(count[0] == 0
+            ? "no CUDA device"
+            : "no CUDA device " + ordinal + " (this machine has " + count[0] + ")");
+      }
+      cuDeviceGet(device, ordinal);
+      cuDevicePrimaryCtxRetain(context, device);
+    } catch (CudaException | UnsatisfiedLinkError e) {
+      throw new IllegalStateException("CUDA failed to start: " + e.getMessage(), e);
+    }
+    try {
+      cuCtxSetCurrent(context);
+      description = describe(device);
+      int[] optIn = new int[1];
+      cuDeviceGetAttribute(optIn, CUdevice_attribute.CU_DEVICE_ATTRIBUTE_MAX_SHARED_MEMORY_PER_BLOCK_OPTIN, device);
+      optInShared = Math.max(DEFAULT_SHARED, optIn[0]);
+      try {
+        cuModuleLoadData(module, Ptx.bytes());
+      } catch (CudaException e) {
+        throw new IllegalStateException("the CUDA driver refuses eqprop's PTX (" + e.getMessage() + "; "
+            + Ptx.requirement() + ", this driver is " + driverVersion() + ")", e);
+      }
+    } catch (CudaException | IllegalStateException e) {
+      cuDevicePrimaryCtxRelease(device);
+      throw e instanceof IllegalStateException ise ? ise
+          : new IllegalStateException("CUDA failed to start: " + e.getMessage(), e);
+    }
+  }
+
+  private static String describe(CUdevice device) {
+    byte[] name = new byte[256];
+    cuDeviceGetName(name, name.length, device);
+    int len = 0;
+    while (len < name.length && name[len] != 0) {
+      len++;
+    }
+    int[] major = new int[1];
+    int[] minor = new int[1];
+    cuDeviceGetAttribute(major, CUdevice_attribute.CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MAJOR, device);
+    cuDeviceGetAttribute(minor, CUdevice_attribute.CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MINOR, device);
+    long[] bytes = new long[1];
+    cuDeviceTotalMem(bytes, device);
+    return new String(name, 0, len, java.nio.charset.StandardCharsets.US_ASCII)
+        + " (compute " + major[0] + "." + minor[0] + ", " + (bytes[0] >> 30) + " GiB), driver "
+        + driverVersion();
+  }
+
+  /** The driver's CUDA version, e.g. {@code 13.0}. */
+  static String driverVersion() {
+    int[] v = new int[1];
+    cuDriverGetVersion(v);
+    return v[0] / 1000 + "." + (v[0] % 1000) / 10;
+  }
+
+  /**
+   * A CUDA error as this backend reports it. A fault in a kernel surfaces at the next call that
+   * waits for the device, so the message names that call, not necessarily the kernel at fault.
+   */
+  private static IllegalStateException failed(String what, CudaException e) {
+    return new IllegalStateException("CUDA error " + what + ": " + e.getMessage(), e);
+  }
+
+  private void bind() {
+    if (closed) {
+      throw new IllegalStateException("the jcuda backend is closed");
+    }
+    cuCtxSetCurrent(context);
+  }
+
+  private Address at(long address) {
+    Address a = memory.get(address);
+    if (a == null) {
+      throw new IllegalArgumentException("no device memory at 0x" + Long.toHexString(address));
+    }
+    return a;
+  }
+
+  private CUfunction function(String kernel) {
+    CUfunction f = functions.get(kernel);
+    if (f == null) {
+      f = new CUfunction();
+      cuModuleGetFunction(f, module, kernel);
+      functions.put(kernel, f);
+    }
+    return f;
+  }
+
+  @Override
+  public String describe() {
+    return description;
+  }
+
+  @Override
+  public long alloc(long bytes) {
+    bind();
+    Address a = new Address();
+    try {
+      cuMemAlloc(a, Math.max(bytes, 4));
+      cuMemsetD32(a, 0, Math.max(bytes, 4) / Sizeof.INT);
+    } catch (CudaException e) {
+      throw failed("allocating " + bytes + " bytes of device memory", e);
+    }
+    memory.put(a.address(), a);
+    return a.address();
+  }
+
+  @Override
+  public void free(long address) {
+    bind();
+    cuMemFree(at(address));
+    memory.remove(address);
+  }
+
+  @Override
+  public void upload(float[] src, int count, long dst) {
+    bind();
+    cuMemcpyHtoD(at(dst), Pointer.to(src), (long) count * Sizeof.FLOAT);
+  }
+
+  @Override
+  public void upload(int[] src, int count, long dst) {
+    bind();
+    cuMemcpyHtoD(at(dst), Pointer.to(src), (long) count * Sizeof.INT);
+  }
+
+  @Override
+  public void download(long src, float[] dst, int count) {
+    bind();
+    try {
+      cuMemcpyDtoH(Pointer.to(dst), at(src), (long) count * Sizeof.FLOAT);
+    } catch (CudaException e) {
+      throw failed("reading results from the device", e);
+    }
+  }
+
+  @Override
+  public void download(long src, int[] dst, int count) {
+    bind();
+    try {
+      cuMemcpyDtoH(Pointer.to(dst), at(src), (long) count * Sizeof.INT);
+    } catch (CudaException e) {
+      throw failed("reading results from the device", e);
+    }
+  }
+
+  @Override
+  public void copy(long src, long dst, long bytes) {
+    bind();
+    cuMemcpyDtoD(at(dst), at(src), bytes);
+  }
+
+  @Override
+  public int maxDynamicShared(String kernel) {
+    Integer granted = shared.get(kernel);
+    if (granted == null) {
+      bind();
+      granted = DEFAULT_SHARED;
+      if (optInShared > DEFAULT_SHARED) {
+        try {
+          cuFuncSetAttribute(function(kernel), CUfunction_attribute.CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES,
+              optInShared);
+          granted = optInShared;
+        } catch (CudaException e) {
+          granted = DEFAULT_SHARED;
+        }
+      }
+      shared.put(kernel, granted);
+    }
+    return granted;
+  }
+
+  @Override
+  public void launch(String kernel, int gridX, int gridY, int blockX, int blockY, int sharedBytes, KernelArgs args) {
+    bind();
+    Pointer[] params = new Pointer[args.count()];
+    for (int i = 0; i < params.length; i++) {
+      long[] value = args.value(i);
+      params[i] = args.size(i) == 4 ? Pointer.to(new int[] {(int) value[0]}) : Pointer.to(value);
+    }
+    try {
+      cuLaunchKernel(function(kernel), gridX, gridY, 1, blockX, blockY, 1, sharedBytes, null,
+          Pointer.to(params), null);
+    } catch (CudaException e) {
+      throw failed("launching " + kernel + " (" + gridX + "x" + gridY + " blocks of " + blockX + "x" + blockY
+          + " threads, " + sharedBytes + " bytes shared)", e);
+    }
+  }
+
+  @Override
+  public void synchronize() {
+    bind();
+    try {
+      cuCtxSynchronize();
+    } catch (CudaException e) {
+      throw failed("waiting for the device", e);
+    }
+  }
+
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    try {
+      cuCtxSetCurrent(context);
+      for (Address a : memory.values()) {
+        cuMemFree(a);
+      }
+      memory.clear();
+      cuModuleUnload(module);
+    } finally {
+      closed = true;
+      cuDevicePrimaryCtxRelease(device);
+    }
+  }
+}

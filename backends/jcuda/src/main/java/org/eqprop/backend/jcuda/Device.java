@@ -1,0 +1,50 @@
+package org.eqprop.backend.jcuda;
+
+/**
+ * What {@link JcudaBackend} needs of a device: linear memory addressed by 64-bit device addresses,
+ * copies, and launches of the kernels in {@code eqprop_kernels.cu} by name. Launches are ordered
+ * (one stream) and may run asynchronously; copies to the host wait for everything launched before.
+ * {@link CudaDevice} is the real one.
+ */
+interface Device extends AutoCloseable {
+
+  /** One line naming the device, e.g. {@code NVIDIA H200 (compute 9.0, 139 GiB), driver 13.0}. */
+  String describe();
+
+  /** Allocates {@code bytes} bytes of device memory, zeroed. */
+  long alloc(long bytes);
+
+  /** Releases memory from {@link #alloc}. */
+  void free(long address);
+
+  /** Copies {@code count} floats from {@code src} to the device. */
+  void upload(float[] src, int count, long dst);
+
+  /** Copies {@code count} ints from {@code src} to the device. */
+  void upload(int[] src, int count, long dst);
+
+  /** Copies {@code count} floats from the device into {@code dst}, after all earlier work. */
+  void download(long src, float[] dst, int count);
+
+  /** Copies {@code count} ints from the device into {@code dst}, after all earlier work. */
+  void download(long src, int[] dst, int count);
+
+  /** Copies {@code bytes} bytes between two device buffers, in launch order. */
+  void copy(long src, long dst, long bytes);
+
+  /**
+   * The most dynamic shared memory, in bytes, one block of {@code kernel} may use on this device
+   * (above the 48 KiB every device allows where the device lets a kernel opt in to more).
+   */
+  int maxDynamicShared(String kernel);
+
+  /** Launches {@code kernel} on a {@code gridX × gridY} grid of {@code blockX × blockY} threads. */
+  void launch(String kernel, int gridX, int gridY, int blockX, int blockY, int sharedBytes, KernelArgs args);
+
+  /** Waits for all launched work; reports a failed launch as an {@link IllegalStateException}. */
+  void synchronize();
+
+  /** Releases the device's module and context; memory still allocated is released with them. */
+  @Override
+  void close();
+}

@@ -1,0 +1,353 @@
+package org.eqprop.backend.jcuda;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Set;
+import org.eqprop.api.tensor.AdamUpdate;
+import org.eqprop.api.tensor.Backend;
+import org.eqprop.api.tensor.Capability;
+import org.eqprop.api.tensor.ChainRelaxation;
+import org.eqprop.api.tensor.ShapeMismatchException;
+import org.eqprop.api.tensor.Shapes;
+import org.eqprop.api.tensor.Tensor;
+
+/**
+ * {@link Backend} on a GPU through the CUDA driver API: every tensor lives in device memory and
+ * every operation is one launch of eqprop's own kernels ({@code eqprop_kernels.cu}), queued on one
+ * stream without waiting. Only {@link #download}, {@link #argmaxRows}, {@link #maxAbs} and {@link
+ * #isFinite} wait for the device, as they return values to the host. Offers {@link
+ * Capability#CHAIN_RELAXATION} (a whole phase in one launch) and {@link Capability#ADAM_UPDATE}.
+ */
+final class JcudaBackend implements Backend {
+  /** The backend's name. */
+  static final String NAME = "jcuda";
+  private static final int THREADS = 256;
+  private static final int MAX_BLOCKS = 4096;
+  private static final int ROW_BLOCKS = 65535;
+  private static final int MAX_ABS_BLOCKS = 256;
+
+  private final Device device;
+  private final JcudaRelaxation relaxation;
+  private final Set<JcudaTensor> live = Collections.newSetFromMap(new IdentityHashMap<>());
+  private final long maxAbsPartial;
+  private final float[] partialHost = new float[MAX_ABS_BLOCKS];
+  private long indices;
+  private int indicesCapacity;
+  private boolean closed;
+
+  JcudaBackend(Device device, JcudaRelaxation.Mode mode) {
+    this.device = device;
+    this.maxAbsPartial = device.alloc((long) MAX_ABS_BLOCKS * Float.BYTES);
+    this.relaxation = new JcudaRelaxation(this, mode);
+  }
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  /** The device this backend runs on, in one line. */
+  String describe() {
+    return device.describe();
+  }
+
+  Device device() {
+    return device;
+  }
+
+  long address(Tensor t) {
+    if (t instanceof JcudaTensor j && j.owner == this) {
+      if (j.isClosed()) {
+        throw new IllegalStateException("tensor " + t + " was closed");
+      }
+      return j.address;
+    }
+    throw new IllegalArgumentException("tensor " + t + " does not belong to this " + NAME + " backend");
+  }
+
+  void launch(Kernel kernel, int gridX, int gridY, int blockX, int blockY, int shared, KernelArgs args) {
+    kernel.check(args);
+    device.launch(kernel.entry, gridX, gridY, blockX, blockY, shared, args);
+  }
+
+  /** Blocks of {@link #THREADS} for a grid-stride loop over {@code n} elements. */
+  private static int blocks(long n) {
+    return (int) Math.max(1, Math.min(MAX_BLOCKS, (n + THREADS - 1) / THREADS));
+  }
+
+  private static int n(Tensor t) {
+    return (int) t.size();
+  }
+
+  void elementwise(Kernel kernel, long n, KernelArgs args) {
+    launch(kernel, blocks(n), 1, THREADS, 1, 0, args);
+  }
+
+  @Override
+  public Tensor zeros(int rows, int cols) {
+    if (rows <= 0 || cols <= 0) {
+      throw new IllegalArgumentException("tensor dimensions must be positive: " + rows + "x" + cols);
+    }
+    if ((long) rows * cols > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException(
+          "a jcuda tensor holds fewer than 2^31 elements, " + rows + "x" + cols + " does not");
+    }
+    if (closed) {
+      throw new IllegalStateException("the jcuda backend is closed");
+    }
+    JcudaTensor t = new JcudaTensor(this, device.alloc((long) rows * cols * Float.BYTES), rows, cols);
+    live.add(t);
+    return t;
+  }
+
+  void release(JcudaTensor t) {
+    if (live.remove(t) && !closed) {
+      device.free(t.address);
+    }
+  }
+
+  @Override
+  public void upload(float[] src, Tensor dst) {
+    Shapes.requireLength("upload", dst, src.length);
+    device.upload(src, src.length, address(dst));
+  }
+
+  @Override
+  public void download(Tensor src, float[] dst) {
+    Shapes.requireLength("download", src, dst.length);
+    device.download(address(src), dst, dst.length);
+  }
+
+  @Override
+  public void copy(Tensor src, Tensor dst) {
+    Shapes.requireSame("copy", src, dst);
+    if (src != dst) {
+      device.copy(address(src), address(dst), src.size() * Float.BYTES);
+    }
+  }
+
+  @Override
+  public void fill(Tensor t, float value) {
+    unary(5, t, t, value, 0f);
+  }
+
+  @Override
+  public void gemm(float alpha, Tensor a, boolean transA, Tensor b, boolean transB, float beta, Tensor c) {
+    Shapes.requireGemm(a, transA, b, transB, c);
+    if (c == a || c == b) {
+      throw new IllegalArgumentException("gemm: c must not alias a or b");
+    }
+    int m = c.rows();
+    int n = c.cols();
+    int k = transA ? a.rows() : a.cols();
+    launch(Kernel.GEMM, (n + 63) / 64, (m + 63) / 64, 16, 16, 0,
+        new KernelArgs().i32(m).i32(n).i32(k).f32(alpha).ptr(address(a)).i32(transA ? 1 : 0)
+            .ptr(address(b)).i32(transB ? 1 : 0).f32(beta).ptr(address(c)));
+  }
+
+  private void binary(String op, int code, Tensor a, Tensor b, Tensor out, float alpha) {
+    Shapes.requireSame(op, a, b);
+    Shapes.requireSame(op, a, out);
+    elementwise(Kernel.BINARY, a.size(),
+        new KernelArgs().i32(code).ptr(address(a)).ptr(address(b)).ptr(address(out)).i32(n(a)).f32(alpha));
+  }
+
+  private void unary(int code, Tensor a, Tensor out, float p, float q) {
+    elementwise(Kernel.UNARY, a.size(),
+        new KernelArgs().i32(code).ptr(address(a)).ptr(address(out)).i32(n(a)).f32(p).f32(q));
+  }
+
+  @Override
+  public void add(Tensor a, Tensor b, Tensor out) {
+    binary("add", 0, a, b, out, 0f);
+  }
+
+  @Override
+  public void sub(Tensor a, Tensor b, Tensor out) {
+    binary("sub", 1, a, b, out, 0f);
+  }
+
+  @Override
+  public void mul(Tensor a, Tensor b, Tensor out) {
+    binary("mul", 2, a, b, out, 0f);
+  }
+
+  @Override
+  public void div(Tensor a, Tensor b, Tensor out) {
+    binary("div", 3, a, b, out, 0f);
+  }
+
+  @Override
+  public void axpy(float alpha, Tensor x, Tensor y) {
+    Shapes.requireSame("axpy", x, y);
+    binary("axpy", 4, y, x, y, alpha);
+  }
+
+  @Override
+  public void scale(float alpha, Tensor a, Tensor out) {
+    Shapes.requireSame("scale", a, out);
+    unary(0, a, out, alpha, 0f);
+  }
+
+  @Override
+  public void addScalar(Tensor a, float alpha, Tensor out) {
+    Shapes.requireSame("addScalar", a, out);
+    unary(1, a, out, alpha, 0f);
+  }
+
+  @Override
+  public void sqrt(Tensor a, Tensor out) {
+    Shapes.requireSame("sqrt", a, out);
+    unary(2, a, out, 0f, 0f);
+  }
+
+  @Override
+  public void clip(Tensor a, float lo, float hi, Tensor out) {
+    Shapes.requireSame("clip", a, out);
+    unary(3, a, out, lo, hi);
+  }
+
+  @Override
+  public void indicator(Tensor a, float lo, float hi, Tensor out) {
+    Shapes.requireSame("indicator", a, out);
+    unary(4, a, out, lo, hi);
+  }
+
+  @Override
+  public void addRowVector(Tensor a, Tensor row, Tensor out) {
+    Shapes.requireRowVector("addRowVector", a, row);
+    Shapes.requireSame("addRowVector", a, out);
+    elementwise(Kernel.ADD_ROW, a.size(),
+        new KernelArgs().ptr(address(a)).ptr(address(row)).ptr(address(out)).i32(a.rows()).i32(a.cols()));
+  }
+
+  @Override
+  public void sumRows(Tensor a, Tensor out) {
+    Shapes.requireShape("sumRows", out, 1, a.cols());
+    elementwise(Kernel.SUM_ROWS, a.cols(),
+        new KernelArgs().ptr(address(a)).ptr(address(out)).i32(a.rows()).i32(a.cols()));
+  }
+
+  private void perRow(Kernel kernel, int rows, KernelArgs args) {
+    launch(kernel, Math.min(rows, ROW_BLOCKS), 1, THREADS, 1, 0, args);
+  }
+
+  @Override
+  public void rowDot(Tensor a, Tensor b, Tensor out) {
+    Shapes.requireSame("rowDot", a, b);
+    Shapes.requireShape("rowDot", out, a.rows(), 1);
+    perRow(Kernel.ROW_DOT, a.rows(),
+        new KernelArgs().ptr(address(a)).ptr(address(b)).ptr(address(out)).i32(a.rows()).i32(a.cols()));
+  }
+
+  @Override
+  public void softmaxRows(Tensor a, Tensor out) {
+    Shapes.requireSame("softmaxRows", a, out);
+    perRow(Kernel.SOFTMAX_ROWS, a.rows(),
+        new KernelArgs().ptr(address(a)).ptr(address(out)).i32(a.rows()).i32(a.cols()));
+  }
+
+  /** A device buffer of at least {@code count} ints, reused between calls. */
+  private long indices(int count) {
+    if (count > indicesCapacity) {
+      if (indicesCapacity > 0) {
+        device.free(indices);
+      }
+      indicesCapacity = Math.max(count, 2 * indicesCapacity);
+      indices = device.alloc((long) indicesCapacity * Integer.BYTES);
+    }
+    return indices;
+  }
+
+  @Override
+  public void argmaxRows(Tensor a, int[] out) {
+    if (out.length != a.rows()) {
+      throw new ShapeMismatchException(
+          "argmaxRows: " + a.shape() + " needs an array of " + a.rows() + ", got " + out.length);
+    }
+    long idx = indices(out.length);
+    perRow(Kernel.ARGMAX_ROWS, a.rows(), new KernelArgs().ptr(address(a)).ptr(idx).i32(a.rows()).i32(a.cols()));
+    device.download(idx, out, out.length);
+  }
+
+  private void moveRows(int scatter, Tensor src, int[] rows, Tensor dst) {
+    long idx = indices(rows.length);
+    device.upload(rows, rows.length, idx);
+    elementwise(Kernel.MOVE_ROWS, (long) rows.length * src.cols(),
+        new KernelArgs().i32(scatter).ptr(address(src)).ptr(idx).ptr(address(dst)).i32(rows.length).i32(src.cols()));
+  }
+
+  @Override
+  public void gatherRows(Tensor src, int[] rows, Tensor dst) {
+    Shapes.requireShape("gatherRows", dst, rows.length, src.cols());
+    Shapes.requireRowIndices("gatherRows", rows, src.rows());
+    moveRows(0, src, rows, dst);
+  }
+
+  @Override
+  public void scatterRows(Tensor src, int[] rows, Tensor dst) {
+    Shapes.requireShape("scatterRows", src, rows.length, dst.cols());
+    Shapes.requireRowIndices("scatterRows", rows, dst.rows());
+    moveRows(1, src, rows, dst);
+  }
+
+  @Override
+  public float maxAbs(Tensor t) {
+    int blocks = (int) Math.max(1, Math.min(MAX_ABS_BLOCKS, (t.size() + THREADS - 1) / THREADS));
+    launch(Kernel.MAX_ABS, blocks, 1, THREADS, 1, 0,
+        new KernelArgs().ptr(address(t)).i32(n(t)).ptr(maxAbsPartial));
+    device.download(maxAbsPartial, partialHost, blocks);
+    float m = 0f;
+    for (int i = 0; i < blocks; i++) {
+      if (Float.isNaN(partialHost[i])) {
+        return Float.NaN;
+      }
+      m = Math.max(m, partialHost[i]);
+    }
+    return m;
+  }
+
+  @Override
+  public boolean isFinite(Tensor t) {
+    return Float.isFinite(maxAbs(t));
+  }
+
+  @Override
+  public Set<Capability> capabilities() {
+    return Set.of(Capability.CHAIN_RELAXATION, Capability.ADAM_UPDATE);
+  }
+
+  @Override
+  public ChainRelaxation chainRelaxation() {
+    return relaxation;
+  }
+
+  @Override
+  public AdamUpdate adamUpdate() {
+    return (param, grad, m, v, lr, beta1, beta2, epsilon, correction1, correction2, weightDecay) -> {
+      Shapes.requireSame("adam-update", param, grad);
+      Shapes.requireSame("adam-update", param, m);
+      Shapes.requireSame("adam-update", param, v);
+      elementwise(Kernel.ADAM, param.size(),
+          new KernelArgs().ptr(address(param)).ptr(address(grad)).ptr(address(m)).ptr(address(v))
+              .i32(n(param)).f32(lr).f32(beta1).f32(beta2).f32(epsilon).f32(correction1)
+              .f32(correction2).f32(weightDecay));
+    };
+  }
+
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    List<JcudaTensor> open = new ArrayList<>(live);
+    for (JcudaTensor t : open) {
+      t.close();
+    }
+    relaxation.close();
+    closed = true;
+    device.close();
+  }
+}

@@ -1,0 +1,186 @@
+package org.eqprop.backend.jcuda;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.eqprop.api.tensor.ChainRelaxation;
+import org.eqprop.api.tensor.Tensor;
+
+/**
+ * {@link ChainRelaxation} for the jcuda backend, two ways:
+ *
+ * <ul>
+ *   <li><b>kernel</b>: the whole phase, every step, in one launch of {@code eq_chain_relax}, one
+ *       block per sample holding the sample's state in shared memory; the weights are read from
+ *       global memory (and the device's L2 cache) at every step. Needs at most {@value
+ *       #MAX_FREE} free layers and the state plus partial sums within the shared memory a block may
+ *       have.
+ *   <li><b>products</b>: per step, each layer's input by tiled matrix products over the whole
+ *       batch, then one fused update launch per layer; about four launches per layer and step.
+ * </ul>
+ *
+ * {@code auto} takes the kernel wherever it fits.
+ */
+final class JcudaRelaxation implements ChainRelaxation, AutoCloseable {
+  /** Free layers the fused kernel takes ({@code EQ_MAX_FREE} in the kernel source). */
+  static final int MAX_FREE = 8;
+  /** Bytes of the kernel's {@code EqChain} argument. */
+  static final int CHAIN_BYTES = 3 * MAX_FREE * 8 + MAX_FREE * 4;
+  private static final int MIN_CHUNK = 32;
+
+  /** How a relaxation runs. */
+  enum Mode {
+    /** The fused kernel where it fits, else products. */
+    AUTO,
+    /** Always the fused kernel; an error where it does not fit. */
+    KERNEL,
+    /** Always per-step products. */
+    PRODUCTS
+  }
+
+  private final JcudaBackend backend;
+  private final Mode mode;
+  private final List<Tensor> scratch = new ArrayList<>();
+
+  JcudaRelaxation(JcudaBackend backend, Mode mode) {
+    this.backend = backend;
+    this.mode = mode;
+  }
+
+  @Override
+  public void relax(Tensor drive, List<Tensor> weights, List<Tensor> biases, Tensor target, float beta,
+      float eps, List<Tensor> layers, int steps) {
+    int[] n = ChainRelaxation.check(drive, weights, biases, target, beta, layers, steps);
+    if (steps == 0) {
+      return;
+    }
+    int[] fit = mode == Mode.PRODUCTS ? null : kernelFit(n);
+    if (fit == null && mode == Mode.KERNEL) {
+      throw new IllegalArgumentException("chain-relaxation: layers " + java.util.Arrays.toString(n)
+          + " do not fit the fused kernel (at most " + MAX_FREE + " free layers, state and partial sums within "
+          + backend.device().maxDynamicShared(Kernel.CHAIN_RELAX.entry) + " bytes of shared memory a block)");
+    }
+    if (fit != null) {
+      fused(drive, weights, biases, target, beta, eps, layers, steps, n, fit[0], fit[1]);
+    } else {
+      products(drive, weights, biases, target, beta, eps, layers, steps, n);
+    }
+  }
+
+  /** Shared floats the kernel needs with partial sums of {@code chunk} terms. */
+  private static long sharedFloats(int[] n, int chunk) {
+    long total = 0;
+    long parts = 0;
+    for (int k = 0; k < n.length; k++) {
+      total += n[k];
+      long range = (k > 0 ? n[k - 1] : 0) + (k + 1 < n.length ? n[k + 1] : 0);
+      parts += (long) n[k] * Math.max(1, (range + chunk - 1) / chunk);
+    }
+    return 2 * total + parts;
+  }
+
+  /** {chunk, shared bytes} for the kernel, or null where it does not fit. */
+  private int[] kernelFit(int[] n) {
+    if (n.length > MAX_FREE) {
+      return null;
+    }
+    int limit = backend.device().maxDynamicShared(Kernel.CHAIN_RELAX.entry);
+    int widest = 1;
+    for (int k = 0; k < n.length; k++) {
+      widest = Math.max(widest, (k > 0 ? n[k - 1] : 0) + (k + 1 < n.length ? n[k + 1] : 0));
+    }
+    for (int chunk = MIN_CHUNK; ; chunk *= 2) {
+      long bytes = sharedFloats(n, chunk) * Float.BYTES;
+      if (bytes <= limit) {
+        return new int[] {chunk, (int) bytes};
+      }
+      if (chunk >= widest) {
+        return null;
+      }
+    }
+  }
+
+  private void fused(Tensor drive, List<Tensor> weights, List<Tensor> biases, Tensor target, float beta,
+      float eps, List<Tensor> layers, int steps, int[] n, int chunk, int sharedBytes) {
+    long[] chain = new long[CHAIN_BYTES / 8];
+    for (int k = 0; k < n.length; k++) {
+      chain[k] = backend.address(layers.get(k));
+      chain[MAX_FREE + k] = backend.address(biases.get(k));
+      if (k > 0) {
+        chain[2 * MAX_FREE + k] = backend.address(weights.get(k - 1));
+      }
+      chain[3 * MAX_FREE + k / 2] |= (n[k] & 0xffffffffL) << (32 * (k % 2));
+    }
+    long items = 0;
+    long total = 0;
+    for (int k = 0; k < n.length; k++) {
+      total += n[k];
+      long range = (k > 0 ? n[k - 1] : 0) + (k + 1 < n.length ? n[k + 1] : 0);
+      items += (long) n[k] * Math.max(1, (range + chunk - 1) / chunk);
+    }
+    int threads = (int) Math.min(512, Math.max(32, (Math.max(items, total) + 31) / 32 * 32));
+    backend.launch(Kernel.CHAIN_RELAX, drive.rows(), 1, threads, 1, sharedBytes,
+        new KernelArgs().struct(chain, CHAIN_BYTES).i32(n.length).ptr(backend.address(drive))
+            .ptr(beta != 0f ? backend.address(target) : 0L).f32(beta).f32(eps).i32(steps).i32(chunk));
+  }
+
+  /** Scratch tensor {@code i}, {@code rows × cols}, kept between calls while the shape holds. */
+  private Tensor scratch(int i, int rows, int cols) {
+    while (scratch.size() <= i) {
+      scratch.add(null);
+    }
+    Tensor t = scratch.get(i);
+    if (t == null || t.rows() != rows || t.cols() != cols) {
+      if (t != null) {
+        t.close();
+      }
+      t = backend.zeros(rows, cols);
+      scratch.set(i, t);
+    }
+    return t;
+  }
+
+  private void products(Tensor drive, List<Tensor> weights, List<Tensor> biases, Tensor target, float beta,
+      float eps, List<Tensor> layers, int steps, int[] n) {
+    int depth = n.length;
+    int batch = drive.rows();
+    Tensor[] rho = new Tensor[depth];
+    Tensor[] input = new Tensor[depth];
+    for (int k = 0; k < depth; k++) {
+      rho[k] = scratch(2 * k, batch, n[k]);
+      input[k] = scratch(2 * k + 1, batch, n[k]);
+    }
+    for (int step = 0; step < steps; step++) {
+      for (int k = 0; k < depth; k++) {
+        backend.clip(layers.get(k), 0f, 1f, rho[k]);
+      }
+      for (int k = 0; k < depth; k++) {
+        if (k == 0) {
+          backend.copy(drive, input[0]);
+        } else {
+          backend.gemm(1f, rho[k - 1], false, weights.get(k - 1), false, 0f, input[k]);
+        }
+        if (k + 1 < depth) {
+          backend.gemm(1f, rho[k + 1], false, weights.get(k), true, 1f, input[k]);
+        }
+        backend.addRowVector(input[k], biases.get(k), input[k]);
+      }
+      for (int k = 0; k < depth; k++) {
+        long s = backend.address(layers.get(k));
+        boolean nudged = k == depth - 1 && beta != 0f;
+        backend.elementwise(Kernel.RELAX_UPDATE, (long) batch * n[k],
+            new KernelArgs().ptr(s).ptr(backend.address(input[k])).ptr(nudged ? backend.address(target) : 0L)
+                .ptr(s).i32(batch * n[k]).f32(beta).f32(eps));
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    for (Tensor t : scratch) {
+      if (t != null) {
+        t.close();
+      }
+    }
+    scratch.clear();
+  }
+}

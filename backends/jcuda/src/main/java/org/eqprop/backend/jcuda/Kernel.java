@@ -1,0 +1,40 @@
+package org.eqprop.backend.jcuda;
+
+/**
+ * The kernels of {@code eqprop_kernels.cu} that the backend launches, each with its parameter
+ * types as the PTX declares them; every launch is checked against them, and a test checks them
+ * against the PTX resource.
+ */
+enum Kernel {
+  BINARY("eq_binary", "u32 u64 u64 u64 u32 f32"),
+  UNARY("eq_unary", "u32 u64 u64 u32 f32 f32"),
+  ADD_ROW("eq_add_row", "u64 u64 u64 u32 u32"),
+  SUM_ROWS("eq_sum_rows", "u64 u64 u32 u32"),
+  ROW_DOT("eq_row_dot", "u64 u64 u64 u32 u32"),
+  SOFTMAX_ROWS("eq_softmax_rows", "u64 u64 u32 u32"),
+  ARGMAX_ROWS("eq_argmax_rows", "u64 u64 u32 u32"),
+  MAX_ABS("eq_max_abs", "u64 u32 u64"),
+  MOVE_ROWS("eq_move_rows", "u32 u64 u64 u64 u32 u32"),
+  GEMM("eq_gemm", "u32 u32 u32 f32 u64 u32 u64 u32 f32 u64"),
+  RELAX_UPDATE("eq_relax_update", "u64 u64 u64 u64 u32 f32 f32"),
+  CHAIN_RELAX("eq_chain_relax", "b8[224] u32 u64 u64 f32 f32 u32 u32"),
+  ADAM("eq_adam", "u64 u64 u64 u64 u32 f32 f32 f32 f32 f32 f32 f32");
+
+  /** The entry's name in the PTX. */
+  final String entry;
+  /** Its parameter types, space-separated. */
+  final String params;
+
+  Kernel(String entry, String params) {
+    this.entry = entry;
+    this.params = params;
+  }
+
+  /** Fails when {@code args} do not have this kernel's parameter types. */
+  void check(KernelArgs args) {
+    if (!params.equals(args.types())) {
+      throw new IllegalArgumentException(
+          "kernel " + entry + " takes (" + params + "), launched with (" + args.types() + ")");
+    }
+  }
+}

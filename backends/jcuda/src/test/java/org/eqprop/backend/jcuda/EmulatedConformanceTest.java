@@ -1,0 +1,24 @@
+package org.eqprop.backend.jcuda;
+
+import java.util.Map;
+import org.eqprop.api.spi.BackendProvider;
+import org.eqprop.backend.tck.BackendConformanceTest;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The whole kit on the jcuda backend with its kernels run by the CPU emulator: the backend's Java
+ * code and the kernels' arithmetic, without a GPU. The relaxation runs as the fused kernel here, as products in
+ * {@link EmulatedProductsConformanceTest}.
+ */
+@ExtendWith(EmulatedProvider.class)
+class EmulatedConformanceTest extends BackendConformanceTest {
+  @Override
+  protected BackendProvider provider() {
+    return new EmulatedProvider();
+  }
+
+  @Override
+  protected Map<String, String> options() {
+    return Map.of("relaxation", "kernel");
+  }
+}

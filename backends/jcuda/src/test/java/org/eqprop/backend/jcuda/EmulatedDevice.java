@@ -1,0 +1,139 @@
+package org.eqprop.backend.jcuda;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A {@link Device} that runs the kernels of {@code eqprop_kernels.cu} on the CPU: the source is
+ * compiled as C++ with {@code src/test/native/emu.h} (blocks in turn, a block's threads as fibers
+ * switched at {@code __syncthreads()}) into a JNI library, built once per test JVM with {@code g++}.
+ * It lets the tests run the backend's Java code and its kernels' logic where no GPU exists; it
+ * says nothing about speed, and device-only faults (races between warps, alignment) can still hide.
+ */
+final class EmulatedDevice implements Device {
+  private static final int SHARED = CudaDevice.DEFAULT_SHARED;
+  private static String unavailable;
+  private static boolean loaded;
+
+  private boolean closed;
+
+  static native long alloc0(long bytes);
+
+  static native void free0(long address);
+
+  static native void copyIn(Object src, long dst, long bytes);
+
+  static native void copyOut(long src, Object dst, long bytes);
+
+  static native void copy0(long src, long dst, long bytes);
+
+  static native String launch0(String name, int gx, int gy, int bx, int by, int shared, long[] words, int[] sizes);
+
+  /** Why the emulator cannot run here, or null when it can (building it on first use). */
+  static synchronized String unavailable() {
+    if (!loaded && unavailable == null) {
+      try {
+        Path lib = Path.of("target", "emu", "libeqemu.so").toAbsolutePath();
+        Files.createDirectories(lib.getParent());
+        Path javaHome = Path.of(System.getProperty("java.home"));
+        Process p = new ProcessBuilder(List.of("g++", "-O1", "-std=c++17", "-shared", "-fPIC",
+            "-I", "src/test/native", "-I", "src/main/cuda",
+            "-I", javaHome.resolve("include").toString(), "-I", javaHome.resolve("include/linux").toString(),
+            "src/test/native/emu_jni.cpp", "-o", lib.toString()))
+            .redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
+          throw new IllegalStateException("g++ failed to build the kernel emulator:\n" + out);
+        }
+        System.load(lib.toString());
+        loaded = true;
+      } catch (IOException e) {
+        unavailable = "no g++ to build the kernel emulator (" + e.getMessage() + ")";
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        unavailable = "interrupted while building the kernel emulator";
+      }
+    }
+    return unavailable;
+  }
+
+  EmulatedDevice() {
+    String why = unavailable();
+    if (why != null) {
+      throw new IllegalStateException(why);
+    }
+  }
+
+  @Override
+  public String describe() {
+    return "CPU emulation of eqprop's kernels";
+  }
+
+  @Override
+  public long alloc(long bytes) {
+    return alloc0(Math.max(bytes, 4));
+  }
+
+  @Override
+  public void free(long address) {
+    free0(address);
+  }
+
+  @Override
+  public void upload(float[] src, int count, long dst) {
+    copyIn(src, dst, (long) count * Float.BYTES);
+  }
+
+  @Override
+  public void upload(int[] src, int count, long dst) {
+    copyIn(src, dst, (long) count * Integer.BYTES);
+  }
+
+  @Override
+  public void download(long src, float[] dst, int count) {
+    copyOut(src, dst, (long) count * Float.BYTES);
+  }
+
+  @Override
+  public void download(long src, int[] dst, int count) {
+    copyOut(src, dst, (long) count * Integer.BYTES);
+  }
+
+  @Override
+  public void copy(long src, long dst, long bytes) {
+    copy0(src, dst, bytes);
+  }
+
+  @Override
+  public int maxDynamicShared(String kernel) {
+    return SHARED;
+  }
+
+  @Override
+  public void launch(String kernel, int gridX, int gridY, int blockX, int blockY, int sharedBytes, KernelArgs args) {
+    if (closed) {
+      throw new IllegalStateException("the emulated device is closed");
+    }
+    if (sharedBytes > SHARED || blockX * blockY > 1024) {
+      throw new IllegalArgumentException("launch of " + kernel + " beyond a device's limits: " + blockX + "x" + blockY
+          + " threads, " + sharedBytes + " bytes of shared memory");
+    }
+    String error = launch0(kernel, gridX, gridY, blockX, blockY, sharedBytes, args.words(), args.sizes());
+    if (error != null) {
+      throw new IllegalStateException(error);
+    }
+  }
+
+  @Override
+  public void synchronize() {
+    // launches run to completion before they return
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+  }
+}

@@ -1,0 +1,95 @@
+package org.eqprop.backend.jcuda;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import org.eqprop.api.State;
+import org.eqprop.api.tensor.Tensor;
+import org.eqprop.backend.tck.Fixtures;
+import org.eqprop.backend.tck.ReferenceHopfield;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The relaxation's two ways on the emulated backend, on layers wide enough that the fused kernel
+ * sums in several chunks, loops over more work items than a block has threads, and (for the widest)
+ * takes chunks beyond the smallest to fit shared memory; and the choice between the two ways.
+ */
+@ExtendWith(EmulatedProvider.class)
+class JcudaRelaxationTest {
+  private final Random random = new Random(7);
+
+  private double relaxAgainstReference(JcudaRelaxation.Mode mode, int[] sizes, int batch) {
+    // weights of about the size Glorot's rule gives, so that float sums stay near the double ones
+    ReferenceHopfield ref = ReferenceHopfield.random(sizes, 3, 2 / Math.sqrt(sizes[1]), 0.3);
+    double[][] x = Fixtures.uniform(random, batch, sizes[0], 0, 1);
+    int[] labels = new int[batch];
+    for (int i = 0; i < batch; i++) {
+      labels[i] = random.nextInt(sizes[sizes.length - 1]);
+    }
+    double[][] d = Fixtures.oneHot(labels, sizes[sizes.length - 1]);
+    double[][][] expected = Fixtures.roundToFloat(Fixtures.randomState(random, ref, batch, -0.2, 1.2));
+    try (JcudaBackend backend = new JcudaBackend(new EmulatedDevice(), mode)) {
+      State s = Fixtures.state(backend, expected);
+      ref.relax(x, expected, 6, 0.5, 0, d);
+      ref.relax(x, expected, 3, 0.5, 0.5, d);
+      List<Tensor> w = new ArrayList<>();
+      List<Tensor> b = new ArrayList<>();
+      for (int k = 0; k < sizes.length - 1; k++) {
+        b.add(backend.fromHost(ReferenceHopfield.toFloat(ref.b[k]), 1, sizes[k + 1]));
+        if (k > 0) {
+          w.add(backend.fromHost(ReferenceHopfield.toFloat(ref.w[k]), sizes[k], sizes[k + 1]));
+        }
+      }
+      double[][] drive = new double[batch][sizes[1]];
+      for (int i = 0; i < batch; i++) {
+        for (int p = 0; p < sizes[0]; p++) {
+          for (int j = 0; j < sizes[1]; j++) {
+            drive[i][j] += ReferenceHopfield.rho(x[i][p]) * ref.w[0][p][j];
+          }
+        }
+      }
+      Tensor dt = Fixtures.tensor(backend, drive);
+      Tensor target = Fixtures.tensor(backend, d);
+      backend.chainRelaxation().relax(dt, w, b, null, 0f, 0.5f, s.layers(), 6);
+      backend.chainRelaxation().relax(dt, w, b, target, 0.5f, 0.5f, s.layers(), 3);
+      double worst = 0;
+      for (int k = 0; k < s.size(); k++) {
+        worst = Math.max(worst, Fixtures.maxAbsDiff(backend, s.layer(k), expected[k]));
+      }
+      return worst;
+    }
+  }
+
+  @Test
+  void wideLayersMatchTheReferenceBothWays() {
+    for (int[] sizes : new int[][] {{30, 300, 10}, {20, 200, 150, 10}}) {
+      for (JcudaRelaxation.Mode mode : JcudaRelaxation.Mode.values()) {
+        double diff = relaxAgainstReference(mode, sizes, 3);
+        assertTrue(diff < 1e-5, Arrays.toString(sizes) + " " + mode + " differs by " + diff);
+      }
+    }
+  }
+
+  @Test
+  void layersTooWideForSmallChunksTakeLargerOnes() {
+    // 2 x 4010 state floats fit 48 KiB only with one chunk per unit (chunks of 2048 terms)
+    double diff = relaxAgainstReference(JcudaRelaxation.Mode.KERNEL, new int[] {8, 2000, 2000, 10}, 1);
+    assertTrue(diff < 1e-5, "differs by " + diff);
+  }
+
+  @Test
+  void theKernelRefusesLayersBeyondSharedMemoryAndAutoFallsBack() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> relaxAgainstReference(JcudaRelaxation.Mode.KERNEL, new int[] {4, 7000, 3}, 1));
+    assertEquals("chain-relaxation: layers [7000, 3] do not fit the fused kernel (at most 8 free layers,"
+        + " state and partial sums within 49152 bytes of shared memory a block)", e.getMessage());
+    double diff = relaxAgainstReference(JcudaRelaxation.Mode.AUTO, new int[] {4, 7000, 3}, 1);
+    assertTrue(diff < 1e-5, "differs by " + diff);
+  }
+}

@@ -1,0 +1,179 @@
+// JNI entry points of the CPU emulator (EmulatedDevice in the tests): memory is malloc'd, a launch
+// runs the named kernel of eqprop_kernels.cu on every block and thread in turn.
+#include "emu.h"
+#include "eqprop_kernels.cu"
+
+#include <jni.h>
+#include <stdlib.h>
+#include <string.h>
+#include <ucontext.h>
+
+#include <string>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+emu_dim3 threadIdx, blockIdx, blockDim, gridDim;
+float* emu_dynamic_shared;
+
+namespace {
+const size_t STACK = 64 * 1024;
+
+struct Fiber {
+  ucontext_t ctx;
+  bool done;
+  std::vector<char> stack;
+};
+
+ucontext_t scheduler;
+std::vector<Fiber> fibers;
+int current;
+void (*body)(void**);
+void** body_args;
+
+void trampoline() {
+  body(body_args);
+  fibers[current].done = true;
+}
+
+template <class T>
+T arg(void* p) {
+  T v;
+  memcpy(&v, p, sizeof(T));
+  return v;
+}
+
+template <class... A, size_t... I>
+void call(void (*f)(A...), void** a, std::index_sequence<I...>) {
+  f(arg<std::remove_cv_t<std::remove_reference_t<A>>>(a[I])...);
+}
+
+template <class... A>
+constexpr size_t arity(void (*)(A...)) {
+  return sizeof...(A);
+}
+
+#define EMU_ENTRY(name) {#name, [](void** a) { call(name, a, std::make_index_sequence<arity(name)>{}); }}
+
+struct Entry {
+  const char* name;
+  void (*run)(void**);
+};
+
+const Entry KERNELS[] = {
+    EMU_ENTRY(eq_binary),       EMU_ENTRY(eq_unary),      EMU_ENTRY(eq_add_row),
+    EMU_ENTRY(eq_sum_rows),     EMU_ENTRY(eq_row_dot),    EMU_ENTRY(eq_softmax_rows),
+    EMU_ENTRY(eq_argmax_rows),  EMU_ENTRY(eq_max_abs),    EMU_ENTRY(eq_move_rows),
+    EMU_ENTRY(eq_gemm),         EMU_ENTRY(eq_relax_update), EMU_ENTRY(eq_chain_relax),
+    EMU_ENTRY(eq_adam),
+};
+
+void run_block(int threads) {
+  if ((int) fibers.size() < threads) {
+    fibers.resize(threads);
+  }
+  for (int i = 0; i < threads; i++) {
+    Fiber& f = fibers[i];
+    if (f.stack.empty()) {
+      f.stack.resize(STACK);
+    }
+    getcontext(&f.ctx);
+    f.ctx.uc_stack.ss_sp = f.stack.data();
+    f.ctx.uc_stack.ss_size = STACK;
+    f.ctx.uc_link = &scheduler;
+    f.done = false;
+    makecontext(&f.ctx, trampoline, 0);
+  }
+  for (bool alive = true; alive;) {
+    alive = false;
+    for (int i = 0; i < threads; i++) {
+      if (fibers[i].done) {
+        continue;
+      }
+      current = i;
+      threadIdx.x = i % blockDim.x;
+      threadIdx.y = i / blockDim.x;
+      threadIdx.z = 0;
+      swapcontext(&scheduler, &fibers[i].ctx);
+      alive |= !fibers[i].done;
+    }
+  }
+}
+}  // namespace
+
+void __syncthreads() {
+  swapcontext(&fibers[current].ctx, &scheduler);
+}
+
+extern "C" {
+
+JNIEXPORT jlong JNICALL Java_org_eqprop_backend_jcuda_EmulatedDevice_alloc0(JNIEnv*, jclass, jlong bytes) {
+  void* p = calloc(1, (size_t) bytes);
+  return (jlong) p;
+}
+
+JNIEXPORT void JNICALL Java_org_eqprop_backend_jcuda_EmulatedDevice_free0(JNIEnv*, jclass, jlong p) {
+  free((void*) p);
+}
+
+JNIEXPORT void JNICALL Java_org_eqprop_backend_jcuda_EmulatedDevice_copyIn(
+    JNIEnv* env, jclass, jobject src, jlong dst, jlong bytes) {
+  void* s = env->GetPrimitiveArrayCritical((jarray) src, nullptr);
+  memcpy((void*) dst, s, (size_t) bytes);
+  env->ReleasePrimitiveArrayCritical((jarray) src, s, JNI_ABORT);
+}
+
+JNIEXPORT void JNICALL Java_org_eqprop_backend_jcuda_EmulatedDevice_copyOut(
+    JNIEnv* env, jclass, jlong src, jobject dst, jlong bytes) {
+  void* d = env->GetPrimitiveArrayCritical((jarray) dst, nullptr);
+  memcpy(d, (void*) src, (size_t) bytes);
+  env->ReleasePrimitiveArrayCritical((jarray) dst, d, 0);
+}
+
+JNIEXPORT void JNICALL Java_org_eqprop_backend_jcuda_EmulatedDevice_copy0(
+    JNIEnv*, jclass, jlong src, jlong dst, jlong bytes) {
+  memmove((void*) dst, (void*) src, (size_t) bytes);
+}
+
+// Runs kernel `name`; argument i takes sizes[i] bytes from words, starting at a word boundary.
+JNIEXPORT jstring JNICALL Java_org_eqprop_backend_jcuda_EmulatedDevice_launch0(
+    JNIEnv* env, jclass, jstring name, jint gx, jint gy, jint bx, jint by, jint shared,
+    jlongArray words, jintArray sizes) {
+  const char* n = env->GetStringUTFChars(name, nullptr);
+  std::string kernel(n);
+  env->ReleaseStringUTFChars(name, n);
+  const Entry* e = nullptr;
+  for (const Entry& k : KERNELS) {
+    if (kernel == k.name) {
+      e = &k;
+    }
+  }
+  if (e == nullptr) {
+    return env->NewStringUTF(("no kernel named " + kernel).c_str());
+  }
+  jsize count = env->GetArrayLength(sizes);
+  std::vector<jlong> w(env->GetArrayLength(words));
+  env->GetLongArrayRegion(words, 0, (jsize) w.size(), w.data());
+  std::vector<jint> s(count);
+  env->GetIntArrayRegion(sizes, 0, count, s.data());
+  std::vector<void*> args(count);
+  size_t at = 0;
+  for (jsize i = 0; i < count; i++) {
+    args[i] = &w[at];
+    at += (s[i] + 7) / 8;
+  }
+  std::vector<float> dynamic((size_t) shared / sizeof(float) + 1);
+  emu_dynamic_shared = dynamic.data();
+  gridDim = {(unsigned) gx, (unsigned) gy, 1};
+  blockDim = {(unsigned) bx, (unsigned) by, 1};
+  body = e->run;
+  body_args = args.data();
+  for (int y = 0; y < gy; y++) {
+    for (int x = 0; x < gx; x++) {
+      blockIdx = {(unsigned) x, (unsigned) y, 0};
+      run_block(bx * by);
+    }
+  }
+  return nullptr;
+}
+}
