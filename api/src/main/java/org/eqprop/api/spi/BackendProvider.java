@@ -7,8 +7,10 @@ import org.eqprop.api.tensor.Backend;
  * A backend plug-in, listed in {@code META-INF/services/org.eqprop.api.spi.BackendProvider}.
  *
  * <p>Instantiating a provider and calling {@link #name}, {@link #priority} and {@link #probe} must
- * be cheap and must not load native libraries or initialise devices: that work belongs in {@link
- * #create}.
+ * be cheap: loading native libraries and initialising devices belongs in {@link #create}. The one
+ * exception is a question only a driver can answer (is there a device, does it accept the
+ * backend's kernels?): a probe first rules out machines without the driver by a check that loads
+ * nothing, then asks the driver once per process and keeps the answer.
  */
 public interface BackendProvider {
 

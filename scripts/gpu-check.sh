@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# Runs every GPU check in one go on the GPU machine, after scripts/gpu-prepare.sh here; through the
+# device tool: command "bash scripts/gpu-check.sh", carry [".gpu.tar.xz"]. Results go to $OUT
+# (default runs/gpu-check): summary.txt (each step, exit status, seconds), one log per step, the
+# kit's JUnit XML, bench CSVs and charts, the training run's metrics. Each step has a time limit;
+# a failing step does not stop the next. GPU_CHECK_STEPS="kit bench-1h ..." runs only those;
+# GPU_CHECK_BACKEND=ejml dry-runs the Java steps on a machine without a GPU.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+out="${OUT:-runs/gpu-check}"
+mkdir -p "$out"
+root="$(mktemp -d)"
+trap 'rm -rf "$root"' EXIT
+tar -C "$root" -xJf .gpu.tar.xz || { echo "gpu-check: no .gpu.tar.xz: run scripts/gpu-prepare.sh and carry it" >&2; exit 2; }
+gpu="$root/gpu"
+java="$gpu/jre/bin/java"
+steps="${GPU_CHECK_STEPS:-info kit bench-1h torch-1h bench-3h torch-3h train-1h}"
+backend="${GPU_CHECK_BACKEND:-jcuda}"
+summary="$out/summary.txt"
+: > "$summary"
+
+eqprop() {
+  "$java" -Xmx16g --add-modules jdk.incubator.vector -Deqprop.home="$PWD" -cp "$gpu/lib/*" org.eqprop.runner.Main "$@"
+}
+ref() {
+  python3 "$gpu/ep_ref.py" --data data/mnist --torch --cache-input --random-sign --epochs 1 "$@"
+}
+step() {
+  local name="$1" limit="$2"
+  shift 2
+  case " $steps " in *" $name "*) ;; *) return ;; esac
+  local start=$SECONDS
+  timeout "$limit" bash -c "$*" > "$out/$name.log" 2>&1
+  local rc=$?
+  echo "$name rc=$rc ${limit}s-limit $((SECONDS - start))s" | tee -a "$summary"
+}
+info() {
+  nvidia-smi
+  "$java" -version
+  eqprop backends
+}
+kit() {
+  "$java" --add-modules jdk.incubator.vector -cp "$gpu/test/classes:$gpu/test/*:$gpu/lib/*" \
+    org.junit.platform.console.ConsoleLauncher execute --disable-banner --disable-ansi-colors --details=tree \
+    --select-class org.eqprop.backend.jcuda.JcudaConformanceTest --reports-dir "$out/kit"
+}
+# the paper's 784-500-10 (20 + 4 steps) at batch 20 and 256; 784-500-500-500-10 (500 + 8) at 256
+bench_1h() { eqprop bench --backends $backend --batch-sizes 20,256 --out "$out/bench-1h" --force; }
+torch_1h() {
+  for b in 20 256; do
+    ref --batch "$b" --n-train 20000 && ref --batch "$b" --n-train 60000 --graph
+  done
+}
+bench_3h() {
+  eqprop bench --preset paper-3h --backends $backend --batch-sizes 256 --batches 20 --warmup 5 \
+    --out "$out/bench-3h" --force
+  eqprop bench --preset paper-3h --backends $backend --batch-sizes 256 --batches 20 --warmup 5 \
+    --set backend.options.relaxation=products --out "$out/bench-3h-products" --force
+}
+torch_3h() {
+  ref --layers 784,500,500,500,10 --t1 500 --t2 8 --alphas 0.128,0.032,0.008,0.002 --batch 256 \
+    --n-train 60000 --max-batches 20
+  ref --layers 784,500,500,500,10 --t1 500 --t2 8 --alphas 0.128,0.032,0.008,0.002 --batch 256 \
+    --n-train 60000 --max-batches 40 --graph
+}
+# the paper's network for its 25 epochs, seed 1, to compare with ejml's 2.84% (docs/results.md)
+train_1h() { eqprop train --preset paper-1h --backend $backend --out "$out/train-1h" --force; }
+
+export gpu java out backend
+export -f eqprop ref info kit bench_1h torch_1h bench_3h torch_3h train_1h
+step info 60 info
+step kit 180 kit
+step bench-1h 120 bench_1h
+step torch-1h 150 torch_1h
+step bench-3h 120 bench_3h
+step torch-3h 120 torch_3h
+step train-1h 240 train_1h
