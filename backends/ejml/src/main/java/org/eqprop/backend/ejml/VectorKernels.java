@@ -20,6 +20,8 @@ final class VectorKernels implements Gemm, Lanes {
   private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
   private static final int L = S.length();
   private static final float TINY = Lanes.TINY;
+  /** Up to this many rows of {@code c}, products read the panels of {@code b} in place, unpacked. */
+  static final int DIRECT_ROWS = 32;
 
   @Override
   public int columnBlock() {
@@ -171,6 +173,11 @@ final class VectorKernels implements Gemm, Lanes {
     float[] panel = sc.panel = grow(sc.panel, width * k);
     for (int j = j0; j < j1; j += width) {
       int w = Math.min(width, j1 - j);
+      if (w == width && m <= DIRECT_ROWS) {
+        // few blocks of rows stream the panel: reading it in place beats copying it first
+        blocks(alpha, a, b, j, n, c, m, n, k, j);
+        continue;
+      }
       // copy the k × 2L panel of b into consecutive memory (zero-padded at the ragged edge):
       // every block of rows streams it
       for (int p = 0; p < k; p++) {
@@ -180,11 +187,11 @@ final class VectorKernels implements Gemm, Lanes {
         }
       }
       if (w == width) {
-        blocks(alpha, a, panel, c, m, n, k, j);
+        blocks(alpha, a, panel, 0, width, c, m, n, k, j);
       } else {
         float[] tile = sc.tile = grow(sc.tile, m * width);
         java.util.Arrays.fill(tile, 0, m * width, 0f);
-        blocks(alpha, a, panel, tile, m, width, k, 0);
+        blocks(alpha, a, panel, 0, width, tile, m, width, k, 0);
         for (int i = 0; i < m; i++) {
           for (int jj = 0; jj < w; jj++) {
             c[i * n + j + jj] += tile[i * width + jj];
@@ -199,16 +206,16 @@ final class VectorKernels implements Gemm, Lanes {
    * lays it out: each block's {@code k × rows} values with a column of the block together.
    */
   private static void blocks(
-      float alpha, float[] a, float[] panel, float[] c, int m, int n, int k, int j) {
+      float alpha, float[] a, float[] b, int bOff, int bStride, float[] c, int m, int n, int k, int j) {
     int i = 0;
     for (; i + 8 <= m; i += 8) {
-      block8x2(alpha, a, i * k, panel, c, n, k, i, j);
+      block8x2(alpha, a, i * k, b, bOff, bStride, c, n, k, i, j);
     }
     for (; i + 4 <= m; i += 4) {
-      block4x2(alpha, a, i * k, panel, c, n, k, i, j);
+      block4x2(alpha, a, i * k, b, bOff, bStride, c, n, k, i, j);
     }
     for (; i < m; i++) {
-      block1x2(alpha, a, i * k, panel, c, n, k, i, j);
+      block1x2(alpha, a, i * k, b, bOff, bStride, c, n, k, i, j);
     }
   }
 
@@ -225,16 +232,19 @@ final class VectorKernels implements Gemm, Lanes {
     return buffer.length >= size ? buffer : new float[size];
   }
 
-  /** Rows {@code i…i+7}, columns {@code j…j+2L−1} of {@code c}; {@code b} is the packed panel. */
+  /**
+   * Rows {@code i…i+7}, columns {@code j…j+2L−1} of {@code c}; row {@code p} of the panel of {@code
+   * b} starts at {@code bOff + p·bStride}.
+   */
   private static void block8x2(
-      float alpha, float[] a, int ao, float[] b, float[] c, int n, int k, int i, int j) {
+      float alpha, float[] a, int ao, float[] b, int bOff, int bStride, float[] c, int n, int k, int i, int j) {
     FloatVector va = FloatVector.broadcast(S, alpha);
     FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00;
     FloatVector c20 = c00, c21 = c00, c30 = c00, c31 = c00;
     FloatVector c40 = c00, c41 = c00, c50 = c00, c51 = c00;
     FloatVector c60 = c00, c61 = c00, c70 = c00, c71 = c00;
     for (int p = 0; p < k; p++) {
-      int bo = p * 2 * L;
+      int bo = bOff + p * bStride;
       int a0 = ao + 8 * p;
       FloatVector b0 = FloatVector.fromArray(S, b, bo);
       FloatVector b1 = FloatVector.fromArray(S, b, bo + L);
@@ -289,14 +299,17 @@ final class VectorKernels implements Gemm, Lanes {
     c71.fma(va, FloatVector.fromArray(S, c, o + L)).intoArray(c, o + L);
   }
 
-  /** Rows {@code i…i+3}, columns {@code j…j+2L−1} of {@code c}; {@code b} is the packed panel. */
+  /**
+   * Rows {@code i…i+3}, columns {@code j…j+2L−1} of {@code c}; row {@code p} of the panel of {@code
+   * b} starts at {@code bOff + p·bStride}.
+   */
   private static void block4x2(
-      float alpha, float[] a, int ao, float[] b, float[] c, int n, int k, int i, int j) {
+      float alpha, float[] a, int ao, float[] b, int bOff, int bStride, float[] c, int n, int k, int i, int j) {
     FloatVector va = FloatVector.broadcast(S, alpha);
     FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00;
     FloatVector c20 = c00, c21 = c00, c30 = c00, c31 = c00;
     for (int p = 0; p < k; p++) {
-      int bo = p * 2 * L;
+      int bo = bOff + p * bStride;
       int a0 = ao + 4 * p;
       FloatVector b0 = FloatVector.fromArray(S, b, bo);
       FloatVector b1 = FloatVector.fromArray(S, b, bo + L);
@@ -327,13 +340,16 @@ final class VectorKernels implements Gemm, Lanes {
     c31.fma(va, FloatVector.fromArray(S, c, o + L)).intoArray(c, o + L);
   }
 
-  /** Row {@code i}, columns {@code j…j+2L−1} of {@code c}; {@code b} is the packed panel. */
+  /**
+   * Row {@code i}, columns {@code j…j+2L−1} of {@code c}; row {@code p} of the panel of {@code b}
+   * starts at {@code bOff + p·bStride}.
+   */
   private static void block1x2(
-      float alpha, float[] a, int ao, float[] b, float[] c, int n, int k, int i, int j) {
+      float alpha, float[] a, int ao, float[] b, int bOff, int bStride, float[] c, int n, int k, int i, int j) {
     FloatVector va = FloatVector.broadcast(S, alpha);
     FloatVector c0 = FloatVector.zero(S), c1 = c0;
     for (int p = 0; p < k; p++) {
-      int bo = p * 2 * L;
+      int bo = bOff + p * bStride;
       FloatVector v = FloatVector.broadcast(S, a[ao + p]);
       c0 = v.fma(FloatVector.fromArray(S, b, bo), c0);
       c1 = v.fma(FloatVector.fromArray(S, b, bo + L), c1);
