@@ -36,6 +36,17 @@ public interface ClampedEnergy extends AutoCloseable {
   }
 
   /**
+   * {@code into[i] += scales[i] · (∂E/∂θ_i(a) − ∂E/∂θ_i(b))}: the contrast with one scale per
+   * parameter, which lets a learner add a plain gradient step to the parameters themselves ({@code
+   * into} the parameters' values, {@code scales[i]} minus the rate times the estimate's scale)
+   * without a gradient buffer in between. Returns {@code false}, doing nothing, where the energy
+   * does not offer it (the default); the learner then goes through gradients and the optimizer.
+   */
+  default boolean addScaledContrast(State a, State b, float[] scales, List<Tensor> into) {
+    return false;
+  }
+
+  /**
    * This energy's layers when it is the layered hard-sigmoid form that {@link
    * org.eqprop.api.tensor.ChainRelaxation} relaxes, so dynamics may hand the relaxation to the
    * backend; empty otherwise (the default).

@@ -297,24 +297,37 @@ public final class LayeredHopfield implements Energy {
 
     @Override
     public void accumulateContrast(State a, State b, float scale, List<Tensor> grads) {
+      float[] scales = new float[grads.size()];
+      java.util.Arrays.fill(scales, scale);
+      addScaledContrast(a, b, scales, grads);
+    }
+
+    @Override
+    public boolean addScaledContrast(State a, State b, float[] scales, List<Tensor> into) {
       requireState(a);
       requireState(b);
-      requireGrads(grads);
+      requireGrads(into);
+      if (scales.length != into.size()) {
+        throw new IllegalArgumentException(
+            "contrast: " + into.size() + " tensors need as many scales, got " + scales.length);
+      }
       rho(a, sc.rhoA);
       rho(b, sc.rhoB);
       for (int k = 0; k < a.size(); k++) {
         Tensor diff = sc.work[k];
+        float w = scales[2 * k];
         backend.sub(sc.rhoA[k], sc.rhoB[k], diff);
         if (k == 0) {
           // the input is the same in both states: one product instead of two
-          backend.gemm(-scale, sc.rhoX, true, diff, false, 1f, grads.get(0));
+          backend.gemm(-w, sc.rhoX, true, diff, false, 1f, into.get(0));
         } else {
-          backend.gemm(-scale, sc.rhoA[k - 1], true, sc.rhoA[k], false, 1f, grads.get(2 * k));
-          backend.gemm(scale, sc.rhoB[k - 1], true, sc.rhoB[k], false, 1f, grads.get(2 * k));
+          backend.gemm(-w, sc.rhoA[k - 1], true, sc.rhoA[k], false, 1f, into.get(2 * k));
+          backend.gemm(w, sc.rhoB[k - 1], true, sc.rhoB[k], false, 1f, into.get(2 * k));
         }
         backend.sumRows(diff, sc.rowSum[k]);
-        backend.axpy(-scale, sc.rowSum[k], grads.get(2 * k + 1));
+        backend.axpy(-scales[2 * k + 1], sc.rowSum[k], into.get(2 * k + 1));
       }
+      return true;
     }
 
     @Override

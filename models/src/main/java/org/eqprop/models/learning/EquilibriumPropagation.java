@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.random.RandomGenerator;
 import org.eqprop.api.Batch;
 import org.eqprop.api.ClampedEnergy;
@@ -154,9 +155,8 @@ public final class EquilibriumPropagation implements Learner {
         requireFinite(ph.nudgedNegative, "nudged");
       }
       t2 = System.nanoTime();
-      contrast(clamped, ph, beta, batch.size());
+      update(clamped, ph, beta, batch.size());
     }
-    optimizer.step(energy.parameters(), gradients);
     times.freeNanos += t1 - t0;
     times.nudgedNanos += t2 - t1;
     times.updateNanos += System.nanoTime() - t2;
@@ -250,16 +250,47 @@ public final class EquilibriumPropagation implements Learner {
     }
   }
 
+  /**
+   * Applies the step: where the optimizer is plain gradient descent and the energy takes
+   * per-parameter scales, the contrast goes straight into the parameters; otherwise into {@link
+   * #gradients}, then through the optimizer.
+   */
+  private void update(ClampedEnergy clamped, Phases ph, float beta, int batchSize) {
+    List<Parameter> parameters = energy.parameters();
+    Optional<float[]> rates = optimizer.descentRates(parameters);
+    if (rates.isPresent()) {
+      float[] scales = rates.get();
+      float c = contrastScale(beta, batchSize);
+      List<Tensor> values = new ArrayList<>(parameters.size());
+      for (int i = 0; i < scales.length; i++) {
+        scales[i] *= -c;
+        values.add(parameters.get(i).value());
+      }
+      if (clamped.addScaledContrast(ph.nudged, contrastPartner(ph), scales, values)) {
+        return;
+      }
+    }
+    contrast(clamped, ph, beta, batchSize);
+    optimizer.step(parameters, gradients);
+  }
+
+  /** The state the nudged (or clamped) state is contrasted with: the free one, or the negative nudge. */
+  private State contrastPartner(Phases ph) {
+    return !settings.clampedOutput() && settings.nudgesBothWays() ? ph.nudgedNegative : ph.free;
+  }
+
+  /** The factor that turns the contrast into the gradient estimate. */
+  private float contrastScale(float beta, int batchSize) {
+    if (settings.clampedOutput()) {
+      return 1f / batchSize;
+    }
+    return settings.nudgesBothWays() ? 1f / (2 * beta * batchSize) : 1f / (beta * batchSize);
+  }
+
   /** The gradient estimate into {@link #gradients}: one-sided, or centered from the two nudged phases. */
   private void contrast(ClampedEnergy clamped, Phases ph, float beta, int batchSize) {
     zeroGradients();
-    if (settings.clampedOutput()) {
-      clamped.accumulateContrast(ph.nudged, ph.free, 1f / batchSize, gradients);
-    } else if (settings.nudgesBothWays()) {
-      clamped.accumulateContrast(ph.nudged, ph.nudgedNegative, 1f / (2 * beta * batchSize), gradients);
-    } else {
-      clamped.accumulateContrast(ph.nudged, ph.free, 1f / (beta * batchSize), gradients);
-    }
+    clamped.accumulateContrast(ph.nudged, contrastPartner(ph), contrastScale(beta, batchSize), gradients);
   }
 
   private void zeroGradients() {

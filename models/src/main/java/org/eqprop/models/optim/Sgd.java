@@ -4,6 +4,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.eqprop.api.Optimizer;
 import org.eqprop.api.Parameter;
 import org.eqprop.api.tensor.Backend;
@@ -91,6 +92,19 @@ public final class Sgd implements Optimizer {
       }
       backend.axpy(-alpha, g, p.value());
     }
+  }
+
+  /** Plain SGD (no momentum, no weight decay) is {@code θ ← θ − α·g}: its rates. */
+  @Override
+  public Optional<float[]> descentRates(List<Parameter> parameters) {
+    if (momentum > 0f || weightDecay > 0f) {
+      return Optional.empty();
+    }
+    float[] r = new float[parameters.size()];
+    for (int i = 0; i < r.length; i++) {
+      r[i] = rates.of(parameters.get(i));
+    }
+    return Optional.of(r);
   }
 
   @Override

@@ -8,6 +8,8 @@ import java.util.List;
 import java.util.SplittableRandom;
 import org.eqprop.api.Batch;
 import org.eqprop.api.DivergenceException;
+import org.eqprop.api.Optimizer;
+import org.eqprop.api.Parameter;
 import org.eqprop.api.TrainStep;
 import org.eqprop.api.tensor.Backend;
 import org.eqprop.api.tensor.Tensor;
@@ -216,12 +218,43 @@ public abstract class EquilibriumPropagationChecks extends GradientDynamicsCheck
     }
 
     EpSettings settings = new EpSettings(20, 4, (float) beta, false, false, 20);
+    // plain SGD lets the learner add the contrast to the weights directly; hiding that takes the
+    // path through gradients and Optimizer.step: both must give the reference's step
+    for (boolean direct : new boolean[] {true, false}) {
+      Sgd sgd = new Sgd(backend, new float[] {0.4f, 0.1f, 0.01f});
+      checkTrainingStep(ref, expected, x, d, labels, s0, settings, direct ? sgd : new ThroughGradients(sgd));
+    }
+  }
+
+  /** An optimizer's {@link Optimizer#step} without its {@link Optimizer#descentRates}. */
+  private record ThroughGradients(Optimizer inner) implements Optimizer {
+    @Override
+    public String name() {
+      return inner.name();
+    }
+
+    @Override
+    public void step(List<Parameter> parameters, List<Tensor> gradients) {
+      inner.step(parameters, gradients);
+    }
+
+    @Override
+    public void close() {
+      inner.close();
+    }
+  }
+
+  private void checkTrainingStep(ReferenceHopfield ref, ReferenceHopfield expected, double[][] x, double[][] d,
+      int[] labels, double[][][] s0, EpSettings settings, Optimizer optimizer) {
+    int[] sizes = ref.sizes;
+    int batchSize = x.length;
+    String path = optimizer instanceof ThroughGradients ? " (through gradients)" : " (contrast added directly)";
     try (LayeredHopfield net = LayeredHopfield.of(backend, sizes, ref.floatWeights(), ref.floatBiases());
         Tensor xt = Fixtures.tensor(backend, x);
         Tensor target = Fixtures.tensor(backend, d);
         EquilibriumPropagation ep = new EquilibriumPropagation(net,
             new GradientDynamics(backend, net.stateSizes(), 0.5f), new SquaredError(backend),
-            new Sgd(backend, new float[] {0.4f, 0.1f, 0.01f}), settings, batchSize, new SplittableRandom(1))) {
+            optimizer, settings, batchSize, new SplittableRandom(1))) {
       TrainStep step = ep.train(new Batch(xt, target, labels, new int[] {0, 1, 2, 3, 4, 5}));
       double refEnergy = 0;
       for (double e : ref.energy(x, s0)) {
@@ -239,8 +272,8 @@ public abstract class EquilibriumPropagationChecks extends GradientDynamicsCheck
       }
       assertEquals(refErrors, step.errors(), "errors counted at the free fixed point");
       for (int k = 0; k < ref.layers(); k++) {
-        assertTrue(Fixtures.maxAbsDiff(backend, net.parameters().get(2 * k).value(), expected.w[k]) < 2e-6, "W" + (k + 1));
-        assertTrue(Fixtures.maxAbsDiff(backend, net.parameters().get(2 * k + 1).value(), expected.b[k]) < 2e-6, "b" + (k + 1));
+        assertTrue(Fixtures.maxAbsDiff(backend, net.parameters().get(2 * k).value(), expected.w[k]) < 2e-6, "W" + (k + 1) + path);
+        assertTrue(Fixtures.maxAbsDiff(backend, net.parameters().get(2 * k + 1).value(), expected.b[k]) < 2e-6, "b" + (k + 1) + path);
       }
     }
   }
