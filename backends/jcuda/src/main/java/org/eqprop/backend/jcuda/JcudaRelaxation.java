@@ -66,16 +66,28 @@ final class JcudaRelaxation implements ChainRelaxation, AutoCloseable {
     }
   }
 
-  /** Shared floats the kernel needs with partial sums of {@code chunk} terms. */
-  private static long sharedFloats(int[] n, int chunk) {
+  /** Units in all layers: each has a slot in both state buffers. */
+  private static long units(int[] n) {
     long total = 0;
+    for (int k : n) {
+      total += k;
+    }
+    return total;
+  }
+
+  /** Work items (unit, chunk of {@code chunk} input terms) per step: each has a partial sum. */
+  private static long items(int[] n, int chunk) {
     long parts = 0;
     for (int k = 0; k < n.length; k++) {
-      total += n[k];
       long range = (k > 0 ? n[k - 1] : 0) + (k + 1 < n.length ? n[k + 1] : 0);
       parts += (long) n[k] * Math.max(1, (range + chunk - 1) / chunk);
     }
-    return 2 * total + parts;
+    return parts;
+  }
+
+  /** Shared floats the kernel needs with partial sums of {@code chunk} terms. */
+  private static long sharedFloats(int[] n, int chunk) {
+    return 2 * units(n) + items(n, chunk);
   }
 
   /** {chunk, shared bytes} for the kernel, or null where it does not fit. */
@@ -110,14 +122,8 @@ final class JcudaRelaxation implements ChainRelaxation, AutoCloseable {
       }
       chain[3 * MAX_FREE + k / 2] |= (n[k] & 0xffffffffL) << (32 * (k % 2));
     }
-    long items = 0;
-    long total = 0;
-    for (int k = 0; k < n.length; k++) {
-      total += n[k];
-      long range = (k > 0 ? n[k - 1] : 0) + (k + 1 < n.length ? n[k + 1] : 0);
-      items += (long) n[k] * Math.max(1, (range + chunk - 1) / chunk);
-    }
-    int threads = (int) Math.min(512, Math.max(32, (Math.max(items, total) + 31) / 32 * 32));
+    long work = Math.max(items(n, chunk), units(n));
+    int threads = (int) Math.min(512, Math.max(32, (work + 31) / 32 * 32));
     backend.launch(Kernel.CHAIN_RELAX, drive.rows(), 1, threads, 1, sharedBytes,
         new KernelArgs().struct(chain, CHAIN_BYTES).i32(n.length).ptr(backend.address(drive))
             .ptr(beta != 0f ? backend.address(target) : 0L).f32(beta).f32(eps).i32(steps).i32(chunk));

@@ -4,13 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Random;
 import org.eqprop.api.State;
 import org.eqprop.api.tensor.Tensor;
 import org.eqprop.backend.tck.Fixtures;
+import org.eqprop.backend.tck.ReferenceChain;
 import org.eqprop.backend.tck.ReferenceHopfield;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -38,26 +37,10 @@ class JcudaRelaxationTest {
       State s = Fixtures.state(backend, expected);
       ref.relax(x, expected, 6, 0.5, 0, d);
       ref.relax(x, expected, 3, 0.5, 0.5, d);
-      List<Tensor> w = new ArrayList<>();
-      List<Tensor> b = new ArrayList<>();
-      for (int k = 0; k < sizes.length - 1; k++) {
-        b.add(backend.fromHost(ReferenceHopfield.toFloat(ref.b[k]), 1, sizes[k + 1]));
-        if (k > 0) {
-          w.add(backend.fromHost(ReferenceHopfield.toFloat(ref.w[k]), sizes[k], sizes[k + 1]));
-        }
-      }
-      double[][] drive = new double[batch][sizes[1]];
-      for (int i = 0; i < batch; i++) {
-        for (int p = 0; p < sizes[0]; p++) {
-          for (int j = 0; j < sizes[1]; j++) {
-            drive[i][j] += ReferenceHopfield.rho(x[i][p]) * ref.w[0][p][j];
-          }
-        }
-      }
-      Tensor dt = Fixtures.tensor(backend, drive);
+      ReferenceChain chain = ReferenceChain.of(backend, ref, x);
       Tensor target = Fixtures.tensor(backend, d);
-      backend.chainRelaxation().relax(dt, w, b, null, 0f, 0.5f, s.layers(), 6);
-      backend.chainRelaxation().relax(dt, w, b, target, 0.5f, 0.5f, s.layers(), 3);
+      chain.relax(backend.chainRelaxation(), null, 0f, 0.5f, s.layers(), 6);
+      chain.relax(backend.chainRelaxation(), target, 0.5f, 0.5f, s.layers(), 3);
       double worst = 0;
       for (int k = 0; k < s.size(); k++) {
         worst = Math.max(worst, Fixtures.maxAbsDiff(backend, s.layer(k), expected[k]));

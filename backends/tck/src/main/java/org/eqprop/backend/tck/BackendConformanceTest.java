@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.reflect.Method;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
@@ -477,37 +476,18 @@ public abstract class BackendConformanceTest extends EquilibriumPropagationCheck
       State s = Fixtures.state(backend, expected);
       ref.relax(x, expected, 20, 0.5, 0, d);
       ref.relax(x, expected, 4, 0.5, 0.7, d);
-      List<Tensor> w = new ArrayList<>();
-      List<Tensor> b = new ArrayList<>();
-      for (int k = 0; k < sizes.length - 1; k++) {
-        b.add(backend.fromHost(ReferenceHopfield.toFloat(ref.b[k]), 1, sizes[k + 1]));
-        if (k > 0) {
-          w.add(backend.fromHost(ReferenceHopfield.toFloat(ref.w[k]), sizes[k], sizes[k + 1]));
-        }
-      }
-      double[][] drive = new double[batch][sizes[1]];
-      for (int i = 0; i < batch; i++) {
-        for (int p = 0; p < sizes[0]; p++) {
-          for (int j = 0; j < sizes[1]; j++) {
-            drive[i][j] += ReferenceHopfield.rho(x[i][p]) * ref.w[0][p][j];
-          }
-        }
-      }
-      try (s; Tensor dt = Fixtures.tensor(backend, drive); Tensor target = Fixtures.tensor(backend, d)) {
-        fused.relax(dt, w, b, null, 0f, 0.5f, s.layers(), 20);
-        fused.relax(dt, w, b, target, 0.7f, 0.5f, s.layers(), 4);
+      try (s; ReferenceChain chain = ReferenceChain.of(backend, ref, x); Tensor target = Fixtures.tensor(backend, d)) {
+        chain.relax(fused, null, 0f, 0.5f, s.layers(), 20);
+        chain.relax(fused, target, 0.7f, 0.5f, s.layers(), 4);
         for (int k = 0; k < s.size(); k++) {
           double diff = Fixtures.maxAbsDiff(backend, s.layer(k), expected[k]);
           assertTrue(diff < 1e-5, Arrays.toString(sizes) + " layer " + (k + 1) + " differs by " + diff);
         }
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-            () -> fused.relax(dt, w, b, null, 0.5f, 0.5f, s.layers(), 1));
+            () -> chain.relax(fused, null, 0.5f, 0.5f, s.layers(), 1));
         assertEquals("a nudged phase (beta != 0) needs a target", e.getMessage());
         assertThrows(ShapeMismatchException.class,
-            () -> fused.relax(b.get(0), w, b, target, 0.5f, 0.5f, s.layers(), 1));
-      } finally {
-        w.forEach(Tensor::close);
-        b.forEach(Tensor::close);
+            () -> fused.relax(chain.biases().get(0), chain.weights(), chain.biases(), target, 0.5f, 0.5f, s.layers(), 1));
       }
     }
     covers("capabilities", "chainRelaxation");
