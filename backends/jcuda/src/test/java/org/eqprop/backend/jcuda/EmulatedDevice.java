@@ -18,6 +18,7 @@ final class EmulatedDevice implements Device {
   private static String unavailable;
   private static boolean loaded;
 
+  private final java.util.Set<Long> memory = new java.util.HashSet<>();
   private boolean closed;
 
   static native long alloc0(long bytes);
@@ -74,11 +75,16 @@ final class EmulatedDevice implements Device {
 
   @Override
   public long alloc(long bytes) {
-    return alloc0(Math.max(bytes, 4));
+    long address = alloc0(Math.max(bytes, 4));
+    memory.add(address);
+    return address;
   }
 
   @Override
   public void free(long address) {
+    if (!memory.remove(address)) {
+      throw new IllegalArgumentException("no device memory at 0x" + Long.toHexString(address));
+    }
     free0(address);
   }
 
@@ -135,5 +141,7 @@ final class EmulatedDevice implements Device {
   @Override
   public void close() {
     closed = true;
+    memory.forEach(EmulatedDevice::free0);
+    memory.clear();
   }
 }
