@@ -78,6 +78,10 @@ class ConfigLoaderTest {
     assertEquals("cosine", adam.optimizer().schedule().name());
     assertEquals(List.of(0.0005, 0.00025), adam.optimizer().learningRates());
     assertEquals(List.of(784, 500, 10), adam.model().layers());
+    RunConfig wide = load("adam-wide", List.of());
+    assertEquals("adam", wide.optimizer().name());
+    assertEquals(List.of(784, 1000, 10), wide.model().layers());
+    assertEquals(40, wide.training().epochs());
   }
 
   @Test
@@ -147,7 +151,7 @@ class ConfigLoaderTest {
         error(null, null, List.of("training.epochs=0")));
     assertEquals("--set expects key=value, got 'learner.beta'",
         error(null, null, List.of("learner.beta")));
-    assertEquals("unknown preset 'paper-1'" + " (did you mean 'paper-1h'?); presets: paper-1h, paper-2h, paper-3h, adam-1h",
+    assertEquals("unknown preset 'paper-1'" + " (did you mean 'paper-1h'?); presets: paper-1h, paper-2h, paper-3h, adam-1h, adam-wide",
         error("paper-1", null, List.of()));
   }
 

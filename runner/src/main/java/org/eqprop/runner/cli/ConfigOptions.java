@@ -11,7 +11,8 @@ import picocli.CommandLine.Option;
 /** The {@code --preset}, {@code --config} and {@code --set} options of the commands that build a configuration. */
 final class ConfigOptions {
   @Option(names = "--preset", paramLabel = "NAME",
-      description = "Start from a preset: paper-1h, paper-2h, paper-3h, adam-1h (default settings are paper-1h).")
+      description = "Start from a preset: paper-1h, paper-2h, paper-3h, adam-1h, "
+          + "adam-wide (default settings are paper-1h).")
   String preset;
 
   @Option(names = "--config", paramLabel = "FILE", description = "A YAML config file, applied over the preset.")

@@ -30,7 +30,7 @@ import java.util.Map;
  */
 public final class ConfigLoader {
   /** The presets shipped with eqprop. */
-  public static final List<String> PRESETS = List.of("paper-1h", "paper-2h", "paper-3h", "adam-1h");
+  public static final List<String> PRESETS = List.of("paper-1h", "paper-2h", "paper-3h", "adam-1h", "adam-wide");
 
   private static final String RESOURCES = "/org/eqprop/runner/presets/";
 
