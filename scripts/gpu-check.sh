@@ -61,9 +61,9 @@ torch_1h() {
   done
 }
 bench_3h() {
-  eqprop bench --preset paper-3h --backends $backend --batch-sizes 256 --batches 20 --warmup 5 \
+  eqprop bench --preset paper-3h --backends $backend --batch-sizes 256 --batches 20 --warmup 5 --inference 1000 \
     --out "$out/bench-3h" --force
-  eqprop bench --preset paper-3h --backends $backend --batch-sizes 256 --batches 20 --warmup 5 \
+  eqprop bench --preset paper-3h --backends $backend --batch-sizes 256 --batches 20 --warmup 5 --inference 1000 \
     --set backend.options.relaxation=products --out "$out/bench-3h-products" --force
 }
 torch_3h() {
