@@ -62,13 +62,15 @@ class ConfigLoaderTest {
     assertEquals(List.of(784, 500, 500, 10), two.model().layers());
     assertEquals(100, two.learner().freeSteps());
     assertEquals(6, two.learner().nudgedSteps());
-    assertEquals(List.of(0.4, 0.1, 0.01), two.optimizer().learningRates());
+    assertEquals(List.of(0.8, 0.2, 0.02), two.optimizer().learningRates());
+    assertEquals(2.0, two.learner().beta());
     assertEquals(60, two.training().epochs());
     RunConfig three = load("paper-3h", List.of());
     assertEquals(List.of(784, 500, 500, 500, 10), three.model().layers());
     assertEquals(500, three.learner().freeSteps());
     assertEquals(8, three.learner().nudgedSteps());
-    assertEquals(List.of(0.128, 0.032, 0.008, 0.002), three.optimizer().learningRates());
+    assertEquals(List.of(0.256, 0.064, 0.016, 0.004), three.optimizer().learningRates());
+    assertEquals(2.0, three.learner().beta());
     assertEquals(500, three.training().epochs());
     assertEquals(true, two.learner().persistentParticles());
     assertEquals(true, three.learner().persistentParticles());
