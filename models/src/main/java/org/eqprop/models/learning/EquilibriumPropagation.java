@@ -276,7 +276,7 @@ public final class EquilibriumPropagation implements Learner {
 
   /** The state the nudged (or clamped) state is contrasted with: the free one, or the negative nudge. */
   private State contrastPartner(Phases ph) {
-    return !settings.clampedOutput() && settings.nudgesBothWays() ? ph.nudgedNegative : ph.free;
+    return settings.nudgesBothWays() ? ph.nudgedNegative : ph.free;
   }
 
   /** The factor that turns the contrast into the gradient estimate. */

@@ -1,7 +1,6 @@
 package org.eqprop.backend.jcuda;
 
 import static jcuda.driver.JCudaDriver.cuCtxSetCurrent;
-import static jcuda.driver.JCudaDriver.cuCtxSynchronize;
 import static jcuda.driver.JCudaDriver.cuDeviceGet;
 import static jcuda.driver.JCudaDriver.cuDeviceGetAttribute;
 import static jcuda.driver.JCudaDriver.cuDeviceGetCount;
@@ -259,16 +258,6 @@ final class CudaDevice implements Device {
     } catch (CudaException e) {
       throw failed("launching " + kernel + " (" + gridX + "x" + gridY + " blocks of " + blockX + "x" + blockY
           + " threads, " + sharedBytes + " bytes shared)", e);
-    }
-  }
-
-  @Override
-  public void synchronize() {
-    bind();
-    try {
-      cuCtxSynchronize();
-    } catch (CudaException e) {
-      throw failed("waiting for the device", e);
     }
   }
 

@@ -41,9 +41,6 @@ interface Device extends AutoCloseable {
   /** Launches {@code kernel} on a {@code gridX × gridY} grid of {@code blockX × blockY} threads. */
   void launch(String kernel, int gridX, int gridY, int blockX, int blockY, int sharedBytes, KernelArgs args);
 
-  /** Waits for all launched work; reports a failed launch as an {@link IllegalStateException}. */
-  void synchronize();
-
   /** Releases the device's module and context; memory still allocated is released with them. */
   @Override
   void close();

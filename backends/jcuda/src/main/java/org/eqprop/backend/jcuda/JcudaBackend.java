@@ -48,11 +48,6 @@ final class JcudaBackend implements Backend {
     return NAME;
   }
 
-  /** The device this backend runs on, in one line. */
-  String describe() {
-    return device.describe();
-  }
-
   Device device() {
     return device;
   }

@@ -134,11 +134,6 @@ final class EmulatedDevice implements Device {
   }
 
   @Override
-  public void synchronize() {
-    // launches run to completion before they return
-  }
-
-  @Override
   public void close() {
     closed = true;
     memory.forEach(EmulatedDevice::free0);

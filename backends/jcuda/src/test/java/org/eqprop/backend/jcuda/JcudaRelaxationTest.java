@@ -27,11 +27,7 @@ class JcudaRelaxationTest {
     // weights of about the size Glorot's rule gives, so that float sums stay near the double ones
     ReferenceHopfield ref = ReferenceHopfield.random(sizes, 3, 2 / Math.sqrt(sizes[1]), 0.3);
     double[][] x = Fixtures.uniform(random, batch, sizes[0], 0, 1);
-    int[] labels = new int[batch];
-    for (int i = 0; i < batch; i++) {
-      labels[i] = random.nextInt(sizes[sizes.length - 1]);
-    }
-    double[][] d = Fixtures.oneHot(labels, sizes[sizes.length - 1]);
+    double[][] d = Fixtures.randomOneHot(random, batch, sizes[sizes.length - 1]);
     double[][][] expected = Fixtures.roundToFloat(Fixtures.randomState(random, ref, batch, -0.2, 1.2));
     try (JcudaBackend backend = new JcudaBackend(new EmulatedDevice(), mode)) {
       State s = Fixtures.state(backend, expected);

@@ -497,11 +497,7 @@ public abstract class BackendConformanceTest extends EquilibriumPropagationCheck
     for (int[] sizes : new int[][] {{12, 80, 70, 5}, {12, 9, 40, 4}, {6, 3}}) {
       ReferenceHopfield ref = ReferenceHopfield.random(sizes, sizes[1], 0.6, 0.3);
       double[][] x = Fixtures.uniform(random, batch, sizes[0], 0, 1);
-      int[] labels = new int[batch];
-      for (int i = 0; i < batch; i++) {
-        labels[i] = random.nextInt(sizes[sizes.length - 1]);
-      }
-      double[][] d = Fixtures.oneHot(labels, sizes[sizes.length - 1]);
+      double[][] d = Fixtures.randomOneHot(random, batch, sizes[sizes.length - 1]);
       double[][][] expected = Fixtures.roundToFloat(Fixtures.randomState(random, ref, batch, -0.2, 1.2));
       State s = Fixtures.state(backend, expected);
       ref.relax(x, expected, 20, 0.5, 0, d);

@@ -20,6 +20,15 @@ public final class Fixtures {
     return m;
   }
 
+  /** One-hot targets for {@code rows} labels drawn uniformly from {@code classes} classes. */
+  public static double[][] randomOneHot(Random r, int rows, int classes) {
+    int[] labels = new int[rows];
+    for (int i = 0; i < rows; i++) {
+      labels[i] = r.nextInt(classes);
+    }
+    return oneHot(labels, classes);
+  }
+
   public static double[][] oneHot(int[] labels, int classes) {
     double[][] d = new double[labels.length][classes];
     for (int i = 0; i < labels.length; i++) {
