@@ -426,6 +426,37 @@ EQ_KERNEL void eq_chain_relax(EqChain c, int layers, const float* drive, const f
   }
 }
 
+// The layered Hopfield energy of every sample (ChainRelaxation.energy), one block of
+// EQ_REDUCE_THREADS per sample: each unit j of layer k adds 1/2 s^2 - rho(s) p, with p its bias,
+// the drive (k = 0) or rho(s[k-1]) W[k][., j] (k > 0), so each pair of layers counts once.
+EQ_KERNEL void eq_chain_energy(EqChain c, int layers, const float* drive, float* out) {
+  __shared__ float part[EQ_REDUCE_THREADS];
+  int sample = blockIdx.x;
+  float e = 0.0f;
+  for (int k = 0; k < layers; k++) {
+    const float* s = c.s[k] + (long long) sample * c.n[k];
+    for (int j = threadIdx.x; j < c.n[k]; j += blockDim.x) {
+      float p = c.b[k][j];
+      if (k == 0) {
+        p += drive[(long long) sample * c.n[0] + j];
+      } else {
+        const float* below = c.s[k - 1] + (long long) sample * c.n[k - 1];
+        for (int q = 0; q < c.n[k - 1]; q++) {
+          p += eq_rho(below[q]) * c.w[k][(long long) q * c.n[k] + j];
+        }
+      }
+      float x = s[j];
+      e += 0.5f * x * x - eq_rho(x) * p;
+    }
+  }
+  part[threadIdx.x] = e;
+  __syncthreads();
+  eq_block_sum(part);
+  if (threadIdx.x == 0) {
+    out[sample] = part[0];
+  }
+}
+
 // Adam with decoupled weight decay in one pass (AdamUpdate); moments below 1e-30 are stored as 0.
 EQ_KERNEL void eq_adam(float* param, const float* grad, float* m, float* v, int n, float lr,
                        float beta1, float beta2, float epsilon, float correction1,

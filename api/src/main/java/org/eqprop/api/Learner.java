@@ -15,7 +15,8 @@ public interface Learner extends AutoCloseable {
    * Trains on one minibatch: relaxes, estimates the gradient and applies the optimizer.
    *
    * @return the errors and energy at the free fixed point, before the update
-   * @throws DivergenceException if a state stopped being finite
+   * @throws DivergenceException if training stopped being finite (the message names the parameter
+   *     or state at fault where it can)
    */
   TrainStep train(Batch batch);
 

@@ -7,7 +7,7 @@ package org.eqprop.api.tensor;
  * so every model runs on every backend and the capability only makes it faster.
  */
 public enum Capability {
-  /** {@link ChainRelaxation}: the relaxation of a layered hard-sigmoid network in one fused kernel. */
+  /** {@link ChainRelaxation}: the relaxation of a layered hard-sigmoid network, and its energy, fused. */
   CHAIN_RELAXATION("chain-relaxation"),
 
   /** {@link AdamUpdate}: Adam's update of one parameter tensor in one pass. */

@@ -15,8 +15,9 @@ import java.util.List;
  * </pre>
  *
  * with {@code ρ = clip(·, 0, 1)} and {@code ρ' = 1} on {@code [0, 1]}, 0 elsewhere: the gradient
- * dynamics of the layered Hopfield energy plus {@code β} times the squared-error cost. The result
- * equals that of the core operations up to float rounding.
+ * dynamics of the layered Hopfield energy plus {@code β} times the squared-error cost. {@link
+ * #energy} evaluates that energy in one pass. The results equal those of the core operations up to
+ * float rounding.
  */
 public interface ChainRelaxation {
 
@@ -41,6 +42,33 @@ public interface ChainRelaxation {
       float eps,
       List<Tensor> layers,
       int steps);
+
+  /**
+   * The layered Hopfield energy of every sample (the cost not included):
+   *
+   * <pre>
+   *   E = Σ_k (½‖s_k‖² − b_k·ρ(s_k)) − drive·ρ(s₁) − Σ_{k&gt;1} ρ(s_{k−1})·W_k·ρ(s_k)
+   * </pre>
+   *
+   * @param drive {@code batch × n₁}, the input's contribution {@code ρ(x)·W₁}
+   * @param weights {@code W₂ … W_N} as for {@link #relax}
+   * @param biases {@code b₁ … b_N}, {@code 1 × n_k}
+   * @param layers the free layers {@code s₁ … s_N}, {@code batch × n_k}; not changed
+   * @param out {@code batch × 1}, overwritten with each sample's energy
+   */
+  void energy(Tensor drive, List<Tensor> weights, List<Tensor> biases, List<Tensor> layers, Tensor out);
+
+  /**
+   * Checks the arguments of {@link #energy} as every implementation must, with the same messages.
+   *
+   * @return the layer sizes {@code n₁ … n_N}
+   */
+  static int[] checkEnergy(Tensor drive, List<Tensor> weights, List<Tensor> biases, List<Tensor> layers,
+      Tensor out) {
+    int[] n = check(drive, weights, biases, null, 0f, layers, 0);
+    Shapes.requireShape("chain-relaxation energy", out, drive.rows(), 1);
+    return n;
+  }
 
   /**
    * Checks the arguments of {@link #relax} as every implementation must, with the same messages.

@@ -14,6 +14,7 @@ import org.eqprop.api.Energy;
 import org.eqprop.api.Parameter;
 import org.eqprop.api.State;
 import org.eqprop.api.tensor.Backend;
+import org.eqprop.api.tensor.Capability;
 import org.eqprop.api.tensor.Shapes;
 import org.eqprop.api.tensor.Tensor;
 
@@ -28,7 +29,9 @@ import org.eqprop.api.tensor.Tensor;
  * with {@code s_0 = x} clamped, {@code W_k} of shape {@code n_{k−1} × n_k} and {@code b_k} of
  * shape {@code 1 × n_k}. The state gradient uses {@code ρ'(s) = 1} on {@code [0, 1]} and 0
  * outside, as the authors' code does. Parameters are ordered {@code W1, b1, W2, b2, …}; both
- * tensors of layer {@code k} form learning-rate group {@code k − 1}.
+ * tensors of layer {@code k} form learning-rate group {@code k − 1}. Where the backend offers
+ * {@link Capability#CHAIN_RELAXATION}, the energy is its fused {@code energy}; elsewhere it is
+ * built from the core operations.
  */
 public final class LayeredHopfield implements Energy {
   private final Backend backend;
@@ -226,6 +229,10 @@ public final class LayeredHopfield implements Energy {
     public void energy(State s, Tensor out) {
       requireState(s);
       Shapes.requireShape("energy", out, sc.batch, 1);
+      if (backend.capabilities().contains(Capability.CHAIN_RELAXATION)) {
+        backend.chainRelaxation().energy(sc.drive, weights.subList(1, weights.size()), biases, s.layers(), out);
+        return;
+      }
       Tensor[] rho = sc.rhoA;
       rho(s, rho);
       backend.fill(out, 0f);

@@ -39,6 +39,12 @@ import org.eqprop.api.tensor.Tensor;
  * Hebbian learning (Movellan 1991), named {@code chl}: the second phase starts from {@code s⁰} with
  * the output held at the target while the hidden layers relax for {@code T2} steps, giving
  * {@code sᶜ}, and {@code g = (∂E/∂θ(sᶜ) − ∂E/∂θ(s⁰)) / B}.
+ *
+ * <p>A training step reads back from the backend only what it reports: the free state's energy and
+ * its predicted classes (on a GPU every read waits for the device). A non-finite energy is where
+ * divergence shows: the step then looks for the parameter or free-state layer at fault and throws
+ * {@link DivergenceException}. A nudged phase is not checked on its own: were it to diverge, its
+ * update would leave a parameter non-finite, which the next step's energy reports.
  */
 public final class EquilibriumPropagation implements Learner {
   /** The learner's name. */
@@ -134,25 +140,25 @@ public final class EquilibriumPropagation implements Learner {
     try (ClampedEnergy clamped = energy.clamp(batch.input())) {
       startFree(store, batch, ph);
       freeSteps = dynamics.relax(clamped, cost, batch.target(), 0f, ph.free, settings.freeSteps());
-      requireFinite(ph.free, "free");
-      if (store != null) {
-        store.store(batch.indices(), ph.free);
-      }
-      errors = countErrors(batch, ph);
       clamped.energy(ph.free, ph.energy);
       for (float e : backend.toHost(ph.energy)) {
         sum += e;
       }
+      if (!Double.isFinite(sum)) {
+        throw nonFiniteEnergy(ph.free);
+      }
+      if (store != null) {
+        store.store(batch.indices(), ph.free);
+      }
+      errors = countErrors(batch, ph);
       t1 = System.nanoTime();
       if (settings.clampedOutput()) {
         clampedPhase(clamped, batch, ph.free, ph.nudged);
       } else {
         nudgedPhase(clamped, batch, beta, ph.free, ph.nudged);
       }
-      requireFinite(ph.nudged, "nudged");
       if (settings.nudgesBothWays()) {
         nudgedPhase(clamped, batch, -beta, ph.free, ph.nudgedNegative);
-        requireFinite(ph.nudgedNegative, "nudged");
       }
       t2 = System.nanoTime();
       update(clamped, ph, beta, batch.size());
@@ -164,12 +170,22 @@ public final class EquilibriumPropagation implements Learner {
     return new TrainStep(errors, sum, freeSteps);
   }
 
-  private void requireFinite(State s, String phase) {
-    for (int k = 0; k < s.size(); k++) {
-      if (!backend.isFinite(s.layer(k))) {
-        throw new DivergenceException(phase + "-phase state of layer " + (k + 1) + " holds NaN or Inf");
+  /**
+   * Names what made the free phase's energy non-finite: a parameter (the cause where one is bad),
+   * else a layer of the free state.
+   */
+  private DivergenceException nonFiniteEnergy(State free) {
+    for (Parameter p : energy.parameters()) {
+      if (!backend.isFinite(p.value())) {
+        return new DivergenceException("parameter " + p.name() + " holds NaN or Inf");
       }
     }
+    for (int k = 0; k < free.size(); k++) {
+      if (!backend.isFinite(free.layer(k))) {
+        return new DivergenceException("free-phase state of layer " + (k + 1) + " holds NaN or Inf");
+      }
+    }
+    return new DivergenceException("the free-phase energy is not finite");
   }
 
   @Override

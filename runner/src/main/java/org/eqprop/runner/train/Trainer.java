@@ -153,6 +153,10 @@ public final class Trainer {
           freeSteps += step.freeSteps();
           listener.batchDone(b + 1, Math.min((long) (b + 1) * batchSize, train.count()), errors, seconds);
           if (stopRequested.getAsBoolean()) {
+            String bad = nonFiniteParameter();
+            if (bad != null) {
+              throw diverged(run, epoch, b + 1, "parameter " + bad + " holds NaN or Inf");
+            }
             Progress mid = new Progress(
                 epoch - 1, b + 1, errors, energySum, seconds, freeSteps, epochShuffle, learnerRandom.state());
             save(run, configYaml, mid);

@@ -39,6 +39,32 @@ final class EjmlChainRelaxation implements ChainRelaxation {
       List<Tensor> layers,
       int steps) {
     int[] n = ChainRelaxation.check(drive, weights, biases, target, beta, layers, steps);
+    float[] y = beta != 0f ? backend.data(target) : null;
+    forBlocks(n, drive, weights, biases, layers, true, 2L * steps,
+        block -> (i, count) -> block.relax(i, count, steps, y, beta, eps));
+  }
+
+  @Override
+  public void energy(Tensor drive, List<Tensor> weights, List<Tensor> biases, List<Tensor> layers, Tensor out) {
+    int[] n = ChainRelaxation.checkEnergy(drive, weights, biases, layers, out);
+    float[] e = backend.data(out);
+    forBlocks(n, drive, weights, biases, layers, false, 1L, block -> (i, count) -> block.energy(i, count, e));
+  }
+
+  /** Work on the samples {@code i … i+count−1}, {@code count ≤} {@link Lanes#BLOCK}. */
+  private interface BlockTask {
+    void run(int i, int count);
+  }
+
+  /**
+   * Runs {@code task} over the batch in blocks of {@link Lanes#BLOCK} samples, each thread on a
+   * range of rows with a {@link Block} of its own.
+   *
+   * @param withUp whether the blocks need the transposed weights (the relaxation does)
+   * @param passes products per weight matrix and sample, to size the work
+   */
+  private void forBlocks(int[] n, Tensor drive, List<Tensor> weights, List<Tensor> biases, List<Tensor> layers,
+      boolean withUp, long passes, java.util.function.Function<Block, BlockTask> task) {
     int depth = n.length;
     int batch = drive.rows();
     float[][] s = new float[depth][];
@@ -63,24 +89,25 @@ final class EjmlChainRelaxation implements ChainRelaxation {
     float[][] up = new float[depth][];
     for (int k = 1; k < depth; k++) {
       down[k] = pad(k, false, w[k], n[k - 1], n[k], np[k]);
-      up[k - 1] = pad(k, true, w[k], n[k - 1], n[k], np[k - 1]);
+      if (withUp) {
+        up[k - 1] = pad(k, true, w[k], n[k - 1], n[k], np[k - 1]);
+      }
     }
     float[] x = backend.data(drive);
-    float[] y = beta != 0f ? backend.data(target) : null;
 
     long work = 0;
     for (int k = 1; k < depth; k++) {
-      work += 2L * n[k - 1] * n[k];
+      work += (long) n[k - 1] * n[k];
     }
-    work *= (long) batch * steps;
+    work *= batch * passes;
     int parts = work >= PARALLEL_WORK ? Math.min(workers.threads(), batch) : 1;
     workers.run(
         parts,
         part -> {
-          Block block = new Block(n, np, s, b, down, up, x, y, beta, eps);
+          BlockTask t = task.apply(new Block(n, np, s, b, down, up, x));
           int end = (part + 1) * batch / parts;
           for (int i = part * batch / parts; i < end; i += Lanes.BLOCK) {
-            block.relax(i, Math.min(Lanes.BLOCK, end - i), steps);
+            t.run(i, Math.min(Lanes.BLOCK, end - i));
           }
         });
   }
@@ -112,16 +139,14 @@ final class EjmlChainRelaxation implements ChainRelaxation {
     return t;
   }
 
-  /** One thread's work arrays and the relaxation of a block of up to {@link Lanes#BLOCK} samples. */
+  /** One thread's work arrays, and the relaxation and energy of a block of up to {@link Lanes#BLOCK} samples. */
   private final class Block {
     private final int[] n, np;
     private final float[][] s, b, down, up;
-    private final float[] x, y;
-    private final float beta, eps;
+    private final float[] x;
     private final float[][] rho, pre, base;
 
-    Block(int[] n, int[] np, float[][] s, float[][] b, float[][] down, float[][] up, float[] x,
-        float[] y, float beta, float eps) {
+    Block(int[] n, int[] np, float[][] s, float[][] b, float[][] down, float[][] up, float[] x) {
       this.n = n;
       this.np = np;
       this.s = s;
@@ -129,9 +154,6 @@ final class EjmlChainRelaxation implements ChainRelaxation {
       this.down = down;
       this.up = up;
       this.x = x;
-      this.y = y;
-      this.beta = beta;
-      this.eps = eps;
       rho = new float[n.length][];
       pre = new float[n.length][];
       base = new float[n.length][];
@@ -142,11 +164,12 @@ final class EjmlChainRelaxation implements ChainRelaxation {
       }
     }
 
-    /** Relaxes samples {@code i … i+count−1}; the block's unused slots compute on zeros. */
-    void relax(int i, int count, int steps) {
-      int last = n.length - 1;
-      for (int k = 0; k <= last; k++) {
-        // what p_k starts from at every step: b_k, plus the input's drive for the first layer
+    /**
+     * Loads samples {@code i … i+count−1}: {@code ρ(s_k)}, and what {@code p_k} starts from, {@code
+     * b_k} plus the input's drive for the first layer. The block's unused slots hold zeros.
+     */
+    private void load(int i, int count) {
+      for (int k = 0; k < n.length; k++) {
         java.util.Arrays.fill(base[k], 0f);
         java.util.Arrays.fill(rho[k], 0f);
         for (int r = 0; r < Lanes.BLOCK; r++) {
@@ -156,29 +179,57 @@ final class EjmlChainRelaxation implements ChainRelaxation {
           if (k == 0) {
             lanes.axpy(1f, x, (i + r) * n[0], base[0], r * np[0], n[0]);
           }
-          // after the first step the state is in [0, 1] and the step writes ρ(s) = s itself
           lanes.clip01(s[k], (i + r) * n[k], rho[k], r * n[k], n[k]);
         }
       }
-      for (int t = 0; t < steps; t++) {
-        for (int k = 0; k <= last; k++) {
-          // p_k = b_k + (drive or ρ(s_{k−1})·W_k) + ρ(s_{k+1})·W_{k+1}ᵀ, rows padded to np[k]
-          float[] p = pre[k];
-          System.arraycopy(base[k], 0, p, 0, p.length);
-          if (k > 0) {
-            lanes.rowsTimes(rho[k - 1], down[k], n[k - 1], np[k], p);
-          }
-          if (k < last) {
-            lanes.rowsTimes(rho[k + 1], up[k], n[k + 1], np[k], p);
-          }
+    }
+
+    /** {@code pre_k = base_k + ρ(s_{k−1})·W_k}, and with {@code up} also {@code + ρ(s_{k+1})·W_{k+1}ᵀ}. */
+    private void inputs(boolean withUp) {
+      int last = n.length - 1;
+      for (int k = 0; k <= last; k++) {
+        float[] p = pre[k];
+        System.arraycopy(base[k], 0, p, 0, p.length);
+        if (k > 0) {
+          lanes.rowsTimes(rho[k - 1], down[k], n[k - 1], np[k], p);
         }
+        if (withUp && k < last) {
+          lanes.rowsTimes(rho[k + 1], up[k], n[k + 1], np[k], p);
+        }
+      }
+    }
+
+    /** Relaxes samples {@code i … i+count−1} for {@code steps} steps. */
+    void relax(int i, int count, int steps, float[] y, float beta, float eps) {
+      load(i, count);
+      int last = n.length - 1;
+      for (int t = 0; t < steps; t++) {
+        // p_k = b_k + (drive or ρ(s_{k−1})·W_k) + ρ(s_{k+1})·W_{k+1}ᵀ, rows padded to np[k]
+        inputs(true);
         for (int k = 0; k <= last; k++) {
           boolean nudged = k == last && beta != 0f;
           for (int r = 0; r < count; r++) {
             int o = (i + r) * n[k];
+            // after the first step the state is in [0, 1] and the step writes ρ(s) = s itself
             lanes.step(s[k], o, rho[k], r * n[k], pre[k], r * np[k], nudged ? y : null, o, beta, eps, n[k]);
           }
         }
+      }
+    }
+
+    /**
+     * The energy of samples {@code i … i+count−1} into {@code out}: per layer {@code Σ ½s² − ρ(s)·p}
+     * with {@code p} the input from below and the bias, which counts every pair's term once.
+     */
+    void energy(int i, int count, float[] out) {
+      load(i, count);
+      inputs(false);
+      for (int r = 0; r < count; r++) {
+        float e = 0f;
+        for (int k = 0; k < n.length; k++) {
+          e += lanes.energy(s[k], (i + r) * n[k], pre[k], r * np[k], n[k]);
+        }
+        out[i + r] = e;
       }
     }
   }

@@ -39,6 +39,12 @@ interface Lanes {
       float eps, int n);
 
   /**
+   * A slice of a layer's energy: {@code Σ_i ½·s[so + i]² − clip(s[so + i], 0, 1)·p[po + i]} for
+   * {@code i < n}, with {@code p} the layer's total input.
+   */
+  float energy(float[] s, int so, float[] p, int po, int n);
+
+  /**
    * Adam's update of {@code n} elements in one pass (see {@link org.eqprop.api.tensor.AdamUpdate}):
    * {@code decay = 1 − lr·λ}, {@code step = lr/c₁}, {@code root = 1/√c₂}. Moments smaller than
    * {@link #TINY} in magnitude become 0: parameters whose gradient stays 0 (weights from the
@@ -99,6 +105,21 @@ interface Lanes {
         }
         s[so + i] = rho[ro + i] = clip01(v - eps * g);
       }
+    }
+
+    @Override
+    public float energy(float[] s, int so, float[] p, int po, int n) {
+      return energy(s, so, p, po, 0, n);
+    }
+
+    /** {@link Lanes#energy} for {@code i} in {@code [from, n)}: also the vector kernels' ragged end. */
+    static float energy(float[] s, int so, float[] p, int po, int from, int n) {
+      float e = 0f;
+      for (int i = from; i < n; i++) {
+        float v = s[so + i];
+        e += 0.5f * v * v - clip01(v) * p[po + i];
+      }
+      return e;
     }
 
     @Override

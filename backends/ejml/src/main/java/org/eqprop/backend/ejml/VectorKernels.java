@@ -125,6 +125,18 @@ final class VectorKernels implements Gemm, Lanes {
   }
 
   @Override
+  public float energy(float[] s, int so, float[] p, int po, int n) {
+    FloatVector acc = FloatVector.zero(S);
+    int i = 0;
+    for (int end = S.loopBound(n); i < end; i += L) {
+      FloatVector v = FloatVector.fromArray(S, s, so + i);
+      FloatVector half = v.mul(0.5f).mul(v);
+      acc = acc.add(v.max(0f).min(1f).neg().fma(FloatVector.fromArray(S, p, po + i), half));
+    }
+    return acc.reduceLanes(VectorOperators.ADD) + Lanes.Scalar.energy(s, so, p, po, i, n);
+  }
+
+  @Override
   public void step(
       float[] s, int so, float[] rho, int ro, float[] p, int po, float[] y, int yo, float beta,
       float eps, int n) {

@@ -23,7 +23,8 @@ import org.eqprop.api.tensor.Tensor;
 final class JcudaBackend implements Backend {
   /** The backend's name. */
   static final String NAME = "jcuda";
-  private static final int THREADS = 256;
+  /** Threads of a block for element-wise and per-row kernels ({@code EQ_REDUCE_THREADS}). */
+  static final int THREADS = 256;
   private static final int MAX_BLOCKS = 4096;
   private static final int ROW_BLOCKS = 65535;
   private static final int MAX_ABS_BLOCKS = 256;

@@ -111,8 +111,48 @@ final class JcudaRelaxation implements ChainRelaxation, AutoCloseable {
     }
   }
 
-  private void fused(Tensor drive, List<Tensor> weights, List<Tensor> biases, Tensor target, float beta,
-      float eps, List<Tensor> layers, int steps, int[] n, int chunk, int sharedBytes) {
+  /**
+   * One launch of {@code eq_chain_energy}: a block per sample. Up to {@value #MAX_FREE} free layers
+   * (the kernels' {@code EqChain}); deeper chains sum the energy from the core operations.
+   */
+  @Override
+  public void energy(Tensor drive, List<Tensor> weights, List<Tensor> biases, List<Tensor> layers, Tensor out) {
+    int[] n = ChainRelaxation.checkEnergy(drive, weights, biases, layers, out);
+    if (n.length > MAX_FREE) {
+      coreEnergy(drive, weights, biases, layers, out, n);
+      return;
+    }
+    backend.launch(Kernel.CHAIN_ENERGY, drive.rows(), 1, JcudaBackend.THREADS, 1, 0,
+        new KernelArgs().struct(chain(weights, biases, layers, n), CHAIN_BYTES).i32(n.length)
+            .ptr(backend.address(drive)).ptr(backend.address(out)));
+  }
+
+  /** {@link #energy} from the core operations, for chains deeper than the kernels take. */
+  private void coreEnergy(Tensor drive, List<Tensor> weights, List<Tensor> biases, List<Tensor> layers, Tensor out,
+      int[] n) {
+    int batch = drive.rows();
+    Tensor perSample = scratch(2 * n.length, batch, 1);
+    backend.fill(out, 0f);
+    for (int k = 0; k < n.length; k++) {
+      Tensor rho = scratch(2 * k, batch, n[k]);
+      Tensor input = scratch(2 * k + 1, batch, n[k]);
+      backend.clip(layers.get(k), 0f, 1f, rho);
+      if (k == 0) {
+        backend.addRowVector(drive, biases.get(0), input);
+      } else {
+        // ρ(s_{k−1}), from the previous layer's turn
+        backend.gemm(1f, scratch(2 * k - 2, batch, n[k - 1]), false, weights.get(k - 1), false, 0f, input);
+        backend.addRowVector(input, biases.get(k), input);
+      }
+      backend.rowDot(layers.get(k), layers.get(k), perSample);
+      backend.axpy(0.5f, perSample, out);
+      backend.rowDot(input, rho, perSample);
+      backend.axpy(-1f, perSample, out);
+    }
+  }
+
+  /** The kernels' {@code EqChain} argument: layer, bias and weight addresses, then the sizes. */
+  private long[] chain(List<Tensor> weights, List<Tensor> biases, List<Tensor> layers, int[] n) {
     long[] chain = new long[CHAIN_BYTES / 8];
     for (int k = 0; k < n.length; k++) {
       chain[k] = backend.address(layers.get(k));
@@ -122,6 +162,12 @@ final class JcudaRelaxation implements ChainRelaxation, AutoCloseable {
       }
       chain[3 * MAX_FREE + k / 2] |= (n[k] & 0xffffffffL) << (32 * (k % 2));
     }
+    return chain;
+  }
+
+  private void fused(Tensor drive, List<Tensor> weights, List<Tensor> biases, Tensor target, float beta,
+      float eps, List<Tensor> layers, int steps, int[] n, int chunk, int sharedBytes) {
+    long[] chain = chain(weights, biases, layers, n);
     long work = Math.max(items(n, chunk), units(n));
     int threads = (int) Math.min(512, Math.max(32, (work + 31) / 32 * 32));
     backend.launch(Kernel.CHAIN_RELAX, drive.rows(), 1, threads, 1, sharedBytes,

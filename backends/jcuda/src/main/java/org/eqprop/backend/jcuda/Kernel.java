@@ -18,6 +18,7 @@ enum Kernel {
   GEMM("eq_gemm", "u32 u32 u32 f32 u64 u32 u64 u32 f32 u64"),
   RELAX_UPDATE("eq_relax_update", "u64 u64 u64 u64 u32 f32 f32"),
   CHAIN_RELAX("eq_chain_relax", "b8[224] u32 u64 u64 f32 f32 u32 u32"),
+  CHAIN_ENERGY("eq_chain_energy", "b8[224] u32 u64 u64"),
   ADAM("eq_adam", "u64 u64 u64 u64 u32 f32 f32 f32 f32 f32 f32 f32");
 
   /** The entry's name in the PTX. */

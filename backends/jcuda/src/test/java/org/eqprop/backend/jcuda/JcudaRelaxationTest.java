@@ -71,4 +71,24 @@ class JcudaRelaxationTest {
     double diff = relaxAgainstReference(JcudaRelaxation.Mode.AUTO, new int[] {4, 7000, 3}, 1);
     assertTrue(diff < 1e-5, "differs by " + diff);
   }
+
+  @Test
+  void theEnergyOfChainsDeeperThanTheKernelTakesComesFromTheCoreOperations() {
+    int[] sizes = {5, 6, 4, 7, 3, 5, 4, 6, 3, 4, 2};
+    int batch = 3;
+    ReferenceHopfield ref = ReferenceHopfield.random(sizes, 11, 0.6, 0.3);
+    double[][] x = Fixtures.uniform(random, batch, sizes[0], 0, 1);
+    double[][][] states = Fixtures.roundToFloat(Fixtures.randomState(random, ref, batch, -0.2, 1.2));
+    double[] expected = ref.energy(x, states);
+    try (JcudaBackend backend = new JcudaBackend(new EmulatedDevice(), JcudaRelaxation.Mode.AUTO)) {
+      State s = Fixtures.state(backend, states);
+      ReferenceChain chain = ReferenceChain.of(backend, ref, x);
+      Tensor out = backend.zeros(batch, 1);
+      backend.chainRelaxation().energy(chain.drive(), chain.weights(), chain.biases(), s.layers(), out);
+      float[] got = backend.toHost(out);
+      for (int i = 0; i < batch; i++) {
+        assertEquals(expected[i], got[i], 1e-5 * (1 + Math.abs(expected[i])), "sample " + i);
+      }
+    }
+  }
 }

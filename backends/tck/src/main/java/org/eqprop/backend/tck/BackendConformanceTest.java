@@ -518,4 +518,40 @@ public abstract class BackendConformanceTest extends EquilibriumPropagationCheck
     }
     covers("capabilities", "chainRelaxation");
   }
+
+  /**
+   * A declared {@link Capability#CHAIN_RELAXATION}'s energy matches the double reference on states
+   * inside and outside {@code [0, 1]}, on a batch large enough to be split; a wrong output shape is
+   * refused with its message.
+   */
+  @Test
+  public void chainEnergyMatchesTheReference() {
+    if (!backend.capabilities().contains(Capability.CHAIN_RELAXATION)) {
+      assertThrows(UnsupportedOperationException.class, backend::chainRelaxation);
+      covers("capabilities", "chainRelaxation");
+      return;
+    }
+    ChainRelaxation fused = backend.chainRelaxation();
+    int batch = 37;
+    for (int[] sizes : new int[][] {{12, 80, 70, 5}, {12, 9, 40, 4}, {6, 3}}) {
+      ReferenceHopfield ref = ReferenceHopfield.random(sizes, sizes[1] + 7, 0.6, 0.3);
+      double[][] x = Fixtures.uniform(random, batch, sizes[0], 0, 1);
+      double[][][] states = Fixtures.roundToFloat(Fixtures.randomState(random, ref, batch, -0.2, 1.2));
+      double[] expected = ref.energy(x, states);
+      State s = Fixtures.state(backend, states);
+      try (s; ReferenceChain chain = ReferenceChain.of(backend, ref, x); Tensor out = backend.zeros(batch, 1);
+          Tensor wrong = backend.zeros(1, batch)) {
+        fused.energy(chain.drive(), chain.weights(), chain.biases(), s.layers(), out);
+        float[] got = backend.toHost(out);
+        for (int i = 0; i < batch; i++) {
+          assertEquals(expected[i], got[i], 1e-5 * (1 + Math.abs(expected[i])),
+              Arrays.toString(sizes) + " sample " + i);
+        }
+        ShapeMismatchException e = assertThrows(ShapeMismatchException.class,
+            () -> fused.energy(chain.drive(), chain.weights(), chain.biases(), s.layers(), wrong));
+        assertEquals("chain-relaxation energy: expected " + batch + "x1 but got 1x" + batch, e.getMessage());
+      }
+    }
+    covers("capabilities", "chainRelaxation");
+  }
 }

@@ -376,7 +376,7 @@ public abstract class EquilibriumPropagationChecks extends GradientDynamicsCheck
             new SplittableRandom(1))) {
       DivergenceException e = assertThrows(DivergenceException.class,
           () -> ep.train(new Batch(xt, target, new int[] {0, 1}, new int[] {0, 1})));
-      assertEquals("free-phase state of layer 1 holds NaN or Inf", e.getMessage());
+      assertEquals("parameter W2 holds NaN or Inf", e.getMessage());
     }
   }
 }
