@@ -5,10 +5,13 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.function.IntConsumer;
 
 /**
- * A fixed set of daemon threads that run the parts of one kernel call; the calling thread runs
- * part 0 itself. Kernels come back to back and last tens of microseconds, so an idle worker spins
- * for a while before it parks (as OpenMP runtimes do): waking a parked thread costs about as much as
- * a small kernel. With one thread everything runs on the caller.
+ * A fixed set of daemon threads that run the parts of one kernel call together with the calling
+ * thread. Kernels come back to back and last tens of microseconds, so an idle worker spins for a
+ * while before it parks (as OpenMP runtimes do): waking a parked thread costs about as much as a
+ * small kernel. The parts are claimed, not assigned: a worker that the operating system has not
+ * scheduled yet (on a machine with as many cores as threads, any other thread of the process can
+ * hold its core for a millisecond or more) leaves its part to the threads that are running, instead
+ * of keeping them waiting. With one thread everything runs on the caller.
  */
 final class Workers implements AutoCloseable {
   /** How long an idle worker spins before it parks. */
@@ -16,19 +19,43 @@ final class Workers implements AutoCloseable {
 
   private final int threads;
   private final Thread[] pool;
-  private final AtomicInteger pending = new AtomicInteger();
-  private volatile long generation;
-  private volatile IntConsumer task;
-  private volatile int parts;
+  private volatile Call current;
   private volatile boolean closed;
-  private volatile RuntimeException failure;
+
+  /** One call's parts: claimed in turn by whichever thread is free. */
+  private static final class Call {
+    final IntConsumer task;
+    final int parts;
+    final AtomicInteger next = new AtomicInteger();
+    final AtomicInteger pending;
+    volatile RuntimeException failure;
+
+    Call(IntConsumer task, int parts) {
+      this.task = task;
+      this.parts = parts;
+      this.pending = new AtomicInteger(parts);
+    }
+
+    /** Runs unclaimed parts until none is left. */
+    void claim() {
+      for (int p = next.getAndIncrement(); p < parts; p = next.getAndIncrement()) {
+        try {
+          task.accept(p);
+        } catch (RuntimeException e) {
+          failure = e;
+        } catch (Error e) {
+          failure = new IllegalStateException(e);
+        }
+        pending.decrementAndGet();
+      }
+    }
+  }
 
   Workers(int threads) {
     this.threads = threads;
     this.pool = new Thread[threads - 1];
     for (int w = 0; w < pool.length; w++) {
-      int index = w + 1;
-      pool[w] = new Thread(() -> work(index), "eqprop-ejml-worker-" + index);
+      pool[w] = new Thread(this::work, "eqprop-ejml-worker-" + (w + 1));
       pool[w].setDaemon(true);
       pool[w].start();
     }
@@ -39,7 +66,10 @@ final class Workers implements AutoCloseable {
     return threads;
   }
 
-  /** Runs {@code part.accept(p)} for {@code 0 ≤ p < parts ≤ threads()} at once, and waits for all. */
+  /**
+   * Runs {@code part.accept(p)} for {@code 0 ≤ p < parts ≤ threads()}, at once where the threads
+   * are free, and waits for all; rethrows a part's failure.
+   */
   void run(int parts, IntConsumer part) {
     if (parts > threads) {
       throw new IllegalArgumentException(parts + " parts for " + threads + " threads");
@@ -50,39 +80,27 @@ final class Workers implements AutoCloseable {
       }
       return;
     }
-    this.task = part;
-    this.parts = parts;
-    this.failure = null;
-    pending.set(parts - 1);
-    generation++;
+    Call call = new Call(part, parts);
+    current = call;
     for (int w = 0; w < parts - 1; w++) {
       LockSupport.unpark(pool[w]);
     }
-    RuntimeException mine = null;
-    try {
-      part.accept(0);
-    } catch (RuntimeException e) {
-      mine = e;
-    }
+    call.claim();
     // the parts write into the caller's tensors: wait for them even when interrupted
-    while (pending.get() > 0) {
+    while (call.pending.get() > 0) {
       Thread.onSpinWait();
     }
-    this.task = null;
-    RuntimeException theirs = failure;
-    if (mine != null) {
-      throw mine;
-    }
-    if (theirs != null) {
-      throw theirs;
+    RuntimeException failed = call.failure;
+    if (failed != null) {
+      throw failed;
     }
   }
 
-  private void work(int index) {
-    long seen = 0;
+  private void work() {
+    Call seen = null;
     while (!closed) {
       long start = System.nanoTime();
-      while (generation == seen && !closed) {
+      while (current == seen && !closed) {
         if (System.nanoTime() - start < SPIN_NANOS) {
           Thread.onSpinWait();
         } else {
@@ -92,17 +110,8 @@ final class Workers implements AutoCloseable {
       if (closed) {
         return;
       }
-      seen = generation;
-      if (index < parts) {
-        try {
-          task.accept(index);
-        } catch (RuntimeException e) {
-          failure = e;
-        } catch (Error e) {
-          failure = new IllegalStateException(e);
-        }
-        pending.decrementAndGet();
-      }
+      seen = current;
+      seen.claim();
     }
   }
 
