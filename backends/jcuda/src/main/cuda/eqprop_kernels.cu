@@ -321,6 +321,93 @@ EQ_KERNEL void eq_gemm(int m, int n, int k, float alpha, const float* a, int tra
   }
 }
 
+// The weight part of ChainContrast: c += alpha * (rho(a1)^T rho(b1) - rho(a2)^T rho(b2)), with
+// a1, a2 k x m and b1, b2 k x n (k the batch); where a2 is null (the input layer, the same in both
+// states), c += alpha * rho(a1)^T (rho(b1) - rho(b2)). Tiled as eq_gemm (transposed a), rho and
+// the difference taken as the tiles load.
+EQ_KERNEL void eq_contrast_gemm(int m, int n, int k, float alpha, const float* a1, const float* a2,
+                                const float* b1, const float* b2, float* c) {
+  __shared__ float as[EQ_TILE_K][EQ_TILE + 4];
+  __shared__ float bs[EQ_TILE_K][EQ_TILE + 4];
+  int tx = threadIdx.x;
+  int ty = threadIdx.y;
+  int tid = ty * 16 + tx;
+  int row0 = blockIdx.y * EQ_TILE;
+  int col0 = blockIdx.x * EQ_TILE;
+  float acc[4][4];
+  for (int i = 0; i < 4; i++) {
+    for (int j = 0; j < 4; j++) {
+      acc[i][j] = 0.0f;
+    }
+  }
+  int passes = a2 != 0 ? 2 : 1;
+  for (int pass = 0; pass < passes; pass++) {
+    const float* a = pass == 0 ? a1 : a2;
+    const float* b = pass == 0 ? b1 : b2;
+    float sign = pass == 0 ? 1.0f : -1.0f;
+    for (int k0 = 0; k0 < k; k0 += EQ_TILE_K) {
+      for (int l = 0; l < 4; l++) {
+        // consecutive threads read consecutive columns of a and of b
+        int e = tid + 256 * l;
+        int cc = e % EQ_TILE;
+        int kk = e / EQ_TILE;
+        int gk = k0 + kk;
+        int gi = row0 + cc;
+        as[kk][cc] = gi < m && gk < k ? sign * eq_rho(a[(long long) gk * m + gi]) : 0.0f;
+        int gj = col0 + cc;
+        float v = 0.0f;
+        if (gj < n && gk < k) {
+          long long at = (long long) gk * n + gj;
+          v = a2 != 0 ? eq_rho(b[at]) : eq_rho(b1[at]) - eq_rho(b2[at]);
+        }
+        bs[kk][cc] = v;
+      }
+      __syncthreads();
+      for (int kk = 0; kk < EQ_TILE_K; kk++) {
+        float av[4];
+        float bv[4];
+        for (int i = 0; i < 4; i++) {
+          av[i] = as[kk][ty + 16 * i];
+          bv[i] = bs[kk][tx + 16 * i];
+        }
+        for (int i = 0; i < 4; i++) {
+          for (int j = 0; j < 4; j++) {
+            acc[i][j] += av[i] * bv[j];
+          }
+        }
+      }
+      __syncthreads();
+    }
+  }
+  for (int i = 0; i < 4; i++) {
+    int gi = row0 + ty + 16 * i;
+    if (gi >= m) {
+      continue;
+    }
+    for (int j = 0; j < 4; j++) {
+      int gj = col0 + tx + 16 * j;
+      if (gj < n) {
+        c[(long long) gi * n + gj] += alpha * acc[i][j];
+      }
+    }
+  }
+}
+
+// The bias part of ChainContrast: bias[j] += scale * sum_i (rho(a[i][j]) - rho(b[i][j])), a and b
+// rows x cols.
+EQ_KERNEL void eq_contrast_bias(const float* a, const float* b, float* bias, int rows, int cols,
+                                float scale) {
+  int stride = blockDim.x * gridDim.x;
+  for (int j = blockIdx.x * blockDim.x + threadIdx.x; j < cols; j += stride) {
+    float s = 0.0f;
+    for (int i = 0; i < rows; i++) {
+      long long at = (long long) i * cols + j;
+      s += eq_rho(a[at]) - eq_rho(b[at]);
+    }
+    bias[j] += scale * s;
+  }
+}
+
 // One step of the paper's dynamics for one layer, given its total input p:
 // out = clip(s - eps * (s - rho'(s) p + beta (s - target)), 0, 1); target may be null.
 EQ_KERNEL void eq_relax_update(const float* s, const float* p, const float* target, float* out,

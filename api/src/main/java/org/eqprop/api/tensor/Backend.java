@@ -136,6 +136,16 @@ public interface Backend extends AutoCloseable {
   }
 
   /**
+   * The fused update of a layered network from two of its states.
+   *
+   * @throws UnsupportedOperationException when {@link #capabilities()} lacks {@link
+   *     Capability#CHAIN_CONTRAST}
+   */
+  default ChainContrast chainContrast() {
+    throw Capability.CHAIN_CONTRAST.unsupported(name());
+  }
+
+  /**
    * Adam's update in one pass.
    *
    * @throws UnsupportedOperationException when {@link #capabilities()} lacks {@link

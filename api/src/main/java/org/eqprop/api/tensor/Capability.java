@@ -10,6 +10,9 @@ public enum Capability {
   /** {@link ChainRelaxation}: the relaxation of a layered hard-sigmoid network, and its energy, fused. */
   CHAIN_RELAXATION("chain-relaxation"),
 
+  /** {@link ChainContrast}: a layered hard-sigmoid network's update from two states, fused. */
+  CHAIN_CONTRAST("chain-contrast"),
+
   /** {@link AdamUpdate}: Adam's update of one parameter tensor in one pass. */
   ADAM_UPDATE("adam-update");
 

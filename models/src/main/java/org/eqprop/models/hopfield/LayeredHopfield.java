@@ -30,8 +30,9 @@ import org.eqprop.api.tensor.Tensor;
  * shape {@code 1 × n_k}. The state gradient uses {@code ρ'(s) = 1} on {@code [0, 1]} and 0
  * outside, as the authors' code does. Parameters are ordered {@code W1, b1, W2, b2, …}; both
  * tensors of layer {@code k} form learning-rate group {@code k − 1}. Where the backend offers
- * {@link Capability#CHAIN_RELAXATION}, the energy is its fused {@code energy}; elsewhere it is
- * built from the core operations.
+ * {@link Capability#CHAIN_RELAXATION}, the energy is its fused {@code energy}, and where it offers
+ * {@link Capability#CHAIN_CONTRAST} the contrast is its fused update; elsewhere both are built from
+ * the core operations.
  */
 public final class LayeredHopfield implements Energy {
   private final Backend backend;
@@ -317,6 +318,22 @@ public final class LayeredHopfield implements Energy {
       if (scales.length != into.size()) {
         throw new IllegalArgumentException(
             "contrast: " + into.size() + " tensors need as many scales, got " + scales.length);
+      }
+      if (backend.capabilities().contains(Capability.CHAIN_CONTRAST)) {
+        int depth = a.size();
+        float[] weightScales = new float[depth];
+        float[] biasScales = new float[depth];
+        List<Tensor> w = new ArrayList<>(depth);
+        List<Tensor> b0 = new ArrayList<>(depth);
+        for (int k = 0; k < depth; k++) {
+          // ∂E/∂W_k = −ρ(s_{k−1})ᵀρ(s_k) and ∂E/∂b_k = −Σ ρ(s_k): the contrast with its sign
+          weightScales[k] = -scales[2 * k];
+          biasScales[k] = -scales[2 * k + 1];
+          w.add(into.get(2 * k));
+          b0.add(into.get(2 * k + 1));
+        }
+        backend.chainContrast().add(sc.rhoX, a.layers(), b.layers(), weightScales, biasScales, w, b0);
+        return true;
       }
       rho(a, sc.rhoA);
       rho(b, sc.rhoB);

@@ -8,6 +8,7 @@ import java.util.Set;
 import org.eqprop.api.tensor.AdamUpdate;
 import org.eqprop.api.tensor.Backend;
 import org.eqprop.api.tensor.Capability;
+import org.eqprop.api.tensor.ChainContrast;
 import org.eqprop.api.tensor.ChainRelaxation;
 import org.eqprop.api.tensor.ShapeMismatchException;
 import org.eqprop.api.tensor.Shapes;
@@ -18,7 +19,8 @@ import org.eqprop.api.tensor.Tensor;
  * every operation is one launch of eqprop's own kernels ({@code eqprop_kernels.cu}), queued on one
  * stream without waiting. Only {@link #download}, {@link #argmaxRows}, {@link #maxAbs} and {@link
  * #isFinite} wait for the device, as they return values to the host. Offers {@link
- * Capability#CHAIN_RELAXATION} (a whole phase in one launch) and {@link Capability#ADAM_UPDATE}.
+ * Capability#CHAIN_RELAXATION} (a whole phase in one launch, the energy in another), {@link
+ * Capability#CHAIN_CONTRAST} (two launches per layer) and {@link Capability#ADAM_UPDATE}.
  */
 final class JcudaBackend implements Backend {
   /** The backend's name. */
@@ -312,7 +314,29 @@ final class JcudaBackend implements Backend {
 
   @Override
   public Set<Capability> capabilities() {
-    return Set.of(Capability.CHAIN_RELAXATION, Capability.ADAM_UPDATE);
+    return Set.of(Capability.CHAIN_RELAXATION, Capability.CHAIN_CONTRAST, Capability.ADAM_UPDATE);
+  }
+
+  /**
+   * Two launches per layer: {@code eq_contrast_gemm} for the weights, {@code ρ} and the states'
+   * difference taken as its tiles load, and {@code eq_contrast_bias} for the bias.
+   */
+  @Override
+  public ChainContrast chainContrast() {
+    return (rhoX, a, b, weightScales, biasScales, weights, biases) -> {
+      int[] n = ChainContrast.check(rhoX, a, b, weightScales, biasScales, weights, biases);
+      int batch = rhoX.rows();
+      for (int k = 1; k < n.length; k++) {
+        long below = address(k == 1 ? rhoX : a.get(k - 2));
+        long belowB = k == 1 ? 0L : address(b.get(k - 2));
+        launch(Kernel.CONTRAST_GEMM, (n[k] + 63) / 64, (n[k - 1] + 63) / 64, 16, 16, 0,
+            new KernelArgs().i32(n[k - 1]).i32(n[k]).i32(batch).f32(weightScales[k - 1]).ptr(below).ptr(belowB)
+                .ptr(address(a.get(k - 1))).ptr(address(b.get(k - 1))).ptr(address(weights.get(k - 1))));
+        elementwise(Kernel.CONTRAST_BIAS, n[k],
+            new KernelArgs().ptr(address(a.get(k - 1))).ptr(address(b.get(k - 1))).ptr(address(biases.get(k - 1)))
+                .i32(batch).i32(n[k]).f32(biasScales[k - 1]));
+      }
+    };
   }
 
   @Override

@@ -16,6 +16,8 @@ enum Kernel {
   MAX_ABS("eq_max_abs", "u64 u32 u64"),
   MOVE_ROWS("eq_move_rows", "u32 u64 u64 u64 u32 u32"),
   GEMM("eq_gemm", "u32 u32 u32 f32 u64 u32 u64 u32 f32 u64"),
+  CONTRAST_GEMM("eq_contrast_gemm", "u32 u32 u32 f32 u64 u64 u64 u64 u64"),
+  CONTRAST_BIAS("eq_contrast_bias", "u64 u64 u64 u32 u32 f32"),
   RELAX_UPDATE("eq_relax_update", "u64 u64 u64 u64 u32 f32 f32"),
   CHAIN_RELAX("eq_chain_relax", "b8[224] u32 u64 u64 f32 f32 u32 u32"),
   CHAIN_ENERGY("eq_chain_energy", "b8[224] u32 u64 u64"),

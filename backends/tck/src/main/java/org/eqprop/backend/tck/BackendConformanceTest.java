@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.reflect.Method;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
@@ -17,6 +18,7 @@ import org.eqprop.api.State;
 import org.eqprop.api.spi.Availability;
 import org.eqprop.api.tensor.Backend;
 import org.eqprop.api.tensor.Capability;
+import org.eqprop.api.tensor.ChainContrast;
 import org.eqprop.api.tensor.ChainRelaxation;
 import org.eqprop.api.tensor.ShapeMismatchException;
 import org.eqprop.api.tensor.Tensor;
@@ -553,5 +555,91 @@ public abstract class BackendConformanceTest extends EquilibriumPropagationCheck
       }
     }
     covers("capabilities", "chainRelaxation");
+  }
+
+  /**
+   * A declared {@link Capability#CHAIN_CONTRAST} adds the scaled contrast the double reference
+   * computes, on states inside and outside {@code [0, 1]} and layers wider than a kernel's tile; an
+   * undeclared one throws {@link UnsupportedOperationException} with its message.
+   */
+  @Test
+  public void chainContrastMatchesTheReferenceOrIsRefused() {
+    if (!backend.capabilities().contains(Capability.CHAIN_CONTRAST)) {
+      UnsupportedOperationException e =
+          assertThrows(UnsupportedOperationException.class, backend::chainContrast);
+      assertEquals("backend " + backend.name()
+          + " does not support chain-contrast (see Backend.capabilities())", e.getMessage());
+      covers("capabilities", "chainContrast");
+      return;
+    }
+    ChainContrast fused = backend.chainContrast();
+    for (int[] sizes : new int[][] {{70, 80, 5}, {12, 9, 66, 4}, {6, 3}}) {
+      int batch = 19;
+      int depth = sizes.length - 1;
+      double[][] x = Fixtures.uniform(random, batch, sizes[0], -0.3, 1.2);
+      double[][] rhoX = new double[batch][sizes[0]];
+      for (int i = 0; i < batch; i++) {
+        for (int p = 0; p < sizes[0]; p++) {
+          rhoX[i][p] = ReferenceHopfield.rho((float) x[i][p]);
+        }
+      }
+      ReferenceHopfield ref = ReferenceHopfield.random(sizes, sizes[1] + 3, 0.6, 0.3);
+      double[][][] a = Fixtures.roundToFloat(Fixtures.randomState(random, ref, batch, -0.2, 1.2));
+      double[][][] b = Fixtures.roundToFloat(Fixtures.randomState(random, ref, batch, -0.2, 1.2));
+      float[] ws = new float[depth];
+      float[] bs = new float[depth];
+      List<double[][]> w0 = new ArrayList<>();
+      List<double[][]> b0 = new ArrayList<>();
+      for (int k = 0; k < depth; k++) {
+        ws[k] = 0.3f - 0.2f * k;
+        bs[k] = -0.7f + 0.1f * k;
+        w0.add(Fixtures.roundToFloat(Fixtures.uniform(random, sizes[k], sizes[k + 1], -1, 1)));
+        b0.add(Fixtures.roundToFloat(Fixtures.uniform(random, 1, sizes[k + 1], -1, 1)));
+      }
+      State sa = Fixtures.state(backend, a);
+      State sb = Fixtures.state(backend, b);
+      List<Tensor> weights = new ArrayList<>();
+      List<Tensor> biases = new ArrayList<>();
+      for (int k = 0; k < depth; k++) {
+        weights.add(Fixtures.tensor(backend, w0.get(k)));
+        biases.add(Fixtures.tensor(backend, b0.get(k)));
+      }
+      try (sa; sb; Tensor xt = Fixtures.tensor(backend, rhoX)) {
+        fused.add(xt, sa.layers(), sb.layers(), ws, bs, weights, biases);
+        for (int k = 0; k < depth; k++) {
+          double[][] wExpected = w0.get(k);
+          double[] bExpected = b0.get(k)[0];
+          for (int i = 0; i < batch; i++) {
+            double[] belowA = k == 0 ? rhoX[i] : a[k - 1][i];
+            double[] belowB = k == 0 ? rhoX[i] : b[k - 1][i];
+            for (int j = 0; j < sizes[k + 1]; j++) {
+              double ra = ReferenceHopfield.rho(a[k][i][j]);
+              double rb = ReferenceHopfield.rho(b[k][i][j]);
+              bExpected[j] += bs[k] * (ra - rb);
+              for (int p = 0; p < sizes[k]; p++) {
+                wExpected[p][j] += ws[k] * (ReferenceHopfield.rho(belowA[p]) * ra - ReferenceHopfield.rho(belowB[p]) * rb);
+              }
+            }
+          }
+          double dw = Fixtures.maxAbsDiff(backend, weights.get(k), wExpected);
+          double db = Fixtures.maxAbsDiff(backend, biases.get(k), new double[][] {bExpected});
+          assertTrue(dw < 1e-5 && db < 1e-5, Arrays.toString(sizes) + " layer " + (k + 1) + ": W differs by " + dw
+              + ", b by " + db);
+        }
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+            () -> fused.add(xt, sa.layers(), sb.layers(), new float[depth + 1], bs, weights, biases));
+        assertEquals("chain-contrast: " + depth + " layers in the first state need as many in the second, weight and"
+            + " bias tensors and scales, got " + depth + ", " + depth + ", " + depth + ", " + (depth + 1) + " and "
+            + depth, e.getMessage());
+        ShapeMismatchException s = assertThrows(ShapeMismatchException.class,
+            () -> fused.add(xt, sa.layers(), sb.layers(), ws, bs, biases, weights));
+        assertEquals("chain-contrast W1: expected " + sizes[0] + "x" + sizes[1] + " but got 1x" + sizes[1],
+            s.getMessage());
+      } finally {
+        weights.forEach(Tensor::close);
+        biases.forEach(Tensor::close);
+      }
+    }
+    covers("capabilities", "chainContrast");
   }
 }
