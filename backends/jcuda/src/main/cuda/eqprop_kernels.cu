@@ -235,6 +235,25 @@ EQ_KERNEL void eq_move_rows(int scatter, const float* src, const int* rows, floa
   }
 }
 
+// acc[i][j] += sum_kk as[kk][ty + 16i] * bs[kk][tx + 16j]: one thread's 4 x 4 outputs of a 64 x 64
+// tile over one EQ_TILE_K slice of the inner dimension, from the tiles in shared memory.
+EQ_DEVICE void eq_tile_products(const float (*as)[EQ_TILE + 4], const float (*bs)[EQ_TILE + 4],
+                                float acc[4][4], int tx, int ty) {
+  for (int kk = 0; kk < EQ_TILE_K; kk++) {
+    float av[4];
+    float bv[4];
+    for (int i = 0; i < 4; i++) {
+      av[i] = as[kk][ty + 16 * i];
+      bv[i] = bs[kk][tx + 16 * i];
+    }
+    for (int i = 0; i < 4; i++) {
+      for (int j = 0; j < 4; j++) {
+        acc[i][j] += av[i] * bv[j];
+      }
+    }
+  }
+}
+
 // c = alpha * op(a) * op(b) + beta * c (c's old values ignored when beta == 0), row-major,
 // op(a) m x k, op(b) k x n. Tiles of 64 x 64 per block of 16 x 16 threads, 4 x 4 outputs per
 // thread (rows ty + 16i, columns tx + 16j), k in steps of 16 through shared memory.
@@ -291,19 +310,7 @@ EQ_KERNEL void eq_gemm(int m, int n, int k, float alpha, const float* a, int tra
       bs[kk][cc] = v;
     }
     __syncthreads();
-    for (int kk = 0; kk < EQ_TILE_K; kk++) {
-      float av[4];
-      float bv[4];
-      for (int i = 0; i < 4; i++) {
-        av[i] = as[kk][ty + 16 * i];
-        bv[i] = bs[kk][tx + 16 * i];
-      }
-      for (int i = 0; i < 4; i++) {
-        for (int j = 0; j < 4; j++) {
-          acc[i][j] += av[i] * bv[j];
-        }
-      }
-    }
+    eq_tile_products(as, bs, acc, tx, ty);
     __syncthreads();
   }
   for (int i = 0; i < 4; i++) {
@@ -363,19 +370,7 @@ EQ_KERNEL void eq_contrast_gemm(int m, int n, int k, float alpha, const float* a
         bs[kk][cc] = v;
       }
       __syncthreads();
-      for (int kk = 0; kk < EQ_TILE_K; kk++) {
-        float av[4];
-        float bv[4];
-        for (int i = 0; i < 4; i++) {
-          av[i] = as[kk][ty + 16 * i];
-          bv[i] = bs[kk][tx + 16 * i];
-        }
-        for (int i = 0; i < 4; i++) {
-          for (int j = 0; j < 4; j++) {
-            acc[i][j] += av[i] * bv[j];
-          }
-        }
-      }
+      eq_tile_products(as, bs, acc, tx, ty);
       __syncthreads();
     }
   }
