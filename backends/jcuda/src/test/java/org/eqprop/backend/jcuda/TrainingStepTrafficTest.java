@@ -1,0 +1,128 @@
+package org.eqprop.backend.jcuda;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.eqprop.api.Batch;
+import org.eqprop.api.tensor.Tensor;
+import org.eqprop.models.cost.SquaredError;
+import org.eqprop.models.dynamics.GradientDynamics;
+import org.eqprop.models.hopfield.LayeredHopfield;
+import org.eqprop.models.learning.EpSettings;
+import org.eqprop.models.learning.EquilibriumPropagation;
+import org.eqprop.models.optim.Sgd;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * What one EP training step of a one-hidden-layer network asks of the device, in order: on a GPU
+ * each launch costs host time and each read waits for the device, so this is the step's cost
+ * model. Only the free energy and the predicted classes come back to the host.
+ */
+@ExtendWith(EmulatedProvider.class)
+class TrainingStepTrafficTest {
+
+  /** A device that records every call it forwards. */
+  private static final class Recording implements Device {
+    final Device inner;
+    final List<String> calls = new ArrayList<>();
+
+    Recording(Device inner) {
+      this.inner = inner;
+    }
+
+    @Override
+    public String describe() {
+      return inner.describe();
+    }
+
+    @Override
+    public long alloc(long bytes) {
+      calls.add("alloc");
+      return inner.alloc(bytes);
+    }
+
+    @Override
+    public void free(long address) {
+      calls.add("free");
+      inner.free(address);
+    }
+
+    @Override
+    public void upload(float[] src, int count, long dst) {
+      calls.add("upload");
+      inner.upload(src, count, dst);
+    }
+
+    @Override
+    public void upload(int[] src, int count, long dst) {
+      calls.add("upload");
+      inner.upload(src, count, dst);
+    }
+
+    @Override
+    public void download(long src, float[] dst, int count) {
+      calls.add("read");
+      inner.download(src, dst, count);
+    }
+
+    @Override
+    public void download(long src, int[] dst, int count) {
+      calls.add("read");
+      inner.download(src, dst, count);
+    }
+
+    @Override
+    public void copy(long src, long dst, long bytes) {
+      calls.add("copy");
+      inner.copy(src, dst, bytes);
+    }
+
+    @Override
+    public int maxDynamicShared(String kernel) {
+      return inner.maxDynamicShared(kernel);
+    }
+
+    @Override
+    public void launch(String kernel, int gridX, int gridY, int blockX, int blockY, int sharedBytes, KernelArgs args) {
+      calls.add(kernel);
+      inner.launch(kernel, gridX, gridY, blockX, blockY, sharedBytes, args);
+    }
+
+    @Override
+    public void close() {
+      inner.close();
+    }
+  }
+
+  @Test
+  void aStepLaunchesTwelveKernelsAndReadsBackTheEnergyAndTheClasses() {
+    Recording device = new Recording(new EmulatedDevice());
+    int[] sizes = {12, 9, 3};
+    try (JcudaBackend backend = new JcudaBackend(device, JcudaRelaxation.Mode.AUTO);
+        LayeredHopfield net = LayeredHopfield.glorot(backend, sizes, new SplittableRandom(3));
+        Tensor x = backend.fromHost(new float[4 * 12], 4, 12);
+        Tensor target = backend.fromHost(new float[4 * 3], 4, 3);
+        EquilibriumPropagation ep = new EquilibriumPropagation(net,
+            new GradientDynamics(backend, net.stateSizes(), 0.5f), new SquaredError(backend),
+            new Sgd(backend, new float[] {0.1f, 0.05f}), new EpSettings(20, 4, 1f, true, false, 20), 4,
+            new SplittableRandom(1))) {
+      Batch batch = new Batch(x, target, new int[] {0, 1, 2, 0}, new int[] {0, 1, 2, 3});
+      ep.train(batch);
+      device.calls.clear();
+      ep.train(batch);
+      assertEquals(List.of(
+              "eq_unary", "eq_gemm",                      // ρ(x), the input drive
+              "eq_unary", "eq_unary",                     // the free state from zeros
+              "eq_chain_relax",                           // the free phase
+              "eq_chain_energy", "read",                  // its energy, reported
+              "eq_argmax_rows", "read",                   // its classes, reported
+              "copy", "copy", "eq_chain_relax",           // the nudged phase from the free state
+              "eq_contrast_gemm", "eq_contrast_bias",     // the update, W1 and b1
+              "eq_contrast_gemm", "eq_contrast_bias"),    // W2 and b2
+          device.calls);
+    }
+  }
+}
