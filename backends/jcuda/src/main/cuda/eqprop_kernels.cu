@@ -254,6 +254,25 @@ EQ_DEVICE void eq_tile_products(const float (*as)[EQ_TILE + 4], const float (*bs
   }
 }
 
+// c = alpha * acc + beta * c for one thread's 4 x 4 outputs of the 64 x 64 tile at (row0, col0)
+// (c's old values ignored when beta == 0).
+EQ_DEVICE void eq_tile_store(float* c, const float acc[4][4], int m, int n, int row0, int col0, int tx,
+                             int ty, float alpha, float beta) {
+  for (int i = 0; i < 4; i++) {
+    int gi = row0 + ty + 16 * i;
+    if (gi >= m) {
+      continue;
+    }
+    for (int j = 0; j < 4; j++) {
+      int gj = col0 + tx + 16 * j;
+      if (gj < n) {
+        long long at = (long long) gi * n + gj;
+        c[at] = beta == 0.0f ? alpha * acc[i][j] : alpha * acc[i][j] + beta * c[at];
+      }
+    }
+  }
+}
+
 // c = alpha * op(a) * op(b) + beta * c (c's old values ignored when beta == 0), row-major,
 // op(a) m x k, op(b) k x n. Tiles of 64 x 64 per block of 16 x 16 threads, 4 x 4 outputs per
 // thread (rows ty + 16i, columns tx + 16j), k in steps of 16 through shared memory.
@@ -313,19 +332,7 @@ EQ_KERNEL void eq_gemm(int m, int n, int k, float alpha, const float* a, int tra
     eq_tile_products(as, bs, acc, tx, ty);
     __syncthreads();
   }
-  for (int i = 0; i < 4; i++) {
-    int gi = row0 + ty + 16 * i;
-    if (gi >= m) {
-      continue;
-    }
-    for (int j = 0; j < 4; j++) {
-      int gj = col0 + tx + 16 * j;
-      if (gj < n) {
-        long long at = (long long) gi * n + gj;
-        c[at] = beta == 0.0f ? alpha * acc[i][j] : alpha * acc[i][j] + beta * c[at];
-      }
-    }
-  }
+  eq_tile_store(c, acc, m, n, row0, col0, tx, ty, alpha, beta);
 }
 
 // The weight part of ChainContrast: c += alpha * (rho(a1)^T rho(b1) - rho(a2)^T rho(b2)), with
@@ -374,18 +381,7 @@ EQ_KERNEL void eq_contrast_gemm(int m, int n, int k, float alpha, const float* a
       __syncthreads();
     }
   }
-  for (int i = 0; i < 4; i++) {
-    int gi = row0 + ty + 16 * i;
-    if (gi >= m) {
-      continue;
-    }
-    for (int j = 0; j < 4; j++) {
-      int gj = col0 + tx + 16 * j;
-      if (gj < n) {
-        c[(long long) gi * n + gj] += alpha * acc[i][j];
-      }
-    }
-  }
+  eq_tile_store(c, acc, m, n, row0, col0, tx, ty, alpha, 1.0f);
 }
 
 // The bias part of ChainContrast: bias[j] += scale * sum_i (rho(a[i][j]) - rho(b[i][j])), a and b
