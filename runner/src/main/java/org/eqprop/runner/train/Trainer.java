@@ -153,10 +153,7 @@ public final class Trainer {
           freeSteps += step.freeSteps();
           listener.batchDone(b + 1, Math.min((long) (b + 1) * batchSize, train.count()), errors, seconds);
           if (stopRequested.getAsBoolean()) {
-            String bad = nonFiniteParameter();
-            if (bad != null) {
-              throw diverged(run, epoch, b + 1, "parameter " + bad + " holds NaN or Inf");
-            }
+            requireFiniteParameters(run, epoch, b + 1);
             Progress mid = new Progress(
                 epoch - 1, b + 1, errors, energySum, seconds, freeSteps, epochShuffle, learnerRandom.state());
             save(run, configYaml, mid);
@@ -164,10 +161,7 @@ public final class Trainer {
                 + batches + "; continue with: eqprop train --resume " + run.path());
           }
         }
-        String bad = nonFiniteParameter();
-        if (bad != null) {
-          throw diverged(run, epoch, batches, "parameter " + bad + " holds NaN or Inf");
-        }
+        requireFiniteParameters(run, epoch, batches);
         long t1 = System.nanoTime();
         double testError = evaluator.error(data.test());
         double evalSeconds = (System.nanoTime() - t1) / 1e9;
@@ -215,6 +209,14 @@ public final class Trainer {
         : "no checkpoint was written (the first epoch did not finish)";
     return new EqpropException("training diverged at epoch " + epoch + ", minibatch " + batch + ": " + what
         + "; " + kept + " (try smaller learning rates or a smaller eps)", EqpropException.FAILURE);
+  }
+
+  /** Before a checkpoint is written: stops the run when a parameter is no longer finite. */
+  private void requireFiniteParameters(RunDirectory run, int epoch, int batch) {
+    String bad = nonFiniteParameter();
+    if (bad != null) {
+      throw diverged(run, epoch, batch, "parameter " + bad + " holds NaN or Inf");
+    }
   }
 
   private String describeNonFinite() {
