@@ -25,6 +25,9 @@ public final class EjmlBackend implements Backend {
   /** The backend's name. */
   public static final String NAME = "ejml";
 
+  /** From this many elements of {@code op(a)} on, its layout for a product is split over the threads. */
+  private static final long PARALLEL_PACK = 16_384L;
+
   private final long mtThreshold;
   /** Element-wise operations this long (or from {@code mtThreshold} on, if lower) use every thread. */
   private static final int PARALLEL_ELEMENTS = 1 << 16;
@@ -164,7 +167,14 @@ public final class EjmlBackend implements Backend {
       int block = kernel.columnBlock();
       int parts = mt ? Math.min(workers.threads(), Math.max(1, n / block)) : 1;
       int chunk = (n / block + parts - 1) / parts * block;
-      float[] packed = kernel.pack(ma.data, transA, m, k);
+      Gemm.Packed packed = kernel.packing(m, k);
+      // blocks of 8 rows of op(a) laid out on each thread
+      int blocks = m / 8;
+      int packParts = mt && (long) m * k >= PARALLEL_PACK ? Math.min(workers.threads(), Math.max(1, blocks)) : 1;
+      workers.run(
+          packParts,
+          p -> kernel.pack(ma.data, transA, m, k, p * blocks / packParts * 8,
+              p == packParts - 1 ? m : (p + 1) * blocks / packParts * 8, packed));
       // the calling thread (part 0) starts first: it takes the last columns, with the ragged edge
       workers.run(
           parts,

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
+import java.util.SplittableRandom;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
@@ -148,6 +149,46 @@ public abstract class BackendConformanceTest extends EquilibriumPropagationCheck
             }
           }
           checkGemm(m, k, n, ta, false, a);
+        }
+      }
+    }
+    covers("gemm");
+  }
+
+  /**
+   * Products whose {@code op(a)} is mostly 0 in scattered places, as in a batch of images: zeros
+   * shared by whole blocks of rows or by none, rows that are 0 throughout, and a NaN among the
+   * zeros that must still reach {@code c}; row counts cover blocks of 8, 4 and single rows.
+   */
+  @Test
+  public void gemmWithScatteredZerosInOpAMatchesTheReference() {
+    int[][] mkn = {{13, 60, 40}, {29, 90, 70}, {100, 20, 70}, {45, 33, 17}};
+    SplittableRandom r = new SplittableRandom(11);
+    for (int[] d : mkn) {
+      int m = d[0], k = d[1], n = d[2];
+      for (boolean ta : new boolean[] {false, true}) {
+        float[] a = random(m * k, -1, 1);
+        for (int i = 0; i < m; i++) {
+          for (int p = 0; p < k; p++) {
+            boolean blankRow = i % 7 == 3;
+            boolean blankColumn = p % 3 == 0 && i < m / 2;
+            if (blankRow || blankColumn || r.nextDouble() < 0.7) {
+              a[ta ? p * m + i : i * k + p] = r.nextBoolean() ? 0f : -0f;
+            }
+          }
+        }
+        checkGemm(m, k, n, ta, false, a);
+      }
+      float[] nan = new float[m * k];
+      nan[(m - 1) * k + k / 2] = Float.NaN;
+      try (Tensor ta_ = tensor(nan, m, k);
+          Tensor tb_ = tensor(random(k * n, -1, 1), k, n);
+          Tensor c = tensor(new float[m * n], m, n)) {
+        backend.gemm(1f, ta_, false, tb_, false, 1f, c);
+        float[] got = backend.toHost(c);
+        for (int j = 0; j < n; j++) {
+          assertTrue(Float.isNaN(got[(m - 1) * n + j]), "gemm " + m + "x" + k + "x" + n + ": NaN in op(a) lost at column " + j);
+          assertEquals(0f, got[j], "gemm " + m + "x" + k + "x" + n + ": a row of zeros must add nothing");
         }
       }
     }
