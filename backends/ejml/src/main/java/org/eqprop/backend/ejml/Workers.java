@@ -1,6 +1,7 @@
 package org.eqprop.backend.ejml;
 
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.IntConsumer;
 
@@ -22,11 +23,15 @@ final class Workers implements AutoCloseable {
   private volatile Call current;
   private volatile boolean closed;
 
-  /** One call's parts: claimed in turn by whichever thread is free. */
+  /**
+   * One call's parts. Thread {@code t} (the caller being 0) runs part {@code t} when it is still
+   * unclaimed, so a thread works on the same columns or rows from one call to the next and finds
+   * them in its own cache; then it claims whatever parts are left.
+   */
   private static final class Call {
     final IntConsumer task;
     final int parts;
-    final AtomicInteger next = new AtomicInteger();
+    final AtomicIntegerArray taken;
     final AtomicInteger pending;
     volatile RuntimeException failure;
 
@@ -34,20 +39,31 @@ final class Workers implements AutoCloseable {
       this.task = task;
       this.parts = parts;
       this.pending = new AtomicInteger(parts);
+      this.taken = new AtomicIntegerArray(parts);
     }
 
-    /** Runs unclaimed parts until none is left. */
-    void claim() {
-      for (int p = next.getAndIncrement(); p < parts; p = next.getAndIncrement()) {
-        try {
-          task.accept(p);
-        } catch (RuntimeException e) {
-          failure = e;
-        } catch (Error e) {
-          failure = new IllegalStateException(e);
-        }
-        pending.decrementAndGet();
+    /** Runs part {@code self} if no thread has claimed it, then unclaimed parts until none is left. */
+    void claim(int self) {
+      if (self < parts) {
+        tryRun(self);
       }
+      for (int p = 0; p < parts; p++) {
+        tryRun(p);
+      }
+    }
+
+    private void tryRun(int p) {
+      if (taken.get(p) != 0 || !taken.compareAndSet(p, 0, 1)) {
+        return;
+      }
+      try {
+        task.accept(p);
+      } catch (RuntimeException e) {
+        failure = e;
+      } catch (Error e) {
+        failure = new IllegalStateException(e);
+      }
+      pending.decrementAndGet();
     }
   }
 
@@ -55,7 +71,8 @@ final class Workers implements AutoCloseable {
     this.threads = threads;
     this.pool = new Thread[threads - 1];
     for (int w = 0; w < pool.length; w++) {
-      pool[w] = new Thread(this::work, "eqprop-ejml-worker-" + (w + 1));
+      int self = w + 1;
+      pool[w] = new Thread(() -> work(self), "eqprop-ejml-worker-" + self);
       pool[w].setDaemon(true);
       pool[w].start();
     }
@@ -85,7 +102,7 @@ final class Workers implements AutoCloseable {
     for (int w = 0; w < parts - 1; w++) {
       LockSupport.unpark(pool[w]);
     }
-    call.claim();
+    call.claim(0);
     // the parts write into the caller's tensors: wait for them even when interrupted
     while (call.pending.get() > 0) {
       Thread.onSpinWait();
@@ -96,7 +113,7 @@ final class Workers implements AutoCloseable {
     }
   }
 
-  private void work() {
+  private void work(int self) {
     Call seen = null;
     while (!closed) {
       long start = System.nanoTime();
@@ -111,7 +128,7 @@ final class Workers implements AutoCloseable {
         return;
       }
       seen = current;
-      seen.claim();
+      seen.claim(self);
     }
   }
 

@@ -4,11 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
 
-/** The thread pool's contract: every part of every call runs exactly once, and failures come back. */
+/**
+ * The thread pool's contract: every part of every call runs exactly once, the caller keeps part 0,
+ * and failures come back.
+ */
 class WorkersTest {
 
   @Test
@@ -29,6 +33,33 @@ class WorkersTest {
         for (int p = 0; p < 3; p++) {
           assertEquals(p < parts ? 1 : 0, runs.get(call * 3 + p), "call " + c + " part " + p);
         }
+      }
+    }
+  }
+
+  /**
+   * The caller claims part 0 before any other, and a worker its own part before any other: part 1
+   * waits until part 0 has started, so part 0 can only have gone elsewhere if the caller did not
+   * claim it first.
+   */
+  @Test
+  void theCallerRunsPartZero() {
+    try (Workers workers = new Workers(2)) {
+      Thread caller = Thread.currentThread();
+      for (int c = 0; c < 2_000; c++) {
+        Thread[] ranOn = new Thread[2];
+        AtomicBoolean started = new AtomicBoolean();
+        workers.run(2, p -> {
+          if (p == 0) {
+            started.set(true);
+          } else {
+            while (!started.get()) {
+              Thread.onSpinWait();
+            }
+          }
+          ranOn[p] = Thread.currentThread();
+        });
+        assertEquals(caller, ranOn[0], "call " + c);
       }
     }
   }
