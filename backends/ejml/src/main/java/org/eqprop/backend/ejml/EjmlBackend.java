@@ -38,6 +38,8 @@ public final class EjmlBackend implements Backend {
   /** The loops of the fused capabilities, or null when they are off. */
   private final Lanes fused;
   private final Workers workers;
+  /** {@code (bᵀ·a)} of a narrow product, kept between calls. */
+  private float[] narrow = new float[0];
   private final ChainRelaxation chainRelaxation;
   private final AdamUpdate adamUpdate;
 
@@ -144,6 +146,31 @@ public final class EjmlBackend implements Backend {
     java.util.Arrays.fill(m(t).data, 0, (int) t.size(), value);
   }
 
+  /**
+   * {@code c += alpha·op(a)·b} on the product kernel, {@code c} being {@code m × n}: {@code op(a)}
+   * laid out, then the columns split over the threads when {@code mt}.
+   */
+  private void products(float alpha, float[] a, boolean transA, float[] b, float[] c, int m, int n, int k, boolean mt) {
+    int block = kernel.columnBlock();
+    int parts = mt ? Math.min(workers.threads(), Math.max(1, n / block)) : 1;
+    int chunk = (n / block + parts - 1) / parts * block;
+    Gemm.Packed packed = kernel.packing(m, k);
+    // blocks of 8 rows of op(a) laid out on each thread
+    int blocks = m / 8;
+    int packParts = mt && (long) m * k >= PARALLEL_PACK ? Math.min(workers.threads(), Math.max(1, blocks)) : 1;
+    workers.run(
+        packParts,
+        p -> kernel.pack(a, transA, m, k, p * blocks / packParts * 8,
+            p == packParts - 1 ? m : (p + 1) * blocks / packParts * 8, packed));
+    // the calling thread (part 0) takes the last columns, with the ragged edge
+    workers.run(
+        parts,
+        p -> {
+          int r = parts - 1 - p;
+          kernel.gemm(alpha, packed, b, c, m, n, k, r * chunk, r == parts - 1 ? n : (r + 1) * chunk);
+        });
+  }
+
   @Override
   public void gemm(
       float alpha, Tensor a, boolean transA, Tensor b, boolean transB, float beta, Tensor c) {
@@ -165,25 +192,20 @@ public final class EjmlBackend implements Backend {
       }
       int m = c.rows(), n = c.cols();
       int block = kernel.columnBlock();
-      int parts = mt ? Math.min(workers.threads(), Math.max(1, n / block)) : 1;
-      int chunk = (n / block + parts - 1) / parts * block;
-      Gemm.Packed packed = kernel.packing(m, k);
-      // blocks of 8 rows of op(a) laid out on each thread
-      int blocks = m / 8;
-      int packParts = mt && (long) m * k >= PARALLEL_PACK ? Math.min(workers.threads(), Math.max(1, blocks)) : 1;
-      workers.run(
-          packParts,
-          p -> kernel.pack(ma.data, transA, m, k, p * blocks / packParts * 8,
-              p == packParts - 1 ? m : (p + 1) * blocks / packParts * 8, packed));
-      // the calling thread (part 0) starts first: it takes the last columns, with the ragged edge
-      workers.run(
-          parts,
-          p -> {
-            int r = parts - 1 - p;
-            kernel.gemm(
-                alpha, packed, mb.data, mc.data, m, n, k,
-                r * chunk, r == parts - 1 ? n : (r + 1) * chunk);
-          });
+      if (transA && n < block && m >= 4 * block) {
+        // c is narrow (the output layer's weights) and tall: c += alpha·(bᵀ·a)ᵀ, whose product has
+        // m columns for the kernel to split instead of fewer than one vector's pair
+        float[] t = narrow = narrow.length >= n * m ? narrow : new float[n * m];
+        java.util.Arrays.fill(t, 0, n * m, 0f);
+        products(1f, mb.data, true, ma.data, t, n, m, k, mt);
+        for (int i = 0; i < m; i++) {
+          for (int j = 0; j < n; j++) {
+            mc.data[i * n + j] += alpha * t[j * m + i];
+          }
+        }
+        return;
+      }
+      products(alpha, ma.data, transA, mb.data, mc.data, m, n, k, mt);
       return;
     }
     if (beta == 0f) {

@@ -116,7 +116,7 @@ public abstract class BackendConformanceTest extends EquilibriumPropagationCheck
 
   @Test
   public void gemmMatchesTheReferenceForEveryTransposition() {
-    int[][] mkn = {{1, 7, 5}, {5, 7, 1}, {6, 1, 4}, {20, 33, 10}, {33, 20, 47}, {64, 65, 3}, {37, 90, 150}};
+    int[][] mkn = {{1, 7, 5}, {5, 7, 1}, {6, 1, 4}, {20, 33, 10}, {33, 20, 47}, {64, 65, 3}, {37, 90, 150}, {150, 40, 10}};
     for (int[] d : mkn) {
       int m = d[0], k = d[1], n = d[2];
       for (boolean ta : new boolean[] {false, true}) {
