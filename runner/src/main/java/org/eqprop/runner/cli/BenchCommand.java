@@ -45,8 +45,14 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--batches", paramLabel = "N", description = "Timed training batches per measurement (default: 300).")
   int batches = 300;
 
-  @Option(names = "--warmup", paramLabel = "N", description = "Untimed training batches first, so the JIT has compiled the kernels (default: 200).")
-  int warmup = 200;
+  @Option(names = "--warmup", paramLabel = "N", description = "Untimed training batches first, so the JIT has compiled "
+      + "the kernels (default: " + WARMUP_EXAMPLES + " examples' worth, one MNIST epoch, and at least " + MIN_WARMUP + ").")
+  Integer warmup;
+
+  /** The default warm-up in examples: small batches need more of them before the JIT is done. */
+  static final int WARMUP_EXAMPLES = 60_000;
+  /** The fewest warm-up batches by default. */
+  static final int MIN_WARMUP = 200;
 
   @Option(names = "--inference", paramLabel = "N", description = "Examples predicted for the inference figure (default: 5000).")
   int inference = 5000;
@@ -70,7 +76,7 @@ public final class BenchCommand implements Callable<Integer> {
         throw EqpropException.usage("--batch-sizes must be >= 1, got " + b);
       }
     }
-    if (batches < 1 || warmup < 0 || inference < 1) {
+    if (batches < 1 || warmup != null && warmup < 0 || inference < 1) {
       throw EqpropException.usage("--batches and --inference must be >= 1 and --warmup >= 0");
     }
     ConfigLoader loader = new ConfigLoader();
@@ -94,8 +100,9 @@ public final class BenchCommand implements Callable<Integer> {
     MnistData mnist = RunSetup.data(base);
     Path dir = RunDirectory.forNewRun(out != null ? out : Path.of("runs",
         "bench-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"))), force).path();
-    w.printf("eqprop bench: model %s %s, %d warm-up + %d timed batches, %s%n", base.model().name(), base.model().layers(),
-        warmup, batches, configOptions.presetName());
+    String warm = warmup != null ? warmup + " warm-up" : "warm-up of " + WARMUP_EXAMPLES + " examples (at least " + MIN_WARMUP + " batches)";
+    w.printf("eqprop bench: model %s %s, %s + %d timed batches, %s%n", base.model().name(), base.model().layers(),
+        warm, batches, configOptions.presetName());
     w.println(Benchmark.Result.tableHeader());
     w.flush();
     List<Benchmark.Result> results = new ArrayList<>();
@@ -104,7 +111,7 @@ public final class BenchCommand implements Callable<Integer> {
         RunConfig cfg = base.withBatchSize(batch).withBackendName(choice.entry().name());
         try (RunSetup.Session session = RunSetup.open(cfg, loaded, registry, choice, mnist.train().count())) {
           Benchmark.Result r = Benchmark.run(choice.entry().name(), session.backend(), session.energy(),
-              session.learner(), mnist.train(), batch, warmup,
+              session.learner(), mnist.train(), batch, warmupBatches(batch),
               batches, cfg.training().evalBatchSize(), inference);
           results.add(r);
           w.println(r.tableRow());
@@ -115,5 +122,10 @@ public final class BenchCommand implements Callable<Integer> {
     Benchmark.write(results, dir, "eqprop " + base.model().name() + " " + base.model().layers() + " (" + configOptions.presetName() + ")");
     w.println("wrote " + dir.resolve("bench.csv") + " and " + dir.resolve("bench.png"));
     return 0;
+  }
+
+  /** {@code --warmup}, or by default {@link #WARMUP_EXAMPLES} examples' worth of batches of {@code batch}. */
+  int warmupBatches(int batch) {
+    return warmup != null ? warmup : Math.max(MIN_WARMUP, (WARMUP_EXAMPLES + batch - 1) / batch);
   }
 }
