@@ -6,9 +6,9 @@ import org.eqprop.api.tensor.Tensor;
 
 /**
  * {@link ChainRelaxation} for the {@code ejml} backend. Samples are independent under the dynamics,
- * so each thread takes a range of rows and runs every step for a block of four samples before the
- * next block: the block's states stay in the core's cache, each weight loaded serves four samples,
- * and no thread waits for another between steps. Each product holds strips of the four outputs in
+ * so each thread takes a range of rows and runs every step for a block of five samples before the
+ * next block: the block's states stay in the core's cache, each weight loaded serves five samples,
+ * and no thread waits for another between steps. Each product holds strips of the five outputs in
  * registers over the rows of a weight matrix whose rows are padded to whole vectors, so narrow
  * layers (the 10 outputs) cost one vector per row and need no horizontal sums.
  */

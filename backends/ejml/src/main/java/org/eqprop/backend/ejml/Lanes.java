@@ -15,7 +15,7 @@ interface Lanes {
   }
 
   /** Samples a blocked product handles at once. */
-  int BLOCK = 4;
+  int BLOCK = 5;
 
   /**
    * For the {@link #BLOCK} samples {@code r}: {@code out_r[c] += Σ_p v_r[p]·m[p·cols + c]}, with

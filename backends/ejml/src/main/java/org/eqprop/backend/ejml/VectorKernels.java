@@ -51,26 +51,29 @@ final class VectorKernels implements Gemm, Lanes {
 
   @Override
   public void rowsTimes(float[] v, float[] m, int rows, int cols, float[] out) {
-    int o1 = cols, o2 = 2 * cols, o3 = 3 * cols;
-    int v1 = rows, v2 = 2 * rows, v3 = 3 * rows;
+    int o1 = cols, o2 = 2 * cols, o3 = 3 * cols, o4 = 4 * cols;
+    int v1 = rows, v2 = 2 * rows, v3 = 3 * rows, v4 = 4 * rows;
     int c = 0;
     for (int end = S.loopBound(cols); c < end; c += L) {
-      // a column strip of the four outputs stays in registers over all rows of m
+      // a column strip of the five outputs stays in registers over all rows of m
       FloatVector a0 = FloatVector.fromArray(S, out, c);
       FloatVector a1 = FloatVector.fromArray(S, out, o1 + c);
       FloatVector a2 = FloatVector.fromArray(S, out, o2 + c);
       FloatVector a3 = FloatVector.fromArray(S, out, o3 + c);
+      FloatVector a4 = FloatVector.fromArray(S, out, o4 + c);
       for (int p = 0; p < rows; p++) {
         FloatVector w = FloatVector.fromArray(S, m, p * cols + c);
         a0 = FloatVector.broadcast(S, v[p]).fma(w, a0);
         a1 = FloatVector.broadcast(S, v[v1 + p]).fma(w, a1);
         a2 = FloatVector.broadcast(S, v[v2 + p]).fma(w, a2);
         a3 = FloatVector.broadcast(S, v[v3 + p]).fma(w, a3);
+        a4 = FloatVector.broadcast(S, v[v4 + p]).fma(w, a4);
       }
       a0.intoArray(out, c);
       a1.intoArray(out, o1 + c);
       a2.intoArray(out, o2 + c);
       a3.intoArray(out, o3 + c);
+      a4.intoArray(out, o4 + c);
     }
     for (; c < cols; c++) {
       for (int r = 0; r < BLOCK; r++) {

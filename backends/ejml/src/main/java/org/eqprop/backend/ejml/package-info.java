@@ -2,7 +2,7 @@
  * The pure-Java CPU backend, {@code ejml}: float32 {@link org.ejml.data.FMatrixRMaj} matrices.
  * Products run on eqprop's own Vector API kernel where the JVM has {@code jdk.incubator.vector},
  * otherwise (and for a transposed right operand) on EJML's {@code CommonOps_FDRM} and its {@code
- * _MT_} twins; the {@code chain-relaxation} capability runs the paper's relaxation fused, four
+ * _MT_} twins; the {@code chain-relaxation} capability runs the paper's relaxation fused, five
  * samples at a time per thread, and {@code adam-update} Adam's update in one pass; element-wise
  * operations are plain loops over the row-major arrays.
  *
