@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.zip.GZIPOutputStream;
 import org.eqprop.runner.data.DataException;
+import org.eqprop.runner.data.Dataset;
 import org.eqprop.runner.data.IdxFile;
 import org.eqprop.runner.data.MnistData;
 import org.junit.jupiter.api.Test;
@@ -152,5 +153,26 @@ class IdxDataTest {
     assertArrayEquals(new float[] {0.2f, 128 / 255f, 0f, 1f}, x);
     assertArrayEquals(new float[] {1, 0, 0, 0, 0, 1}, t);
     assertArrayEquals(new int[] {0, 2}, labels);
+  }
+
+  /** Every byte value becomes exactly {@code v / 255f}, in batches longer than the look-ahead. */
+  @Test
+  void everyPixelValueBecomesItsQuotientBy255() {
+    int features = 256;
+    int count = 12;
+    byte[] images = new byte[count * features];
+    for (int i = 0; i < images.length; i++) {
+      images[i] = (byte) (i * 7 + i / features);
+    }
+    Dataset d = new Dataset("train", images, new byte[count], count, features);
+    int[] order = {11, 3, 0, 7, 5, 9, 1, 10, 2, 8, 4, 6};
+    float[] x = new float[count * features];
+    d.fill(order, 0, count, 1, x, new float[count], new int[count]);
+    for (int r = 0; r < count; r++) {
+      for (int j = 0; j < features; j++) {
+        int v = images[order[r] * features + j] & 0xff;
+        assertEquals(v / 255f, x[r * features + j], "example " + r + " pixel " + j);
+      }
+    }
   }
 }
