@@ -42,8 +42,14 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--batch-sizes", paramLabel = "SIZES", split = ",", description = "Training batch sizes (default: 20,256).")
   List<Integer> batchSizes = List.of(20, 256);
 
-  @Option(names = "--batches", paramLabel = "N", description = "Timed training batches per measurement (default: 300).")
-  int batches = 300;
+  @Option(names = "--batches", paramLabel = "N", description = "Timed training batches per measurement (default: "
+      + TIMED_EXAMPLES + " examples' worth and at least " + MIN_BATCHES + ").")
+  Integer batches;
+
+  /** The default timed examples: at small batches a few hundred batches last a fraction of a second. */
+  static final int TIMED_EXAMPLES = 60_000;
+  /** The fewest timed batches by default. */
+  static final int MIN_BATCHES = 300;
 
   @Option(names = "--warmup", paramLabel = "N", description = "Untimed training batches first, so the JIT has compiled "
       + "the kernels (default: " + WARMUP_EXAMPLES + " examples' worth, one MNIST epoch, and at least " + MIN_WARMUP + ").")
@@ -76,7 +82,7 @@ public final class BenchCommand implements Callable<Integer> {
         throw EqpropException.usage("--batch-sizes must be >= 1, got " + b);
       }
     }
-    if (batches < 1 || warmup != null && warmup < 0 || inference < 1) {
+    if (batches != null && batches < 1 || warmup != null && warmup < 0 || inference < 1) {
       throw EqpropException.usage("--batches and --inference must be >= 1 and --warmup >= 0");
     }
     ConfigLoader loader = new ConfigLoader();
@@ -101,8 +107,9 @@ public final class BenchCommand implements Callable<Integer> {
     Path dir = RunDirectory.forNewRun(out != null ? out : Path.of("runs",
         "bench-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"))), force).path();
     String warm = warmup != null ? warmup + " warm-up" : "warm-up of " + WARMUP_EXAMPLES + " examples (at least " + MIN_WARMUP + " batches)";
-    w.printf("eqprop bench: model %s %s, %s + %d timed batches, %s%n", base.model().name(), base.model().layers(),
-        warm, batches, configOptions.presetName());
+    String timed = batches != null ? batches + " timed batches" : TIMED_EXAMPLES + " timed examples (at least " + MIN_BATCHES + " batches)";
+    w.printf("eqprop bench: model %s %s, %s + %s, %s%n", base.model().name(), base.model().layers(),
+        warm, timed, configOptions.presetName());
     w.println(Benchmark.Result.tableHeader());
     w.flush();
     List<Benchmark.Result> results = new ArrayList<>();
@@ -112,7 +119,7 @@ public final class BenchCommand implements Callable<Integer> {
         try (RunSetup.Session session = RunSetup.open(cfg, loaded, registry, choice, mnist.train().count())) {
           Benchmark.Result r = Benchmark.run(choice.entry().name(), session.backend(), session.energy(),
               session.learner(), mnist.train(), batch, warmupBatches(batch),
-              batches, cfg.training().evalBatchSize(), inference);
+              timedBatches(batch), cfg.training().evalBatchSize(), inference);
           results.add(r);
           w.println(r.tableRow());
           w.flush();
@@ -122,6 +129,11 @@ public final class BenchCommand implements Callable<Integer> {
     Benchmark.write(results, dir, "eqprop " + base.model().name() + " " + base.model().layers() + " (" + configOptions.presetName() + ")");
     w.println("wrote " + dir.resolve("bench.csv") + " and " + dir.resolve("bench.png"));
     return 0;
+  }
+
+  /** {@code --batches}, or by default {@link #TIMED_EXAMPLES} examples' worth of batches of {@code batch}. */
+  int timedBatches(int batch) {
+    return batches != null ? batches : Math.max(MIN_BATCHES, (TIMED_EXAMPLES + batch - 1) / batch);
   }
 
   /** {@code --warmup}, or by default {@link #WARMUP_EXAMPLES} examples' worth of batches of {@code batch}. */

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import org.junit.jupiter.api.Test;
 
-/** The bench's default warm-up: one MNIST epoch's worth of examples, at least 200 batches. */
+/** The bench's default warm-up and timing: one MNIST epoch's worth of examples each, with floors. */
 class BenchCommandTest {
 
   @Test
@@ -17,5 +17,14 @@ class BenchCommandTest {
     assertEquals(7, bench.warmupBatches(20));
     bench.warmup = 0;
     assertEquals(0, bench.warmupBatches(256));
+  }
+
+  @Test
+  void theDefaultTimingIsSixtyThousandExamplesAndAtLeastThreeHundredBatches() {
+    BenchCommand bench = new BenchCommand();
+    assertEquals(3000, bench.timedBatches(20));
+    assertEquals(300, bench.timedBatches(256));
+    bench.batches = 5;
+    assertEquals(5, bench.timedBatches(20));
   }
 }
