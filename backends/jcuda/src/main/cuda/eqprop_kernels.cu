@@ -335,19 +335,17 @@ EQ_KERNEL void eq_gemm(int m, int n, int k, float alpha, const float* a, int tra
   eq_tile_store(c, acc, m, n, row0, col0, tx, ty, alpha, beta);
 }
 
-// The weight part of ChainContrast: c += alpha * (rho(a1)^T rho(b1) - rho(a2)^T rho(b2)), with
-// a1, a2 k x m and b1, b2 k x n (k the batch); where a2 is null (the input layer, the same in both
-// states), c += alpha * rho(a1)^T (rho(b1) - rho(b2)). Tiled as eq_gemm (transposed a), rho and
-// the difference taken as the tiles load.
-EQ_KERNEL void eq_contrast_gemm(int m, int n, int k, float alpha, const float* a1, const float* a2,
-                                const float* b1, const float* b2, float* c) {
+// The weight part of ChainContrast for the 64 x 64 tile of c at (row0, col0): c += alpha *
+// (rho(a1)^T rho(b1) - rho(a2)^T rho(b2)), with a1, a2 k x m and b1, b2 k x n (k the batch);
+// where a2 is null (the input layer, the same in both states), c += alpha * rho(a1)^T (rho(b1) -
+// rho(b2)). Tiled as eq_gemm (transposed a), rho and the difference taken as the tiles load.
+EQ_DEVICE void eq_contrast_tile(int m, int n, int k, float alpha, const float* a1, const float* a2,
+                                const float* b1, const float* b2, float* c, int row0, int col0) {
   __shared__ float as[EQ_TILE_K][EQ_TILE + 4];
   __shared__ float bs[EQ_TILE_K][EQ_TILE + 4];
   int tx = threadIdx.x;
   int ty = threadIdx.y;
   int tid = ty * 16 + tx;
-  int row0 = blockIdx.y * EQ_TILE;
-  int col0 = blockIdx.x * EQ_TILE;
   float acc[4][4];
   for (int i = 0; i < 4; i++) {
     for (int j = 0; j < 4; j++) {
@@ -384,18 +382,59 @@ EQ_KERNEL void eq_contrast_gemm(int m, int n, int k, float alpha, const float* a
   eq_tile_store(c, acc, m, n, row0, col0, tx, ty, alpha, 1.0f);
 }
 
-// The bias part of ChainContrast: bias[j] += scale * sum_i (rho(a[i][j]) - rho(b[i][j])), a and b
-// rows x cols.
-EQ_KERNEL void eq_contrast_bias(const float* a, const float* b, float* bias, int rows, int cols,
-                                float scale) {
-  int stride = blockDim.x * gridDim.x;
-  for (int j = blockIdx.x * blockDim.x + threadIdx.x; j < cols; j += stride) {
-    float s = 0.0f;
-    for (int i = 0; i < rows; i++) {
-      long long at = (long long) i * cols + j;
-      s += eq_rho(a[at]) - eq_rho(b[at]);
+// The bias part of ChainContrast for column j: bias[j] += scale * sum_i (rho(a[i][j]) -
+// rho(b[i][j])), a and b rows x cols.
+EQ_DEVICE void eq_contrast_bias(const float* a, const float* b, float* bias, int rows, int cols,
+                                float scale, int j) {
+  float s = 0.0f;
+  for (int i = 0; i < rows; i++) {
+    long long at = (long long) i * cols + j;
+    s += eq_rho(a[at]) - eq_rho(b[at]);
+  }
+  bias[j] += scale * s;
+}
+
+// ChainContrast over up to EQ_MAX_FREE layers in one launch: for layer k, the weights w[k]
+// (n[k] x n[k+1]) between the layer below (below[k] in state a, belowB[k] in state b; belowB[k]
+// null for the input, the same in both) and a[k], b[k], scaled by wscale[k]; its bias by bscale[k].
+// The blocks (16 x 16 threads) first take the 64 x 64 tiles of every layer's weights in turn,
+// then 256 bias columns each.
+struct EqContrast {
+  const float* below[EQ_MAX_FREE];
+  const float* belowB[EQ_MAX_FREE];
+  const float* a[EQ_MAX_FREE];
+  const float* b[EQ_MAX_FREE];
+  float* w[EQ_MAX_FREE];
+  float* bias[EQ_MAX_FREE];
+  float wscale[EQ_MAX_FREE];
+  float bscale[EQ_MAX_FREE];
+  int n[EQ_MAX_FREE + 1];
+  int batch;
+  int layers;
+};
+
+EQ_KERNEL void eq_contrast(EqContrast c) {
+  int block = blockIdx.x;
+  for (int k = 0; k < c.layers; k++) {
+    int across = (c.n[k + 1] + EQ_TILE - 1) / EQ_TILE;
+    int tiles = across * ((c.n[k] + EQ_TILE - 1) / EQ_TILE);
+    if (block < tiles) {
+      eq_contrast_tile(c.n[k], c.n[k + 1], c.batch, c.wscale[k], c.below[k], c.belowB[k], c.a[k], c.b[k],
+                       c.w[k], block / across * EQ_TILE, block % across * EQ_TILE);
+      return;
     }
-    bias[j] += scale * s;
+    block -= tiles;
+  }
+  for (int k = 0; k < c.layers; k++) {
+    int columns = (c.n[k + 1] + 255) / 256;
+    if (block < columns) {
+      int j = block * 256 + threadIdx.y * 16 + threadIdx.x;
+      if (j < c.n[k + 1]) {
+        eq_contrast_bias(c.a[k], c.b[k], c.bias[k], c.batch, c.n[k + 1], c.bscale[k], j);
+      }
+      return;
+    }
+    block -= columns;
   }
 }
 

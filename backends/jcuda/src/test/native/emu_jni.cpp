@@ -65,8 +65,7 @@ const Entry KERNELS[] = {
     EMU_ENTRY(eq_sum_rows),     EMU_ENTRY(eq_row_dot),    EMU_ENTRY(eq_softmax_rows),
     EMU_ENTRY(eq_argmax_rows),  EMU_ENTRY(eq_max_abs),    EMU_ENTRY(eq_move_rows),
     EMU_ENTRY(eq_gemm),         EMU_ENTRY(eq_relax_update), EMU_ENTRY(eq_chain_relax),
-    EMU_ENTRY(eq_adam),         EMU_ENTRY(eq_chain_energy), EMU_ENTRY(eq_contrast_gemm),
-    EMU_ENTRY(eq_contrast_bias),
+    EMU_ENTRY(eq_adam),         EMU_ENTRY(eq_chain_energy), EMU_ENTRY(eq_contrast),
 };
 
 void run_block(int threads) {

@@ -20,13 +20,18 @@ import org.eqprop.api.tensor.Tensor;
  * stream without waiting. Only {@link #download}, {@link #argmaxRows}, {@link #maxAbs} and {@link
  * #isFinite} wait for the device, as they return values to the host. Offers {@link
  * Capability#CHAIN_RELAXATION} (a whole phase in one launch, the energy in another), {@link
- * Capability#CHAIN_CONTRAST} (two launches per layer) and {@link Capability#ADAM_UPDATE}.
+ * Capability#CHAIN_CONTRAST} (one launch) and {@link Capability#ADAM_UPDATE}.
  */
 final class JcudaBackend implements Backend {
   /** The backend's name. */
   static final String NAME = "jcuda";
   /** Threads of a block for element-wise and per-row kernels ({@code EQ_REDUCE_THREADS}). */
   static final int THREADS = 256;
+  /**
+   * Bytes of the kernels' {@code EqContrast} argument: six arrays of {@link JcudaRelaxation#MAX_FREE}
+   * addresses, two of as many scales, the {@code MAX_FREE + 1} sizes, the batch and the layer count.
+   */
+  static final int CONTRAST_BYTES = 496;
   private static final int MAX_BLOCKS = 4096;
   private static final int ROW_BLOCKS = 65535;
   private static final int MAX_ABS_BLOCKS = 256;
@@ -318,25 +323,42 @@ final class JcudaBackend implements Backend {
   }
 
   /**
-   * Two launches per layer: {@code eq_contrast_gemm} for the weights, {@code ρ} and the states'
-   * difference taken as its tiles load, and {@code eq_contrast_bias} for the bias.
+   * One launch of {@code eq_contrast} for every layer's weights and bias (per {@link
+   * JcudaRelaxation#MAX_FREE} layers): {@code ρ} and the states' difference taken as its tiles load.
    */
   @Override
   public ChainContrast chainContrast() {
     return (rhoX, a, b, weightScales, biasScales, weights, biases) -> {
       int[] n = ChainContrast.check(rhoX, a, b, weightScales, biasScales, weights, biases);
-      int batch = rhoX.rows();
-      for (int k = 1; k < n.length; k++) {
-        long below = address(k == 1 ? rhoX : a.get(k - 2));
-        long belowB = k == 1 ? 0L : address(b.get(k - 2));
-        launch(Kernel.CONTRAST_GEMM, (n[k] + 63) / 64, (n[k - 1] + 63) / 64, 16, 16, 0,
-            new KernelArgs().i32(n[k - 1]).i32(n[k]).i32(batch).f32(weightScales[k - 1]).ptr(below).ptr(belowB)
-                .ptr(address(a.get(k - 1))).ptr(address(b.get(k - 1))).ptr(address(weights.get(k - 1))));
-        elementwise(Kernel.CONTRAST_BIAS, n[k],
-            new KernelArgs().ptr(address(a.get(k - 1))).ptr(address(b.get(k - 1))).ptr(address(biases.get(k - 1)))
-                .i32(batch).i32(n[k]).f32(biasScales[k - 1]));
+      for (int from = 0; from < n.length - 1; from += JcudaRelaxation.MAX_FREE) {
+        int layers = Math.min(JcudaRelaxation.MAX_FREE, n.length - 1 - from);
+        long[] c = new long[CONTRAST_BYTES / 8];
+        int blocks = 0;
+        for (int i = 0; i < layers; i++) {
+          int k = from + i + 1;
+          c[i] = address(k == 1 ? rhoX : a.get(k - 2));
+          c[8 + i] = k == 1 ? 0L : address(b.get(k - 2));
+          c[16 + i] = address(a.get(k - 1));
+          c[24 + i] = address(b.get(k - 1));
+          c[32 + i] = address(weights.get(k - 1));
+          c[40 + i] = address(biases.get(k - 1));
+          c[48 + i / 2] |= half(Float.floatToRawIntBits(weightScales[k - 1]), i);
+          c[52 + i / 2] |= half(Float.floatToRawIntBits(biasScales[k - 1]), i);
+          blocks += (n[k] + 63) / 64 * ((n[k - 1] + 63) / 64) + (n[k] + 255) / 256;
+        }
+        for (int i = 0; i <= layers; i++) {
+          c[56 + i / 2] |= half(n[from + i], i);
+        }
+        c[60] |= half(rhoX.rows(), 1);
+        c[61] |= half(layers, 0);
+        launch(Kernel.CONTRAST, blocks, 1, 16, 16, 0, new KernelArgs().struct(c, CONTRAST_BYTES));
       }
     };
+  }
+
+  /** {@code value} in the low ({@code i} even) or high half of a little-endian {@code long}. */
+  private static long half(int value, int i) {
+    return (value & 0xffffffffL) << (32 * (i % 2));
   }
 
   @Override
