@@ -307,7 +307,9 @@ final class VectorKernels implements Gemm, Lanes {
 
   /**
    * Rows {@code i…i+7}, columns {@code j…j+2L−1} of {@code c}; row {@code p} of the panel of {@code
-   * b} starts at {@code bOff + p·bStride}.
+   * b} starts at {@code bOff + p·bStride}. The block's {@code count}
+   * inner indices are {@code index[ao + q]} ({@code q} itself when {@code index} is null), their
+   * values at {@code a[ao + rows·q …]}.
    */
   private static void block8x2(
       float alpha, float[] a, int[] index, int ao, int count, float[] b, int bOff, int bStride,
@@ -375,7 +377,9 @@ final class VectorKernels implements Gemm, Lanes {
 
   /**
    * Rows {@code i…i+3}, columns {@code j…j+2L−1} of {@code c}; row {@code p} of the panel of {@code
-   * b} starts at {@code bOff + p·bStride}.
+   * b} starts at {@code bOff + p·bStride}. The block's {@code count}
+   * inner indices are {@code index[ao + q]} ({@code q} itself when {@code index} is null), their
+   * values at {@code a[ao + rows·q …]}.
    */
   private static void block4x2(
       float alpha, float[] a, int[] index, int ao, int count, float[] b, int bOff, int bStride,
@@ -417,7 +421,9 @@ final class VectorKernels implements Gemm, Lanes {
 
   /**
    * Row {@code i}, columns {@code j…j+2L−1} of {@code c}; row {@code p} of the panel of {@code b}
-   * starts at {@code bOff + p·bStride}.
+   * starts at {@code bOff + p·bStride}. The block's {@code count}
+   * inner indices are {@code index[ao + q]} ({@code q} itself when {@code index} is null), their
+   * values at {@code a[ao + rows·q …]}.
    */
   private static void block1x2(
       float alpha, float[] a, int[] index, int ao, int count, float[] b, int bOff, int bStride,
