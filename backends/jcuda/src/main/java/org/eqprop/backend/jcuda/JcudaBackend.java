@@ -332,25 +332,30 @@ final class JcudaBackend implements Backend {
       int[] n = ChainContrast.check(rhoX, a, b, weightScales, biasScales, weights, biases);
       for (int from = 0; from < n.length - 1; from += JcudaRelaxation.MAX_FREE) {
         int layers = Math.min(JcudaRelaxation.MAX_FREE, n.length - 1 - from);
+        // EqContrast as longs: six arrays of f addresses, then two of f floats and the f + 3 ints
+        int f = JcudaRelaxation.MAX_FREE;
+        int scales = 6 * f;
+        int ints = scales + f;
         long[] c = new long[CONTRAST_BYTES / 8];
         int blocks = 0;
         for (int i = 0; i < layers; i++) {
           int k = from + i + 1;
           c[i] = address(k == 1 ? rhoX : a.get(k - 2));
-          c[8 + i] = k == 1 ? 0L : address(b.get(k - 2));
-          c[16 + i] = address(a.get(k - 1));
-          c[24 + i] = address(b.get(k - 1));
-          c[32 + i] = address(weights.get(k - 1));
-          c[40 + i] = address(biases.get(k - 1));
-          c[48 + i / 2] |= half(Float.floatToRawIntBits(weightScales[k - 1]), i);
-          c[52 + i / 2] |= half(Float.floatToRawIntBits(biasScales[k - 1]), i);
+          c[f + i] = k == 1 ? 0L : address(b.get(k - 2));
+          c[2 * f + i] = address(a.get(k - 1));
+          c[3 * f + i] = address(b.get(k - 1));
+          c[4 * f + i] = address(weights.get(k - 1));
+          c[5 * f + i] = address(biases.get(k - 1));
+          c[scales + i / 2] |= half(Float.floatToRawIntBits(weightScales[k - 1]), i);
+          c[scales + (f + i) / 2] |= half(Float.floatToRawIntBits(biasScales[k - 1]), f + i);
           blocks += (n[k] + 63) / 64 * ((n[k - 1] + 63) / 64) + (n[k] + 255) / 256;
         }
+        // n[0..f], then the batch and the layer count
         for (int i = 0; i <= layers; i++) {
-          c[56 + i / 2] |= half(n[from + i], i);
+          c[ints + i / 2] |= half(n[from + i], i);
         }
-        c[60] |= half(rhoX.rows(), 1);
-        c[61] |= half(layers, 0);
+        c[ints + (f + 1) / 2] |= half(rhoX.rows(), f + 1);
+        c[ints + (f + 2) / 2] |= half(layers, f + 2);
         launch(Kernel.CONTRAST, blocks, 1, 16, 16, 0, new KernelArgs().struct(c, CONTRAST_BYTES));
       }
     };
