@@ -29,9 +29,11 @@ final class JcudaBackend implements Backend {
   static final int THREADS = 256;
   /**
    * Bytes of the kernels' {@code EqContrast} argument: six arrays of {@link JcudaRelaxation#MAX_FREE}
-   * addresses, two of as many scales, the {@code MAX_FREE + 1} sizes, the batch and the layer count.
+   * addresses, two of as many scales, the {@code MAX_FREE + 1} sizes, the batch and the layer count,
+   * padded to the struct's 8-byte alignment.
    */
-  static final int CONTRAST_BYTES = 496;
+  static final int CONTRAST_BYTES =
+      (6 * 8 * JcudaRelaxation.MAX_FREE + 2 * 4 * JcudaRelaxation.MAX_FREE + 4 * (JcudaRelaxation.MAX_FREE + 3) + 7) / 8 * 8;
   private static final int MAX_BLOCKS = 4096;
   private static final int ROW_BLOCKS = 65535;
   private static final int MAX_ABS_BLOCKS = 256;
