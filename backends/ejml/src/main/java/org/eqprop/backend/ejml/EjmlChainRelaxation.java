@@ -6,21 +6,27 @@ import org.eqprop.api.tensor.Tensor;
 
 /**
  * {@link ChainRelaxation} for the {@code ejml} backend. Samples are independent under the dynamics,
- * so each thread takes a range of rows and runs every step for a block of five samples before the
- * next block: the block's states stay in the core's cache, each weight loaded serves five samples,
- * and no thread waits for another between steps. Each product holds strips of the five outputs in
- * registers over the rows of a weight matrix whose rows are padded to whole vectors, so narrow
- * layers (the 10 outputs) cost one vector per row and need no horizontal sums.
+ * so the batch is cut into blocks of {@link Lanes#block()} samples (one per vector lane), each
+ * thread takes a range of blocks and runs every step for a block before the next: the block's
+ * states stay in the core's cache, and each weight, broadcast once, serves every sample of the
+ * block. A block holds its layers unit by unit, the samples side by side, so a narrow layer (the
+ * ten outputs) costs about a vector per unit and row of weights, and nothing needs a horizontal sum.
+ * After the first step every state lies in {@code [0, 1]} and equals its {@code ρ}, so a step reads
+ * one array per layer and writes one.
  */
 final class EjmlChainRelaxation implements ChainRelaxation {
   /** Below this many multiply-adds a call stays on the calling thread. */
   private static final long PARALLEL_WORK = 200_000L;
+  /** What {@link Lanes#inputs} reads for a product a layer lacks (with 0 rows). */
+  private static final float[] NONE = new float[0];
 
   private final EjmlBackend backend;
   private final Lanes lanes;
   private final Workers workers;
   private float[][] downCache = new float[0][];
   private float[][] upCache = new float[0][];
+  /** Each thread's work arrays, kept between calls on layers of the same sizes. */
+  private Block[] blockCache = new Block[0];
 
   EjmlChainRelaxation(EjmlBackend backend, Lanes lanes, Workers workers) {
     this.backend = backend;
@@ -51,14 +57,14 @@ final class EjmlChainRelaxation implements ChainRelaxation {
     forBlocks(n, drive, weights, biases, layers, false, 1L, block -> (i, count) -> block.energy(i, count, e));
   }
 
-  /** Work on the samples {@code i … i+count−1}, {@code count ≤} {@link Lanes#BLOCK}. */
+  /** Work on the samples {@code i … i+count−1}, {@code count ≤} {@link Lanes#block()}. */
   private interface BlockTask {
     void run(int i, int count);
   }
 
   /**
-   * Runs {@code task} over the batch in blocks of {@link Lanes#BLOCK} samples, each thread on a
-   * range of rows with a {@link Block} of its own.
+   * Runs {@code task} over the batch in blocks of {@link Lanes#block()} samples, each thread on a
+   * range of blocks with a {@link Block} of its own.
    *
    * @param withUp whether the blocks need the transposed weights (the relaxation does)
    * @param passes products per weight matrix and sample, to size the work
@@ -100,14 +106,25 @@ final class EjmlChainRelaxation implements ChainRelaxation {
       work += (long) n[k - 1] * n[k];
     }
     work *= batch * passes;
-    int parts = work >= PARALLEL_WORK ? Math.min(workers.threads(), batch) : 1;
+    int size = lanes.block();
+    int blocks = (batch + size - 1) / size;
+    int parts = work >= PARALLEL_WORK ? Math.min(workers.threads(), blocks) : 1;
+    if (blockCache.length < parts) {
+      blockCache = java.util.Arrays.copyOf(blockCache, parts);
+    }
+    for (int part = 0; part < parts; part++) {
+      if (blockCache[part] == null || !java.util.Arrays.equals(blockCache[part].n, n)) {
+        blockCache[part] = new Block(n, np);
+      }
+      blockCache[part].bind(s, b, down, up, x);
+    }
+    Block[] bound = blockCache;
     workers.run(
         parts,
         part -> {
-          BlockTask t = task.apply(new Block(n, np, s, b, down, up, x));
-          int end = (part + 1) * batch / parts;
-          for (int i = part * batch / parts; i < end; i += Lanes.BLOCK) {
-            t.run(i, Math.min(Lanes.BLOCK, end - i));
+          BlockTask t = task.apply(bound[part]);
+          for (int k = part * blocks / parts, end = (part + 1) * blocks / parts; k < end; k++) {
+            t.run(k * size, Math.min(size, batch - k * size));
           }
         });
   }
@@ -139,81 +156,95 @@ final class EjmlChainRelaxation implements ChainRelaxation {
     return t;
   }
 
-  /** One thread's work arrays, and the relaxation and energy of a block of up to {@link Lanes#BLOCK} samples. */
+  /**
+   * One thread's work arrays, and the relaxation and energy of a block of up to {@link Lanes#block()}
+   * samples, unit by unit ({@code [j·B + r]} for unit {@code j} of sample {@code r}), each layer padded
+   * to {@link Lanes#padded} units: a padded unit has no weights and no bias, so its state stays 0.
+   * The lanes of a block past the batch's end repeat its last sample and are not written back. The
+   * block keeps {@code ρ(s)} twice, the one a step reads and the one it writes.
+   */
   private final class Block {
     private final int[] n, np;
-    private final float[][] s, b, down, up;
-    private final float[] x;
-    private final float[][] rho, pre, base;
+    private final int size;
+    private final float[][] state, base, pre;
+    private final float[] target, energy;
+    private float[][] rho, next;
+    private float[][] s, b, down, up;
+    private float[] x;
 
-    Block(int[] n, int[] np, float[][] s, float[][] b, float[][] down, float[][] up, float[] x) {
-      this.n = n;
+    Block(int[] n, int[] np) {
+      this.n = n.clone();
       this.np = np;
+      size = lanes.block();
+      int depth = n.length;
+      state = new float[depth][];
+      base = new float[depth][];
+      pre = new float[depth][];
+      rho = new float[depth][];
+      next = new float[depth][];
+      for (int k = 0; k < depth; k++) {
+        state[k] = new float[size * np[k]];
+        base[k] = new float[size * np[k]];
+        pre[k] = new float[size * np[k]];
+        rho[k] = new float[size * np[k]];
+        next[k] = new float[size * np[k]];
+      }
+      target = new float[size * np[depth - 1]];
+      energy = new float[size];
+    }
+
+    /** The call's layers, biases, padded weights and drive. */
+    void bind(float[][] s, float[][] b, float[][] down, float[][] up, float[] x) {
       this.s = s;
       this.b = b;
       this.down = down;
       this.up = up;
       this.x = x;
-      rho = new float[n.length][];
-      pre = new float[n.length][];
-      base = new float[n.length][];
-      for (int k = 0; k < n.length; k++) {
-        rho[k] = new float[Lanes.BLOCK * n[k]];
-        pre[k] = new float[Lanes.BLOCK * np[k]];
-        base[k] = new float[Lanes.BLOCK * np[k]];
-      }
     }
 
     /**
-     * Loads samples {@code i … i+count−1}: {@code ρ(s_k)}, and what {@code p_k} starts from, {@code
-     * b_k} plus the input's drive for the first layer. The block's unused slots hold zeros.
+     * Loads samples {@code i … i+count−1}: their states, {@code ρ(s_k)}, and what {@code p_k} starts
+     * from, {@code b_k} plus the input's drive for the first layer.
      */
     private void load(int i, int count) {
       for (int k = 0; k < n.length; k++) {
-        java.util.Arrays.fill(base[k], 0f);
-        java.util.Arrays.fill(rho[k], 0f);
-        for (int r = 0; r < Lanes.BLOCK; r++) {
-          System.arraycopy(b[k], 0, base[k], r * np[k], n[k]);
+        lanes.gather(s[k], i, count, n[k], state[k]);
+        lanes.clip01(state[k], rho[k], state[k].length);
+        if (k == 0) {
+          lanes.gather(x, i, count, n[0], base[0]);
+        } else {
+          java.util.Arrays.fill(base[k], 0f);
         }
-        for (int r = 0; r < count; r++) {
-          if (k == 0) {
-            lanes.axpy(1f, x, (i + r) * n[0], base[0], r * np[0], n[0]);
-          }
-          lanes.clip01(s[k], (i + r) * n[k], rho[k], r * n[k], n[k]);
-        }
+        lanes.addPerUnit(b[k], n[k], base[k]);
       }
     }
 
-    /** {@code pre_k = base_k + ρ(s_{k−1})·W_k}, and with {@code up} also {@code + ρ(s_{k+1})·W_{k+1}ᵀ}. */
-    private void inputs(boolean withUp) {
-      int last = n.length - 1;
-      for (int k = 0; k <= last; k++) {
-        float[] p = pre[k];
-        System.arraycopy(base[k], 0, p, 0, p.length);
-        if (k > 0) {
-          lanes.rowsTimes(rho[k - 1], down[k], n[k - 1], np[k], p);
-        }
-        if (withUp && k < last) {
-          lanes.rowsTimes(rho[k + 1], up[k], n[k + 1], np[k], p);
-        }
-      }
-    }
-
-    /** Relaxes samples {@code i … i+count−1} for {@code steps} steps. */
+    /** Relaxes samples {@code i … i+count−1} for {@code steps} steps, nudged towards {@code y} when given. */
     void relax(int i, int count, int steps, float[] y, float beta, float eps) {
       load(i, count);
       int last = n.length - 1;
+      boolean nudged = y != null;
+      if (nudged) {
+        lanes.gather(y, i, count, n[last], target);
+      }
       for (int t = 0; t < steps; t++) {
-        // p_k = b_k + (drive or ρ(s_{k−1})·W_k) + ρ(s_{k+1})·W_{k+1}ᵀ, rows padded to np[k]
-        inputs(true);
+        // every layer's input from the previous step's ρ: p_k = b_k + (drive or ρ(s_{k−1})·W_k) + ρ(s_{k+1})·W_{k+1}ᵀ;
+        // after the first step every state lies in [0, 1] and equals its ρ
         for (int k = 0; k <= last; k++) {
-          boolean nudged = k == last && beta != 0f;
-          for (int r = 0; r < count; r++) {
-            int o = (i + r) * n[k];
-            // after the first step the state is in [0, 1] and the step writes ρ(s) = s itself
-            lanes.step(s[k], o, rho[k], r * n[k], pre[k], r * np[k], nudged ? y : null, o, beta, eps, n[k]);
+          float[] goal = k == last && nudged ? target : null;
+          lanes.inputs(base[k], k > 0 ? rho[k - 1] : NONE, k > 0 ? down[k] : NONE, k > 0 ? n[k - 1] : 0,
+              k < last ? rho[k + 1] : NONE, k < last ? up[k] : NONE, k < last ? n[k + 1] : 0, np[k], next[k],
+              t > 0 ? rho[k] : null, goal, beta, eps);
+          if (t == 0) {
+            lanes.step(state[k], next[k], next[k], goal, beta, eps, next[k].length);
           }
         }
+        float[][] swap = rho;
+        rho = next;
+        next = swap;
+      }
+      for (int k = 0; k <= last && steps > 0; k++) {
+        lanes.scatter(rho[k], n[k], s[k], i, count);
       }
     }
 
@@ -223,14 +254,13 @@ final class EjmlChainRelaxation implements ChainRelaxation {
      */
     void energy(int i, int count, float[] out) {
       load(i, count);
-      inputs(false);
-      for (int r = 0; r < count; r++) {
-        float e = 0f;
-        for (int k = 0; k < n.length; k++) {
-          e += lanes.energy(s[k], (i + r) * n[k], pre[k], r * np[k], n[k]);
-        }
-        out[i + r] = e;
+      java.util.Arrays.fill(energy, 0f);
+      for (int k = 0; k < n.length; k++) {
+        lanes.inputs(base[k], k > 0 ? rho[k - 1] : NONE, k > 0 ? down[k] : NONE, k > 0 ? n[k - 1] : 0,
+            NONE, NONE, 0, np[k], pre[k], null, null, 0f, 0f);
+        lanes.energy(state[k], pre[k], n[k], energy);
       }
+      System.arraycopy(energy, 0, out, i, count);
     }
   }
 }

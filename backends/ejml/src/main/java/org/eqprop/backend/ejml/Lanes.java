@@ -14,35 +14,60 @@ interface Lanes {
     return Math.abs(x) < TINY ? 0f : x;
   }
 
-  /** Samples a blocked product handles at once. */
-  int BLOCK = 5;
+  /** {@code v} clipped to {@code [0, 1]}. */
+  static float clip01(float v) {
+    return v < 0f ? 0f : v > 1f ? 1f : v;
+  }
 
   /**
-   * For the {@link #BLOCK} samples {@code r}: {@code out_r[c] += Σ_p v_r[p]·m[p·cols + c]}, with
-   * {@code v_r = v[r·rows …]}, {@code out_r = out[r·cols …]} and {@code m} of shape {@code rows ×
-   * cols}.
+   * Samples the relaxation handles at once. A layer of a block is laid out unit by unit: the
+   * {@code block()} samples' values of unit {@code j} side by side at {@code [j·block() …]}.
    */
-  void rowsTimes(float[] v, float[] m, int rows, int cols, float[] out);
+  int block();
 
-  /** The row length, at least {@code n}, that lets {@link #rowsTimes} run without a ragged edge. */
+  /** The unit count, at least {@code n}, that lets {@link #inputs} run without a ragged edge. */
   int padded(int n);
 
-  /** {@code out[oo + i] = clip(x[xo + i], 0, 1)} for {@code i < n}. */
-  void clip01(float[] x, int xo, float[] out, int oo, int n);
+  /**
+   * Copies a layer of samples {@code i … i+count−1} ({@code count ≤ B =} {@link #block()}) into a
+   * block: {@code to[j·B + r] = from[(i + r)·units + j]} for {@code j < units}; lanes {@code r ≥ count}
+   * repeat the last sample; the units of {@code to} past {@code units} become 0.
+   */
+  void gather(float[] from, int i, int count, int units, float[] to);
+
+  /** The inverse of {@link #gather}, for the lanes {@code r < count}. */
+  void scatter(float[] from, int units, float[] to, int i, int count);
+
+  /** {@code out[i] = clip(x[i], 0, 1)} for {@code i < n}. */
+  void clip01(float[] x, float[] out, int n);
+
+  /** {@code to[j·B + r] += add[j]} for {@code j < units} and every lane {@code r}. */
+  void addPerUnit(float[] add, int units, float[] to);
 
   /**
-   * One step of the dynamics on a slice of a layer: with {@code v = s[so + i]},
-   * {@code g = v − [0 ≤ v ≤ 1]·p[po + i] + beta·(v − y[yo + i])} (the last term only when {@code y} is
-   * not null), then {@code s[so + i] = rho[ro + i] = clip(v − eps·g, 0, 1)}, for {@code i < n}.
+   * A layer's input for a block of {@code B =} {@link #block()} samples, for units {@code j < cols}
+   * ({@link #padded}): {@code out[j·B + r] = p = base[j·B + r] + Σ_{q<downRows} vDown[q·B + r]·mDown[q·cols
+   * + j] + Σ_{q<upRows} vUp[q·B + r]·mUp[q·cols + j]}, summed in that order. When {@code s} is not
+   * null, {@code out} gets instead one step of the dynamics from the states {@code v = s[j·B + r]},
+   * which must lie in {@code [0, 1]} (or be NaN), as every step leaves them: {@code out[j·B + r] =
+   * clip(v − eps·(v − p + beta·(v − y[j·B + r])), 0, 1)}, the {@code y} term only when {@code y} is
+   * not null. {@code out} must not be {@code s}, {@code vDown} or {@code vUp}.
    */
-  void step(float[] s, int so, float[] rho, int ro, float[] p, int po, float[] y, int yo, float beta,
-      float eps, int n);
+  void inputs(float[] base, float[] vDown, float[] mDown, int downRows, float[] vUp, float[] mUp, int upRows,
+      int cols, float[] out, float[] s, float[] y, float beta, float eps);
 
   /**
-   * A slice of a layer's energy: {@code Σ_i ½·s[so + i]² − clip(s[so + i], 0, 1)·p[po + i]} for
-   * {@code i < n}, with {@code p} the layer's total input.
+   * One step of the dynamics on {@code n} values: with {@code v = s[i]}, {@code g = v − [0 ≤ v ≤
+   * 1]·p[i] + beta·(v − y[i])} (the last term only when {@code y} is not null), then {@code s[i] =
+   * rho[i] = clip(v − eps·g, 0, 1)}. {@code p} may be {@code rho}.
    */
-  float energy(float[] s, int so, float[] p, int po, int n);
+  void step(float[] s, float[] rho, float[] p, float[] y, float beta, float eps, int n);
+
+  /**
+   * Adds to each of a block's samples {@code r} its layer's energy {@code e[r] += Σ_{j<units}
+   * ½·s[j·B + r]² − clip(s[j·B + r], 0, 1)·p[j·B + r]}, {@code p} being the layer's total input.
+   */
+  void energy(float[] s, float[] p, int units, float[] e);
 
   /**
    * Adam's update of {@code n} elements in one pass (see {@link org.eqprop.api.tensor.AdamUpdate}):
@@ -54,7 +79,7 @@ interface Lanes {
   void adam(float[] p, float[] g, float[] m, float[] v, float decay, float beta1, float beta2, float epsilon,
       float step, float root, int n);
 
-  /** Plain Java loops, for JVMs without the Vector API. */
+  /** Plain Java loops, for JVMs without the Vector API: a block of one sample. */
   final class Scalar implements Lanes {
     @Override
     public void axpy(float a, float[] x, int xo, float[] y, int yo, int n) {
@@ -64,15 +89,8 @@ interface Lanes {
     }
 
     @Override
-    public void rowsTimes(float[] v, float[] m, int rows, int cols, float[] out) {
-      for (int r = 0; r < BLOCK; r++) {
-        for (int p = 0; p < rows; p++) {
-          float a = v[r * rows + p];
-          for (int c = 0; c < cols; c++) {
-            out[r * cols + c] += a * m[p * cols + c];
-          }
-        }
-      }
+    public int block() {
+      return 1;
     }
 
     @Override
@@ -81,45 +99,74 @@ interface Lanes {
     }
 
     @Override
-    public void clip01(float[] x, int xo, float[] out, int oo, int n) {
+    public void gather(float[] from, int i, int count, int units, float[] to) {
+      System.arraycopy(from, i * units, to, 0, units);
+      java.util.Arrays.fill(to, units, to.length, 0f);
+    }
+
+    @Override
+    public void scatter(float[] from, int units, float[] to, int i, int count) {
+      System.arraycopy(from, 0, to, i * units, units);
+    }
+
+    @Override
+    public void clip01(float[] x, float[] out, int n) {
       for (int i = 0; i < n; i++) {
-        out[oo + i] = clip01(x[xo + i]);
+        out[i] = Lanes.clip01(x[i]);
       }
     }
 
     @Override
-    public void step(
-        float[] s, int so, float[] rho, int ro, float[] p, int po, float[] y, int yo, float beta,
-      float eps, int n) {
-      step(s, so, rho, ro, p, po, y, yo, beta, eps, 0, n);
+    public void addPerUnit(float[] add, int units, float[] to) {
+      for (int j = 0; j < units; j++) {
+        to[j] += add[j];
+      }
     }
 
-    /** {@link Lanes#step} for {@code i} in {@code [from, n)}: also the vector kernels' ragged end. */
-    static void step(float[] s, int so, float[] rho, int ro, float[] p, int po, float[] y, int yo, float beta,
-        float eps, int from, int n) {
-      for (int i = from; i < n; i++) {
-        float v = s[so + i];
-        float g = v - (v >= 0f && v <= 1f ? p[po + i] : 0f);
-        if (y != null) {
-          g += beta * (v - y[yo + i]);
+    @Override
+    public void inputs(float[] base, float[] vDown, float[] mDown, int downRows, float[] vUp, float[] mUp,
+        int upRows, int cols, float[] out, float[] s, float[] y, float beta, float eps) {
+      for (int j = 0; j < cols; j++) {
+        float p = base[j];
+        for (int q = 0; q < downRows; q++) {
+          p += vDown[q] * mDown[q * cols + j];
         }
-        s[so + i] = rho[ro + i] = clip01(v - eps * g);
+        for (int q = 0; q < upRows; q++) {
+          p += vUp[q] * mUp[q * cols + j];
+        }
+        if (s == null) {
+          out[j] = p;
+        } else {
+          float v = s[j];
+          float g = v - p;
+          if (y != null) {
+            g += beta * (v - y[j]);
+          }
+          out[j] = Lanes.clip01(v - eps * g);
+        }
       }
     }
 
     @Override
-    public float energy(float[] s, int so, float[] p, int po, int n) {
-      return energy(s, so, p, po, 0, n);
+    public void step(float[] s, float[] rho, float[] p, float[] y, float beta, float eps, int n) {
+      for (int i = 0; i < n; i++) {
+        float v = s[i];
+        float g = v - (v >= 0f && v <= 1f ? p[i] : 0f);
+        if (y != null) {
+          g += beta * (v - y[i]);
+        }
+        s[i] = rho[i] = Lanes.clip01(v - eps * g);
+      }
     }
 
-    /** {@link Lanes#energy} for {@code i} in {@code [from, n)}: also the vector kernels' ragged end. */
-    static float energy(float[] s, int so, float[] p, int po, int from, int n) {
-      float e = 0f;
-      for (int i = from; i < n; i++) {
-        float v = s[so + i];
-        e += 0.5f * v * v - clip01(v) * p[po + i];
+    @Override
+    public void energy(float[] s, float[] p, int units, float[] e) {
+      float sum = 0f;
+      for (int j = 0; j < units; j++) {
+        float v = s[j];
+        sum += 0.5f * v * v - Lanes.clip01(v) * p[j];
       }
-      return e;
+      e[0] += sum;
     }
 
     @Override
@@ -139,8 +186,5 @@ interface Lanes {
       }
     }
 
-    private static float clip01(float v) {
-      return v < 0f ? 0f : v > 1f ? 1f : v;
-    }
   }
 }

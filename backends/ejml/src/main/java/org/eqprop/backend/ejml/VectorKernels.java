@@ -1,6 +1,7 @@
 package org.eqprop.backend.ejml;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -24,6 +25,9 @@ final class VectorKernels implements Gemm, Lanes {
   private static final float TINY = Lanes.TINY;
   /** Up to this many rows of {@code c}, products read the panels of {@code b} in place, unpacked. */
   static final int DIRECT_ROWS = 32;
+  /** Units of a layer whose inputs {@link #inputs} keeps in registers at once. */
+  static final int TILE = 12;
+  private static final VectorSpecies<Integer> I = S.withLanes(int.class);
 
   @Override
   public int columnBlock() {
@@ -50,45 +54,212 @@ final class VectorKernels implements Gemm, Lanes {
   }
 
   @Override
-  public void rowsTimes(float[] v, float[] m, int rows, int cols, float[] out) {
-    int o1 = cols, o2 = 2 * cols, o3 = 3 * cols, o4 = 4 * cols;
-    int v1 = rows, v2 = 2 * rows, v3 = 3 * rows, v4 = 4 * rows;
-    int c = 0;
-    for (int end = S.loopBound(cols); c < end; c += L) {
-      // a column strip of the five outputs stays in registers over all rows of m
-      FloatVector a0 = FloatVector.fromArray(S, out, c);
-      FloatVector a1 = FloatVector.fromArray(S, out, o1 + c);
-      FloatVector a2 = FloatVector.fromArray(S, out, o2 + c);
-      FloatVector a3 = FloatVector.fromArray(S, out, o3 + c);
-      FloatVector a4 = FloatVector.fromArray(S, out, o4 + c);
-      for (int p = 0; p < rows; p++) {
-        FloatVector w = FloatVector.fromArray(S, m, p * cols + c);
-        a0 = FloatVector.broadcast(S, v[p]).fma(w, a0);
-        a1 = FloatVector.broadcast(S, v[v1 + p]).fma(w, a1);
-        a2 = FloatVector.broadcast(S, v[v2 + p]).fma(w, a2);
-        a3 = FloatVector.broadcast(S, v[v3 + p]).fma(w, a3);
-        a4 = FloatVector.broadcast(S, v[v4 + p]).fma(w, a4);
-      }
-      a0.intoArray(out, c);
-      a1.intoArray(out, o1 + c);
-      a2.intoArray(out, o2 + c);
-      a3.intoArray(out, o3 + c);
-      a4.intoArray(out, o4 + c);
-    }
-    for (; c < cols; c++) {
-      for (int r = 0; r < BLOCK; r++) {
-        float sum = out[r * cols + c];
-        for (int p = 0; p < rows; p++) {
-          sum += v[r * rows + p] * m[p * cols + c];
-        }
-        out[r * cols + c] = sum;
-      }
-    }
+  public int block() {
+    return L;
   }
 
   @Override
   public int padded(int n) {
-    return (n + L - 1) / L * L;
+    return (n + TILE - 1) / TILE * TILE;
+  }
+
+  @Override
+  public void gather(float[] from, int i, int count, int units, float[] to) {
+    int[] map = scratch.get().map;
+    for (int r = 0; r < L; r++) {
+      map[r] = Math.min(r, count - 1) * units;
+    }
+    for (int j = 0, row = i * units; j < units; j++) {
+      FloatVector.fromArray(S, from, row + j, map, 0).intoArray(to, j * L);
+    }
+    java.util.Arrays.fill(to, units * L, to.length, 0f);
+  }
+
+  @Override
+  public void scatter(float[] from, int units, float[] to, int i, int count) {
+    if (count < L) {
+      for (int r = 0; r < count; r++) {
+        for (int j = 0, row = (i + r) * units; j < units; j++) {
+          to[row + j] = from[j * L + r];
+        }
+      }
+      return;
+    }
+    int[] map = scratch.get().map;
+    for (int r = 0; r < L; r++) {
+      map[r] = r * units;
+    }
+    for (int j = 0, row = i * units; j < units; j++) {
+      FloatVector.fromArray(S, from, j * L).intoArray(to, row + j, map, 0);
+    }
+  }
+
+  @Override
+  public void clip01(float[] x, float[] out, int n) {
+    int i = 0;
+    for (int end = S.loopBound(n); i < end; i += L) {
+      FloatVector.fromArray(S, x, i).max(0f).min(1f).intoArray(out, i);
+    }
+    for (; i < n; i++) {
+      out[i] = Lanes.clip01(x[i]);
+    }
+  }
+
+  @Override
+  public void addPerUnit(float[] add, int units, float[] to) {
+    for (int j = 0; j < units; j++) {
+      FloatVector.fromArray(S, to, j * L).add(add[j]).intoArray(to, j * L);
+    }
+  }
+
+  @Override
+  public void inputs(float[] base, float[] vDown, float[] mDown, int downRows, float[] vUp, float[] mUp,
+      int upRows, int cols, float[] out, float[] s, float[] y, float beta, float eps) {
+    if (cols % TILE != 0) {
+      throw new IllegalArgumentException(cols + " units are not padded to " + TILE);
+    }
+    float[] flag = s == null ? null : scratch.get().flag;
+    if (flag != null) {
+      java.util.Arrays.fill(flag, 0f);
+    }
+    for (int j = 0; j < cols; j += TILE) {
+      // the inputs of TILE units for the block's L samples stay in registers over both matrices' rows
+      int o = j * L;
+      FloatVector a0 = FloatVector.fromArray(S, base, o + 0 * L);
+      FloatVector a1 = FloatVector.fromArray(S, base, o + 1 * L);
+      FloatVector a2 = FloatVector.fromArray(S, base, o + 2 * L);
+      FloatVector a3 = FloatVector.fromArray(S, base, o + 3 * L);
+      FloatVector a4 = FloatVector.fromArray(S, base, o + 4 * L);
+      FloatVector a5 = FloatVector.fromArray(S, base, o + 5 * L);
+      FloatVector a6 = FloatVector.fromArray(S, base, o + 6 * L);
+      FloatVector a7 = FloatVector.fromArray(S, base, o + 7 * L);
+      FloatVector a8 = FloatVector.fromArray(S, base, o + 8 * L);
+      FloatVector a9 = FloatVector.fromArray(S, base, o + 9 * L);
+      FloatVector a10 = FloatVector.fromArray(S, base, o + 10 * L);
+      FloatVector a11 = FloatVector.fromArray(S, base, o + 11 * L);
+      for (int q = 0; q < downRows; q++) {
+        FloatVector x = FloatVector.fromArray(S, vDown, q * L);
+        int w = q * cols + j;
+        a0 = x.fma(FloatVector.broadcast(S, mDown[w + 0]), a0);
+        a1 = x.fma(FloatVector.broadcast(S, mDown[w + 1]), a1);
+        a2 = x.fma(FloatVector.broadcast(S, mDown[w + 2]), a2);
+        a3 = x.fma(FloatVector.broadcast(S, mDown[w + 3]), a3);
+        a4 = x.fma(FloatVector.broadcast(S, mDown[w + 4]), a4);
+        a5 = x.fma(FloatVector.broadcast(S, mDown[w + 5]), a5);
+        a6 = x.fma(FloatVector.broadcast(S, mDown[w + 6]), a6);
+        a7 = x.fma(FloatVector.broadcast(S, mDown[w + 7]), a7);
+        a8 = x.fma(FloatVector.broadcast(S, mDown[w + 8]), a8);
+        a9 = x.fma(FloatVector.broadcast(S, mDown[w + 9]), a9);
+        a10 = x.fma(FloatVector.broadcast(S, mDown[w + 10]), a10);
+        a11 = x.fma(FloatVector.broadcast(S, mDown[w + 11]), a11);
+      }
+      for (int q = 0; q < upRows; q++) {
+        FloatVector x = FloatVector.fromArray(S, vUp, q * L);
+        int w = q * cols + j;
+        a0 = x.fma(FloatVector.broadcast(S, mUp[w + 0]), a0);
+        a1 = x.fma(FloatVector.broadcast(S, mUp[w + 1]), a1);
+        a2 = x.fma(FloatVector.broadcast(S, mUp[w + 2]), a2);
+        a3 = x.fma(FloatVector.broadcast(S, mUp[w + 3]), a3);
+        a4 = x.fma(FloatVector.broadcast(S, mUp[w + 4]), a4);
+        a5 = x.fma(FloatVector.broadcast(S, mUp[w + 5]), a5);
+        a6 = x.fma(FloatVector.broadcast(S, mUp[w + 6]), a6);
+        a7 = x.fma(FloatVector.broadcast(S, mUp[w + 7]), a7);
+        a8 = x.fma(FloatVector.broadcast(S, mUp[w + 8]), a8);
+        a9 = x.fma(FloatVector.broadcast(S, mUp[w + 9]), a9);
+        a10 = x.fma(FloatVector.broadcast(S, mUp[w + 10]), a10);
+        a11 = x.fma(FloatVector.broadcast(S, mUp[w + 11]), a11);
+      }
+      a0.intoArray(out, o + 0 * L);
+      a1.intoArray(out, o + 1 * L);
+      a2.intoArray(out, o + 2 * L);
+      a3.intoArray(out, o + 3 * L);
+      a4.intoArray(out, o + 4 * L);
+      a5.intoArray(out, o + 5 * L);
+      a6.intoArray(out, o + 6 * L);
+      a7.intoArray(out, o + 7 * L);
+      a8.intoArray(out, o + 8 * L);
+      a9.intoArray(out, o + 9 * L);
+      a10.intoArray(out, o + 10 * L);
+      a11.intoArray(out, o + 11 * L);
+      if (s != null) {
+        // the step reads the inputs back while they are in the first-level cache
+        stepTile(s, y, beta, eps, out, o, o + TILE * L, flag, false);
+      }
+    }
+    if (s != null) {
+      for (int r = 0; r < L; r++) {
+        if (Float.isNaN(flag[r])) {
+          // a NaN or an infinity, which the integer clip gets wrong: again with the floating-point one
+          inputs(base, vDown, mDown, downRows, vUp, mUp, upRows, cols, out, null, null, 0f, 0f);
+          stepTile(s, y, beta, eps, out, 0, cols * L, flag, true);
+          break;
+        }
+      }
+    }
+  }
+
+  /**
+   * The step of {@link #inputs} on {@code out[from … to)}, holding the inputs; {@code flag} becomes NaN
+   * where a value before clipping is NaN or infinite. Unless {@code exact}, the clip compares the
+   * values' bits as integers: exact (−0 becomes 0, as {@link Math#max} makes it) but for NaN, which
+   * it turns into 0 or 1, and several times faster.
+   */
+  private static void stepTile(float[] s, float[] y, float beta, float eps, float[] out, int from, int to,
+      float[] flag, boolean exact) {
+    FloatVector vb = FloatVector.broadcast(S, beta);
+    FloatVector ve = FloatVector.broadcast(S, -eps);
+    FloatVector zero = FloatVector.zero(S);
+    IntVector zeroBits = IntVector.zero(I);
+    IntVector oneBits = IntVector.broadcast(I, Float.floatToRawIntBits(1f));
+    FloatVector finite = FloatVector.fromArray(S, flag, 0);
+    for (int i = from; i < to; i += L) {
+      FloatVector v = FloatVector.fromArray(S, s, i);
+      FloatVector g = v.sub(FloatVector.fromArray(S, out, i));
+      if (y != null) {
+        g = v.sub(FloatVector.fromArray(S, y, i)).fma(vb, g);
+      }
+      FloatVector x = g.fma(ve, v);
+      finite = x.fma(zero, finite);
+      if (exact) {
+        x.max(0f).min(1f).intoArray(out, i);
+      } else {
+        ((IntVector) x.reinterpretAsInts()).max(zeroBits).min(oneBits).reinterpretAsFloats().intoArray(out, i);
+      }
+    }
+    finite.intoArray(flag, 0);
+  }
+
+  @Override
+  public void step(float[] s, float[] rho, float[] p, float[] y, float beta, float eps, int n) {
+    FloatVector zero = FloatVector.zero(S);
+    FloatVector vb = FloatVector.broadcast(S, beta);
+    FloatVector ve = FloatVector.broadcast(S, -eps);
+    int i = 0;
+    for (int end = S.loopBound(n); i < end; i += L) {
+      FloatVector v = FloatVector.fromArray(S, s, i);
+      VectorMask<Float> inside = v.compare(VectorOperators.GE, 0f).and(v.compare(VectorOperators.LE, 1f));
+      FloatVector g = v.sub(zero.blend(FloatVector.fromArray(S, p, i), inside));
+      if (y != null) {
+        g = v.sub(FloatVector.fromArray(S, y, i)).fma(vb, g);
+      }
+      FloatVector next = g.fma(ve, v).max(0f).min(1f);
+      next.intoArray(s, i);
+      next.intoArray(rho, i);
+    }
+    if (i < n) {
+      throw new IllegalArgumentException(n + " values are not whole vectors of " + L);
+    }
+  }
+
+  @Override
+  public void energy(float[] s, float[] p, int units, float[] e) {
+    FloatVector acc = FloatVector.zero(S);
+    for (int o = 0; o < units * L; o += L) {
+      FloatVector v = FloatVector.fromArray(S, s, o);
+      FloatVector half = v.mul(0.5f).mul(v);
+      acc = acc.add(v.max(0f).min(1f).neg().fma(FloatVector.fromArray(S, p, o), half));
+    }
+    FloatVector.fromArray(S, e, 0).add(acc).intoArray(e, 0);
   }
 
   @Override
@@ -116,51 +287,6 @@ final class VectorKernels implements Gemm, Lanes {
       FloatVector.fromArray(S, p, i).mul(vd).sub(vs.mul(mi).div(denominator)).intoArray(p, i);
     }
     Lanes.Scalar.adam(p, g, m, v, decay, beta1, beta2, epsilon, step, root, i, n);
-  }
-
-  @Override
-  public void clip01(float[] x, int xo, float[] out, int oo, int n) {
-    int i = 0;
-    for (int end = S.loopBound(n); i < end; i += L) {
-      FloatVector.fromArray(S, x, xo + i).max(0f).min(1f).intoArray(out, oo + i);
-    }
-    for (; i < n; i++) {
-      out[oo + i] = Math.min(Math.max(x[xo + i], 0f), 1f);
-    }
-  }
-
-  @Override
-  public float energy(float[] s, int so, float[] p, int po, int n) {
-    FloatVector acc = FloatVector.zero(S);
-    int i = 0;
-    for (int end = S.loopBound(n); i < end; i += L) {
-      FloatVector v = FloatVector.fromArray(S, s, so + i);
-      FloatVector half = v.mul(0.5f).mul(v);
-      acc = acc.add(v.max(0f).min(1f).neg().fma(FloatVector.fromArray(S, p, po + i), half));
-    }
-    return acc.reduceLanes(VectorOperators.ADD) + Lanes.Scalar.energy(s, so, p, po, i, n);
-  }
-
-  @Override
-  public void step(
-      float[] s, int so, float[] rho, int ro, float[] p, int po, float[] y, int yo, float beta,
-      float eps, int n) {
-    FloatVector zero = FloatVector.zero(S);
-    FloatVector vb = FloatVector.broadcast(S, beta);
-    FloatVector ve = FloatVector.broadcast(S, -eps);
-    int i = 0;
-    for (int end = S.loopBound(n); i < end; i += L) {
-      FloatVector v = FloatVector.fromArray(S, s, so + i);
-      VectorMask<Float> inside = v.compare(VectorOperators.GE, 0f).and(v.compare(VectorOperators.LE, 1f));
-      FloatVector g = v.sub(zero.blend(FloatVector.fromArray(S, p, po + i), inside));
-      if (y != null) {
-        g = v.sub(FloatVector.fromArray(S, y, yo + i)).fma(vb, g);
-      }
-      FloatVector next = g.fma(ve, v).max(0f).min(1f);
-      next.intoArray(s, so + i);
-      next.intoArray(rho, ro + i);
-    }
-    Lanes.Scalar.step(s, so, rho, ro, p, po, y, yo, beta, eps, i, n);
   }
 
   @Override
@@ -296,6 +422,10 @@ final class VectorKernels implements Gemm, Lanes {
   private static final class Scratch {
     float[] panel = new float[0];
     float[] tile = new float[0];
+    /** Where {@link #stepTile} marks values that are NaN or infinite. */
+    final float[] flag = new float[L];
+    /** The offsets of a block's rows for {@link #gather} and {@link #scatter}. */
+    final int[] map = new int[L];
   }
 
   private final ThreadLocal<Scratch> scratch = ThreadLocal.withInitial(Scratch::new);

@@ -522,8 +522,8 @@ public abstract class BackendConformanceTest extends EquilibriumPropagationCheck
 
   /**
    * A declared {@link Capability#CHAIN_RELAXATION} matches the double reference's dynamics on nets
-   * whose layers take both the row-sum and the dot-product forms and a batch large enough to be
-   * split; an undeclared one throws {@link UnsupportedOperationException} with its message.
+   * whose layers take both the row-sum and the dot-product forms, on a small batch and on one large
+   * enough to be split (into parts that need not be equal); an undeclared one throws {@link UnsupportedOperationException} with its message.
    */
   @Test
   public void chainRelaxationMatchesTheReferenceOrIsRefused() {
@@ -536,27 +536,32 @@ public abstract class BackendConformanceTest extends EquilibriumPropagationCheck
       return;
     }
     ChainRelaxation fused = backend.chainRelaxation();
-    int batch = 9;
-    for (int[] sizes : new int[][] {{12, 80, 70, 5}, {12, 9, 40, 4}, {6, 3}}) {
-      ReferenceHopfield ref = ReferenceHopfield.random(sizes, sizes[1], 0.6, 0.3);
-      double[][] x = Fixtures.uniform(random, batch, sizes[0], 0, 1);
-      double[][] d = Fixtures.randomOneHot(random, batch, sizes[sizes.length - 1]);
-      double[][][] expected = Fixtures.roundToFloat(Fixtures.randomState(random, ref, batch, -0.2, 1.2));
-      State s = Fixtures.state(backend, expected);
-      ref.relax(x, expected, 20, 0.5, 0, d);
-      ref.relax(x, expected, 4, 0.5, 0.7, d);
-      try (s; ReferenceChain chain = ReferenceChain.of(backend, ref, x); Tensor target = Fixtures.tensor(backend, d)) {
-        chain.relax(fused, null, 0f, 0.5f, s.layers(), 20);
-        chain.relax(fused, target, 0.7f, 0.5f, s.layers(), 4);
-        for (int k = 0; k < s.size(); k++) {
-          double diff = Fixtures.maxAbsDiff(backend, s.layer(k), expected[k]);
-          assertTrue(diff < 1e-5, Arrays.toString(sizes) + " layer " + (k + 1) + " differs by " + diff);
+    for (int batch : new int[] {9, 37}) {
+      for (int[] sizes : new int[][] {{12, 80, 70, 5}, {12, 9, 40, 4}, {6, 3}}) {
+        ReferenceHopfield ref = ReferenceHopfield.random(sizes, sizes[1], 0.6, 0.3);
+        double[][] x = Fixtures.uniform(random, batch, sizes[0], 0, 1);
+        double[][] d = Fixtures.randomOneHot(random, batch, sizes[sizes.length - 1]);
+        double[][][] expected = Fixtures.roundToFloat(Fixtures.randomState(random, ref, batch, -0.2, 1.2));
+        State s = Fixtures.state(backend, expected);
+        ref.relax(x, expected, 20, 0.5, 0, d);
+        ref.relax(x, expected, 4, 0.5, 0.7, d);
+        try (s; ReferenceChain chain = ReferenceChain.of(backend, ref, x);
+            Tensor target = Fixtures.tensor(backend, d)) {
+          chain.relax(fused, null, 0f, 0.5f, s.layers(), 20);
+          chain.relax(fused, target, 0.7f, 0.5f, s.layers(), 4);
+          for (int k = 0; k < s.size(); k++) {
+            // floats against doubles over 24 steps: on 37 samples some state is near enough to a clip's
+            // edge to carry its rounding further (up to 4e-5 seen); a wrong term moves states by 1e-2 or more
+            double diff = Fixtures.maxAbsDiff(backend, s.layer(k), expected[k]);
+            assertTrue(diff < 1e-4,
+                Arrays.toString(sizes) + " batch " + batch + " layer " + (k + 1) + " differs by " + diff);
+          }
+          IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+              () -> chain.relax(fused, null, 0.5f, 0.5f, s.layers(), 1));
+          assertEquals("a nudged phase (beta != 0) needs a target", e.getMessage());
+          assertThrows(ShapeMismatchException.class, () -> fused.relax(
+              chain.biases().get(0), chain.weights(), chain.biases(), target, 0.5f, 0.5f, s.layers(), 1));
         }
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-            () -> chain.relax(fused, null, 0.5f, 0.5f, s.layers(), 1));
-        assertEquals("a nudged phase (beta != 0) needs a target", e.getMessage());
-        assertThrows(ShapeMismatchException.class,
-            () -> fused.relax(chain.biases().get(0), chain.weights(), chain.biases(), target, 0.5f, 0.5f, s.layers(), 1));
       }
     }
     covers("capabilities", "chainRelaxation");

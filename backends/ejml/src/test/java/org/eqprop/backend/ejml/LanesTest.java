@@ -1,0 +1,144 @@
+package org.eqprop.backend.ejml;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The vector relaxation kernels against the scalar ones, sample by sample: the block layout (units
+ * side by side across samples), the fused step with its integer clip and the floating-point redo
+ * it falls back on when a value is NaN or infinite, and the copies in and out of a block.
+ */
+class LanesTest {
+  private final VectorKernels vector = new VectorKernels();
+  private final Lanes scalar = new Lanes.Scalar();
+  private final SplittableRandom random = new SplittableRandom(7);
+  private final int lanes = vector.block();
+
+  private float[] fill(int n, double from, double to) {
+    float[] a = new float[n];
+    for (int i = 0; i < n; i++) {
+      a[i] = (float) random.nextDouble(from, to);
+    }
+    return a;
+  }
+
+  /** Lane {@code r} of a block laid out unit by unit, {@code units} long. */
+  private float[] lane(float[] block, int r, int units) {
+    float[] out = new float[units];
+    for (int j = 0; j < units; j++) {
+      out[j] = block[j * lanes + r];
+    }
+    return out;
+  }
+
+  /**
+   * A middle layer of 30 units between layers of 17 and 5: its input with both products, and one
+   * step from states in [0, 1], nudged and not, agree with the scalar lanes on every sample.
+   */
+  @Test
+  void inputsAndTheirStepMatchTheScalarLanesOnEverySample() {
+    int below = 17, units = 30, above = 5;
+    int cols = vector.padded(units);
+    float[] down = new float[below * cols], up = new float[above * cols];
+    float[] downPlain = fill(below * units, -1, 1), upPlain = fill(above * units, -1, 1);
+    for (int q = 0; q < below; q++) {
+      System.arraycopy(downPlain, q * units, down, q * cols, units);
+    }
+    for (int q = 0; q < above; q++) {
+      System.arraycopy(upPlain, q * units, up, q * cols, units);
+    }
+    float[] base = new float[cols * lanes], s = new float[cols * lanes], y = new float[cols * lanes];
+    System.arraycopy(fill(units * lanes, -1, 1), 0, base, 0, units * lanes);
+    System.arraycopy(fill(units * lanes, 0, 1), 0, s, 0, units * lanes);
+    System.arraycopy(fill(units * lanes, 0, 1), 0, y, 0, units * lanes);
+    float[] vDown = fill(below * lanes, 0, 1), vUp = fill(above * lanes, 0, 1);
+    for (float[] target : new float[][] {null, y}) {
+      float[] out = new float[cols * lanes];
+      vector.inputs(base, vDown, down, below, vUp, up, above, cols, out, s, target, 0.7f, 0.5f);
+      float[] inputs = new float[cols * lanes];
+      vector.inputs(base, vDown, down, below, vUp, up, above, cols, inputs, null, null, 0f, 0f);
+      for (int r = 0; r < lanes; r++) {
+        float[] expected = new float[units];
+        float[] expectedInputs = new float[units];
+        scalar.inputs(lane(base, r, units), lane(vDown, r, below), downPlain, below, lane(vUp, r, above), upPlain,
+            above, units, expectedInputs, null, null, 0f, 0f);
+        scalar.inputs(lane(base, r, units), lane(vDown, r, below), downPlain, below, lane(vUp, r, above), upPlain,
+            above, units, expected, lane(s, r, units), target == null ? null : lane(target, r, units), 0.7f, 0.5f);
+        for (int j = 0; j < units; j++) {
+          assertEquals(expectedInputs[j], inputs[j * lanes + r], 1e-5, "input of unit " + j + ", sample " + r);
+          assertEquals(expected[j], out[j * lanes + r], 1e-5, "step of unit " + j + ", sample " + r);
+        }
+      }
+      for (int i = units * lanes; i < cols * lanes; i++) {
+        assertEquals(0f, out[i], "padded unit " + i / lanes);
+      }
+    }
+  }
+
+  /**
+   * The integer clip turns NaN into 0 or 1: a NaN input must still give a NaN state, with every
+   * other value as the floating-point clip makes it (an infinite input clips to 0 or 1).
+   */
+  @Test
+  void aNaNInputGivesANaNStateAndInfinitiesClip() {
+    int units = 40;
+    int cols = vector.padded(units);
+    float[] base = new float[cols * lanes], s = new float[cols * lanes];
+    System.arraycopy(fill(units * lanes, -1, 1), 0, base, 0, units * lanes);
+    System.arraycopy(fill(units * lanes, 0, 1), 0, s, 0, units * lanes);
+    int nan = 27 * lanes + lanes - 1, plus = 3 * lanes + 1, minus = 39 * lanes;
+    base[nan] = Float.NaN;
+    base[plus] = Float.POSITIVE_INFINITY;
+    base[minus] = Float.NEGATIVE_INFINITY;
+    for (float nanBits : new float[] {Float.NaN, Float.intBitsToFloat(0xffc00000)}) {
+      base[nan] = nanBits;
+      float[] out = new float[cols * lanes];
+      vector.inputs(base, new float[0], new float[0], 0, new float[0], new float[0], 0, cols, out, s, null, 0f, 0.5f);
+      for (int i = 0; i < units * lanes; i++) {
+        float v = s[i];
+        float expected = Lanes.clip01(v - 0.5f * (v - base[i]));
+        if (i == nan) {
+          assertTrue(Float.isNaN(out[i]), "the NaN input's state is " + out[i]);
+        } else {
+          assertEquals(expected, out[i], 1e-6f, "value " + i);
+        }
+      }
+      assertEquals(1f, out[plus]);
+      assertEquals(0f, out[minus]);
+    }
+  }
+
+  /**
+   * A partial block: the samples go in unit by unit, the missing lanes repeat the last sample, the
+   * padded units are 0, and only the block's own rows come back out.
+   */
+  @Test
+  void aPartialBlockGoesInAndComesBackOut() {
+    int units = 13, count = lanes - 3, batch = count + 4, i = 2;
+    int cols = vector.padded(units);
+    float[] rows = fill(batch * units, -2, 2);
+    float[] block = fill(cols * lanes, 5, 6);
+    vector.gather(rows, i, count, units, block);
+    for (int r = 0; r < lanes; r++) {
+      for (int j = 0; j < cols; j++) {
+        float expected = j >= units ? 0f : rows[(i + Math.min(r, count - 1)) * units + j];
+        assertEquals(expected, block[j * lanes + r], "unit " + j + ", lane " + r);
+      }
+    }
+    for (int full : new int[] {count, lanes}) {
+      float[] back = new float[(i + lanes) * units];
+      java.util.Arrays.fill(back, 9f);
+      float[] values = fill(cols * lanes, -1, 1);
+      vector.scatter(values, units, back, i, full);
+      for (int row = 0; row < i + lanes; row++) {
+        for (int j = 0; j < units; j++) {
+          boolean written = row >= i && row < i + full;
+          assertEquals(written ? values[j * lanes + row - i] : 9f, back[row * units + j], "row " + row + ", unit " + j);
+        }
+      }
+    }
+  }
+}
