@@ -94,9 +94,9 @@ final class EjmlChainRelaxation implements ChainRelaxation {
     float[][] down = new float[depth][];
     float[][] up = new float[depth][];
     for (int k = 1; k < depth; k++) {
-      down[k] = pad(k, false, w[k], n[k - 1], n[k], np[k]);
+      down[k] = arranged(k, false, w[k], n[k - 1], n[k]);
       if (withUp) {
-        up[k - 1] = pad(k, true, w[k], n[k - 1], n[k], np[k - 1]);
+        up[k - 1] = arranged(k, true, w[k], n[k - 1], n[k]);
       }
     }
     float[] x = backend.data(drive);
@@ -130,29 +130,17 @@ final class EjmlChainRelaxation implements ChainRelaxation {
   }
 
   /**
-   * {@code W} ({@code rows × cols}) or, with {@code transpose}, {@code Wᵀ}, its rows padded with
-   * zeros to {@code stride} columns, in an array kept between calls.
+   * {@code W} ({@code rows × cols}) or, with {@code transpose}, {@code Wᵀ}, {@link Lanes#arrange}d
+   * into an array kept between calls.
    */
-  private float[] pad(int k, boolean transpose, float[] w, int rows, int cols, int stride) {
+  private float[] arranged(int k, boolean transpose, float[] w, int rows, int cols) {
     float[][] cache = transpose ? upCache : downCache;
-    int outRows = transpose ? cols : rows;
-    int outCols = transpose ? rows : cols;
+    int size = (transpose ? cols : rows) * lanes.padded(transpose ? rows : cols);
     float[] t = cache[k];
-    if (t == null || t.length != outRows * stride) {
-      t = cache[k] = new float[outRows * stride];
+    if (t == null || t.length != size) {
+      t = cache[k] = new float[size];
     }
-    for (int r = 0; r < rows; r++) {
-      for (int c = 0; c < cols; c++) {
-        if (transpose) {
-          t[c * stride + r] = w[r * cols + c];
-        } else {
-          t[r * stride + c] = w[r * cols + c];
-        }
-      }
-    }
-    for (int r = 0; r < outRows; r++) {
-      java.util.Arrays.fill(t, r * stride + outCols, (r + 1) * stride, 0f);
-    }
+    lanes.arrange(w, rows, cols, transpose, t);
     return t;
   }
 

@@ -29,6 +29,13 @@ interface Lanes {
   int padded(int n);
 
   /**
+   * Lays out {@code M = w} ({@code rows × cols}, row-major) or, with {@code transpose}, {@code M =
+   * wᵀ}, for {@link #inputs}: {@code out} holds {@code R × padded(C)} values for {@code M} of shape
+   * {@code R × C}, the padded columns 0, in an order of this implementation's choosing.
+   */
+  void arrange(float[] w, int rows, int cols, boolean transpose, float[] out);
+
+  /**
    * Copies a layer of samples {@code i … i+count−1} ({@code count ≤ B =} {@link #block()}) into a
    * block: {@code to[j·B + r] = from[(i + r)·units + j]} for {@code j < units}; lanes {@code r ≥ count}
    * repeat the last sample; the units of {@code to} past {@code units} become 0.
@@ -46,8 +53,9 @@ interface Lanes {
 
   /**
    * A layer's input for a block of {@code B =} {@link #block()} samples, for units {@code j < cols}
-   * ({@link #padded}): {@code out[j·B + r] = p = base[j·B + r] + Σ_{q<downRows} vDown[q·B + r]·mDown[q·cols
-   * + j] + Σ_{q<upRows} vUp[q·B + r]·mUp[q·cols + j]}, summed in that order. When {@code s} is not
+   * ({@link #padded}): {@code out[j·B + r] = p = base[j·B + r] + Σ_{q<downRows} vDown[q·B + r]·D[q][j]
+   * + Σ_{q<upRows} vUp[q·B + r]·U[q][j]}, summed in that order, with {@code mDown} and {@code mUp}
+   * the {@link #arrange}d matrices {@code D} and {@code U}. When {@code s} is not
    * null, {@code out} gets instead one step of the dynamics from the states {@code v = s[j·B + r]},
    * which must lie in {@code [0, 1]} (or be NaN), as every step leaves them: {@code out[j·B + r] =
    * clip(v − eps·(v − p + beta·(v − y[j·B + r])), 0, 1)}, the {@code y} term only when {@code y} is
@@ -96,6 +104,15 @@ interface Lanes {
     @Override
     public int padded(int n) {
       return n;
+    }
+
+    @Override
+    public void arrange(float[] w, int rows, int cols, boolean transpose, float[] out) {
+      for (int i = 0; i < rows; i++) {
+        for (int j = 0; j < cols; j++) {
+          out[transpose ? j * rows + i : i * cols + j] = w[i * cols + j];
+        }
+      }
     }
 
     @Override

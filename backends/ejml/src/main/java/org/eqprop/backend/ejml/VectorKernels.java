@@ -64,6 +64,20 @@ final class VectorKernels implements Gemm, Lanes {
   }
 
   @Override
+  public void arrange(float[] w, int rows, int cols, boolean transpose, float[] out) {
+    int r = transpose ? cols : rows;
+    int c = padded(transpose ? rows : cols);
+    java.util.Arrays.fill(out, 0, r * c, 0f);
+    for (int i = 0; i < rows; i++) {
+      for (int j = 0; j < cols; j++) {
+        int q = transpose ? j : i;
+        int u = transpose ? i : j;
+        out[u / TILE * r * TILE + q * TILE + u % TILE] = w[i * cols + j];
+      }
+    }
+  }
+
+  @Override
   public void gather(float[] from, int i, int count, int units, float[] to) {
     int[] map = scratch.get().map;
     for (int r = 0; r < L; r++) {
@@ -139,7 +153,7 @@ final class VectorKernels implements Gemm, Lanes {
       FloatVector a11 = FloatVector.fromArray(S, base, o + 11 * L);
       for (int q = 0; q < downRows; q++) {
         FloatVector x = FloatVector.fromArray(S, vDown, q * L);
-        int w = q * cols + j;
+        int w = j * downRows + q * TILE; // tile j / TILE, row q (see arrange)
         a0 = x.fma(FloatVector.broadcast(S, mDown[w + 0]), a0);
         a1 = x.fma(FloatVector.broadcast(S, mDown[w + 1]), a1);
         a2 = x.fma(FloatVector.broadcast(S, mDown[w + 2]), a2);
@@ -155,7 +169,7 @@ final class VectorKernels implements Gemm, Lanes {
       }
       for (int q = 0; q < upRows; q++) {
         FloatVector x = FloatVector.fromArray(S, vUp, q * L);
-        int w = q * cols + j;
+        int w = j * upRows + q * TILE;
         a0 = x.fma(FloatVector.broadcast(S, mUp[w + 0]), a0);
         a1 = x.fma(FloatVector.broadcast(S, mUp[w + 1]), a1);
         a2 = x.fma(FloatVector.broadcast(S, mUp[w + 2]), a2);

@@ -35,21 +35,25 @@ class LanesTest {
   }
 
   /**
-   * A middle layer of 30 units between layers of 17 and 5: its input with both products, and one
-   * step from states in [0, 1], nudged and not, agree with the scalar lanes on every sample.
+   * A middle layer of 30 units between layers of 17 and 5: its input with both products (the
+   * weights arranged as they come and transposed), and one step from states in [0, 1], nudged and
+   * not, agree with the scalar lanes on every sample.
    */
   @Test
   void inputsAndTheirStepMatchTheScalarLanesOnEverySample() {
     int below = 17, units = 30, above = 5;
     int cols = vector.padded(units);
     float[] down = new float[below * cols], up = new float[above * cols];
-    float[] downPlain = fill(below * units, -1, 1), upPlain = fill(above * units, -1, 1);
-    for (int q = 0; q < below; q++) {
-      System.arraycopy(downPlain, q * units, down, q * cols, units);
+    // the weights from below as they are, those from above transposed (units × above, as W_{k+1} is)
+    float[] downPlain = fill(below * units, -1, 1), above2 = fill(units * above, -1, 1);
+    float[] upPlain = new float[above * units];
+    for (int j = 0; j < units; j++) {
+      for (int q = 0; q < above; q++) {
+        upPlain[q * units + j] = above2[j * above + q];
+      }
     }
-    for (int q = 0; q < above; q++) {
-      System.arraycopy(upPlain, q * units, up, q * cols, units);
-    }
+    vector.arrange(downPlain, below, units, false, down);
+    vector.arrange(above2, units, above, true, up);
     float[] base = new float[cols * lanes], s = new float[cols * lanes], y = new float[cols * lanes];
     System.arraycopy(fill(units * lanes, -1, 1), 0, base, 0, units * lanes);
     System.arraycopy(fill(units * lanes, 0, 1), 0, s, 0, units * lanes);
