@@ -65,14 +65,21 @@ final class VectorKernels implements Gemm, Lanes {
 
   @Override
   public void arrange(float[] w, int rows, int cols, boolean transpose, float[] out) {
+    // M = w or wᵀ, r × c; tile t holds M's columns t·TILE … in rows of TILE, one after the other
     int r = transpose ? cols : rows;
-    int c = padded(transpose ? rows : cols);
-    java.util.Arrays.fill(out, 0, r * c, 0f);
-    for (int i = 0; i < rows; i++) {
-      for (int j = 0; j < cols; j++) {
-        int q = transpose ? j : i;
-        int u = transpose ? i : j;
-        out[u / TILE * r * TILE + q * TILE + u % TILE] = w[i * cols + j];
+    int c = transpose ? rows : cols;
+    for (int t0 = 0, o = 0; t0 < c; t0 += TILE, o += r * TILE) {
+      int width = Math.min(TILE, c - t0);
+      for (int q = 0; q < r; q++) {
+        int at = o + q * TILE;
+        if (transpose) {
+          for (int i = 0; i < width; i++) {
+            out[at + i] = w[(t0 + i) * cols + q];
+          }
+        } else {
+          System.arraycopy(w, q * cols + t0, out, at, width);
+        }
+        java.util.Arrays.fill(out, at + width, at + TILE, 0f);
       }
     }
   }
