@@ -86,32 +86,30 @@ final class VectorKernels implements Gemm, Lanes {
 
   @Override
   public void gather(float[] from, int i, int count, int units, float[] to) {
-    int[] map = scratch.get().map;
-    for (int r = 0; r < L; r++) {
-      map[r] = Math.min(r, count - 1) * units;
-    }
-    for (int j = 0, row = i * units; j < units; j++) {
-      FloatVector.fromArray(S, from, row + j, map, 0).intoArray(to, j * L);
+    // plain loops over tiles of L units (the block's tile, 1 KB, stays in the first-level cache):
+    // the Vector API's gather is not always compiled to one, and then boxes every vector it loads
+    for (int j0 = 0; j0 < units; j0 += L) {
+      int j1 = Math.min(units, j0 + L);
+      for (int r = 0; r < L; r++) {
+        int row = (i + Math.min(r, count - 1)) * units;
+        for (int j = j0, o = j0 * L + r; j < j1; j++, o += L) {
+          to[o] = from[row + j];
+        }
+      }
     }
     java.util.Arrays.fill(to, units * L, to.length, 0f);
   }
 
   @Override
   public void scatter(float[] from, int units, float[] to, int i, int count) {
-    if (count < L) {
+    for (int j0 = 0; j0 < units; j0 += L) {
+      int j1 = Math.min(units, j0 + L);
       for (int r = 0; r < count; r++) {
-        for (int j = 0, row = (i + r) * units; j < units; j++) {
-          to[row + j] = from[j * L + r];
+        int row = (i + r) * units;
+        for (int j = j0, o = j0 * L + r; j < j1; j++, o += L) {
+          to[row + j] = from[o];
         }
       }
-      return;
-    }
-    int[] map = scratch.get().map;
-    for (int r = 0; r < L; r++) {
-      map[r] = r * units;
-    }
-    for (int j = 0, row = i * units; j < units; j++) {
-      FloatVector.fromArray(S, from, j * L).intoArray(to, row + j, map, 0);
     }
   }
 
@@ -445,8 +443,6 @@ final class VectorKernels implements Gemm, Lanes {
     float[] tile = new float[0];
     /** Where {@link #stepTile} marks values that are NaN or infinite. */
     final float[] flag = new float[L];
-    /** The offsets of a block's rows for {@link #gather} and {@link #scatter}. */
-    final int[] map = new int[L];
   }
 
   private final ThreadLocal<Scratch> scratch = ThreadLocal.withInitial(Scratch::new);
