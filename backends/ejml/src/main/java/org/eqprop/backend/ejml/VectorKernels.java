@@ -172,6 +172,8 @@ final class VectorKernels implements Gemm, Lanes {
         a10 = x.fma(FloatVector.broadcast(S, mDown[w + 10]), a10);
         a11 = x.fma(FloatVector.broadcast(S, mDown[w + 11]), a11);
       }
+      // the same loop again, for the other matrix: one loop over both, choosing the arrays per
+      // pass, made C2 box every vector (20 steps at batch 256: 42 ms instead of 2)
       for (int q = 0; q < upRows; q++) {
         FloatVector x = FloatVector.fromArray(S, vUp, q * L);
         int w = j * upRows + q * TILE;
