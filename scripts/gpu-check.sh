@@ -51,10 +51,18 @@ info() {
 kit() {
   "$java" --add-modules jdk.incubator.vector -cp "$gpu/test/classes:$gpu/test/*:$gpu/lib/*" \
     org.junit.platform.console.ConsoleLauncher execute --disable-banner --disable-ansi-colors --details=tree \
-    --select-class org.eqprop.backend.jcuda.JcudaConformanceTest --reports-dir "$out/kit"
+    --select-class org.eqprop.backend.jcuda.JcudaConformanceTest \
+    --select-class org.eqprop.backend.jcuda.JcudaGraphsConformanceTest --reports-dir "$out/kit"
 }
 # the paper's 784-500-10 (20 + 4 steps) at batch 20 and 256; 784-500-500-500-10 (500 + 8) at 256
-bench_1h() { eqprop bench --backends $backend --batch-sizes 20,256 --out "$out/bench-1h" --force; }
+# and again with graphs=on (launches held back and replayed as CUDA graphs), jcuda only
+bench_1h() {
+  eqprop bench --backends $backend --batch-sizes 20,256 --out "$out/bench-1h" --force
+  if [ "$backend" = jcuda ]; then
+    eqprop bench --backends jcuda --batch-sizes 20,256 --set backend.options.graphs=on \
+      --out "$out/bench-1h-graphs" --force
+  fi
+}
 torch_1h() {
   for b in 20 256; do
     ref --batch "$b" --n-train 20000 && ref --batch "$b" --n-train 60000 --graph
@@ -78,8 +86,8 @@ train_1h() { eqprop train --preset paper-1h --backend $backend --out "$out/train
 export gpu java out backend
 export -f eqprop ref info kit bench_1h torch_1h bench_3h torch_3h train_1h
 step info 60 info
-step kit 150 kit
-step bench-1h 100 bench_1h
+step kit 200 kit
+step bench-1h 140 bench_1h
 step torch-1h 120 torch_1h
 step bench-3h 100 bench_3h
 step torch-3h 100 torch_3h
@@ -88,6 +96,6 @@ step train-1h 240 train_1h
 echo "== summary"; cat "$summary"
 echo "== backends"; grep -A4 '^NAME' "$out/info.log" 2>/dev/null
 echo "== kit"; grep -E 'tests (successful|failed|skipped)' "$out/kit.log" 2>/dev/null
-for f in bench-1h bench-3h; do echo "== $f"; grep -A3 '^backend' "$out/$f.log" 2>/dev/null; done
+for f in bench-1h bench-3h; do echo "== $f"; grep -A3 '^backend' "$out/$f.log" 2>/dev/null; done  # bench-1h: plain, then graphs=on
 for f in torch-1h torch-3h; do echo "== $f"; grep -E 'samples_per_s|Error|error:' "$out/$f.log" 2>/dev/null; done
 echo "== train-1h"; tail -3 "$out/train-1h.log" 2>/dev/null

@@ -10,17 +10,26 @@ import static jcuda.driver.JCudaDriver.cuDevicePrimaryCtxRetain;
 import static jcuda.driver.JCudaDriver.cuDeviceTotalMem;
 import static jcuda.driver.JCudaDriver.cuDriverGetVersion;
 import static jcuda.driver.JCudaDriver.cuFuncSetAttribute;
+import static jcuda.driver.JCudaDriver.cuGraphDestroy;
+import static jcuda.driver.JCudaDriver.cuGraphExecDestroy;
+import static jcuda.driver.JCudaDriver.cuGraphInstantiate;
+import static jcuda.driver.JCudaDriver.cuGraphLaunch;
 import static jcuda.driver.JCudaDriver.cuInit;
 import static jcuda.driver.JCudaDriver.cuLaunchKernel;
 import static jcuda.driver.JCudaDriver.cuMemAlloc;
 import static jcuda.driver.JCudaDriver.cuMemFree;
 import static jcuda.driver.JCudaDriver.cuMemcpyDtoD;
+import static jcuda.driver.JCudaDriver.cuMemcpyDtoDAsync;
 import static jcuda.driver.JCudaDriver.cuMemcpyDtoH;
 import static jcuda.driver.JCudaDriver.cuMemcpyHtoD;
 import static jcuda.driver.JCudaDriver.cuMemsetD32;
 import static jcuda.driver.JCudaDriver.cuModuleGetFunction;
 import static jcuda.driver.JCudaDriver.cuModuleLoadData;
 import static jcuda.driver.JCudaDriver.cuModuleUnload;
+import static jcuda.driver.JCudaDriver.cuStreamBeginCapture;
+import static jcuda.driver.JCudaDriver.cuStreamCreate;
+import static jcuda.driver.JCudaDriver.cuStreamDestroy;
+import static jcuda.driver.JCudaDriver.cuStreamEndCapture;
 
 import java.util.HashMap;
 import java.util.Map;
@@ -33,13 +42,20 @@ import jcuda.driver.CUdevice_attribute;
 import jcuda.driver.CUdeviceptr;
 import jcuda.driver.CUfunction;
 import jcuda.driver.CUfunction_attribute;
+import jcuda.driver.CUgraph;
+import jcuda.driver.CUgraphExec;
 import jcuda.driver.CUmodule;
+import jcuda.driver.CUstream;
+import jcuda.driver.CUstreamCaptureMode;
+import jcuda.driver.CUstream_flags;
 import jcuda.driver.JCudaDriver;
 
 /**
  * A CUDA device through the driver API (JCuda): the device's primary context, retained for this
  * object's life, and eqprop's kernels loaded from the PTX resource as one module. Every call makes
- * the context current on the calling thread first. Launches go to the default stream.
+ * the context current on the calling thread first. Launches go to the default stream, or, where
+ * the device is opened for graphs, to a stream of its own (blocking: the synchronous copies to and
+ * from the host still wait for it), which {@link #capture} records as a CUDA graph.
  */
 final class CudaDevice implements Device {
   /** Bytes of dynamic shared memory any kernel may use without opting in. */
@@ -53,6 +69,8 @@ final class CudaDevice implements Device {
   private final Map<Long, Address> memory = new HashMap<>();
   private final String description;
   private final int optInShared;
+  /** The stream launches and copies go to, null for the default stream (then no graphs). */
+  private final CUstream stream;
   private boolean closed;
 
   /** A device pointer whose address this package can read. */
@@ -63,11 +81,21 @@ final class CudaDevice implements Device {
   }
 
   /**
-   * Opens device {@code ordinal}.
+   * Opens device {@code ordinal}, launching on the default stream.
    *
    * @throws IllegalStateException when the driver, the device or the PTX fails, with the reason
    */
   CudaDevice(int ordinal) {
+    this(ordinal, false);
+  }
+
+  /**
+   * Opens device {@code ordinal}; with {@code graphs}, launches go to a stream of the device's own
+   * that {@link #capture} can record.
+   *
+   * @throws IllegalStateException when the driver, the device or the PTX fails, with the reason
+   */
+  CudaDevice(int ordinal, boolean graphs) {
     try {
       JCudaDriver.setExceptionsEnabled(true);
       cuInit(0);
@@ -94,6 +122,12 @@ final class CudaDevice implements Device {
       } catch (CudaException e) {
         throw new IllegalStateException("the CUDA driver refuses eqprop's PTX (" + e.getMessage() + "; "
             + Ptx.requirement() + ", this driver is " + driverVersion() + ")", e);
+      }
+      if (graphs) {
+        stream = new CUstream();
+        cuStreamCreate(stream, CUstream_flags.CU_STREAM_DEFAULT);
+      } else {
+        stream = null;
       }
     } catch (CudaException | IllegalStateException e) {
       cuDevicePrimaryCtxRelease(device);
@@ -221,7 +255,11 @@ final class CudaDevice implements Device {
   @Override
   public void copy(long src, long dst, long bytes) {
     bind();
-    cuMemcpyDtoD(at(dst), at(src), bytes);
+    if (stream == null) {
+      cuMemcpyDtoD(at(dst), at(src), bytes);
+    } else {
+      cuMemcpyDtoDAsync(at(dst), at(src), bytes, stream);
+    }
   }
 
   @Override
@@ -253,11 +291,60 @@ final class CudaDevice implements Device {
       params[i] = args.size(i) == 4 ? Pointer.to(new int[] {(int) value[0]}) : Pointer.to(value);
     }
     try {
-      cuLaunchKernel(function(kernel), gridX, gridY, 1, blockX, blockY, 1, sharedBytes, null,
+      cuLaunchKernel(function(kernel), gridX, gridY, 1, blockX, blockY, 1, sharedBytes, stream,
           Pointer.to(params), null);
     } catch (CudaException e) {
       throw failed("launching " + kernel + " (" + gridX + "x" + gridY + " blocks of " + blockX + "x" + blockY
           + " threads, " + sharedBytes + " bytes shared)", e);
+    }
+  }
+
+  @Override
+  public Graph capture(Runnable work) {
+    if (stream == null) {
+      return null;
+    }
+    bind();
+    CUgraph graph = new CUgraph();
+    boolean recorded = false;
+    try {
+      cuStreamBeginCapture(stream, CUstreamCaptureMode.CU_STREAM_CAPTURE_MODE_THREAD_LOCAL);
+      try {
+        work.run();
+      } finally {
+        cuStreamEndCapture(stream, graph);
+        recorded = true;
+      }
+      CUgraphExec exec = new CUgraphExec();
+      cuGraphInstantiate(exec, graph, 0);
+      return new Graph() {
+        private boolean released;
+
+        @Override
+        public void launch() {
+          bind();
+          try {
+            cuGraphLaunch(exec, stream);
+          } catch (CudaException e) {
+            throw failed("launching a CUDA graph", e);
+          }
+        }
+
+        @Override
+        public void close() {
+          if (!released && !closed) {
+            released = true;
+            cuCtxSetCurrent(context);
+            cuGraphExecDestroy(exec);
+          }
+        }
+      };
+    } catch (CudaException e) {
+      throw failed("recording a CUDA graph", e);
+    } finally {
+      if (recorded) {
+        cuGraphDestroy(graph);
+      }
     }
   }
 
@@ -268,6 +355,9 @@ final class CudaDevice implements Device {
     }
     try {
       cuCtxSetCurrent(context);
+      if (stream != null) {
+        cuStreamDestroy(stream);
+      }
       for (Address a : memory.values()) {
         cuMemFree(a);
       }

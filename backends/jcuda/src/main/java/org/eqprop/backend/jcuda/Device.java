@@ -41,7 +41,26 @@ interface Device extends AutoCloseable {
   /** Launches {@code kernel} on a {@code gridX × gridY} grid of {@code blockX × blockY} threads. */
   void launch(String kernel, int gridX, int gridY, int blockX, int blockY, int sharedBytes, KernelArgs args);
 
+  /**
+   * Records the launches and device copies {@code work} makes, without running them, as one graph
+   * to be issued again as a whole; null where this device does not record (then {@code work} has
+   * not run). Nothing but {@link #launch} and {@link #copy} may be called while recording.
+   */
+  default Graph capture(Runnable work) {
+    return null;
+  }
+
   /** Releases the device's module and context; memory still allocated is released with them. */
   @Override
   void close();
+
+  /** A recorded sequence of launches and copies (a CUDA graph on a GPU). */
+  interface Graph extends AutoCloseable {
+    /** Issues the whole sequence again, in launch order after earlier work. */
+    void launch();
+
+    /** Releases the recording. */
+    @Override
+    void close();
+  }
 }

@@ -13,13 +13,15 @@ import java.util.concurrent.TimeUnit;
  * It lets the tests run the backend's Java code and its kernels' logic where no GPU exists; it
  * says nothing about speed, and device-only faults (races between warps, alignment) can still hide.
  */
-final class EmulatedDevice implements Device {
+class EmulatedDevice implements Device {
   private static final int SHARED = CudaDevice.DEFAULT_SHARED;
   private static String unavailable;
   private static boolean loaded;
 
   private final java.util.Set<Long> memory = new java.util.HashSet<>();
   private boolean closed;
+  /** While {@link #capture} runs: the launches and copies it records instead of running them. */
+  private List<Runnable> recording;
 
   static native long alloc0(long bytes);
 
@@ -110,7 +112,37 @@ final class EmulatedDevice implements Device {
 
   @Override
   public void copy(long src, long dst, long bytes) {
+    if (recording != null) {
+      recording.add(() -> copy0(src, dst, bytes));
+      return;
+    }
     copy0(src, dst, bytes);
+  }
+
+  /** Records like a CUDA stream capture: the work's launches and copies, to be run as a whole later. */
+  @Override
+  public Graph capture(Runnable work) {
+    if (recording != null) {
+      throw new IllegalStateException("already recording");
+    }
+    List<Runnable> steps = new java.util.ArrayList<>();
+    recording = steps;
+    try {
+      work.run();
+    } finally {
+      recording = null;
+    }
+    return new Graph() {
+      @Override
+      public void launch() {
+        steps.forEach(Runnable::run);
+      }
+
+      @Override
+      public void close() {
+        steps.clear();
+      }
+    };
   }
 
   @Override
@@ -127,9 +159,18 @@ final class EmulatedDevice implements Device {
       throw new IllegalArgumentException("launch of " + kernel + " beyond a device's limits: " + blockX + "x" + blockY
           + " threads, " + sharedBytes + " bytes of shared memory");
     }
-    String error = launch0(kernel, gridX, gridY, blockX, blockY, sharedBytes, args.words(), args.sizes());
-    if (error != null) {
-      throw new IllegalStateException(error);
+    long[] words = args.words();
+    int[] sizes = args.sizes();
+    Runnable run = () -> {
+      String error = launch0(kernel, gridX, gridY, blockX, blockY, sharedBytes, words, sizes);
+      if (error != null) {
+        throw new IllegalStateException(error);
+      }
+    };
+    if (recording != null) {
+      recording.add(run);
+    } else {
+      run.run();
     }
   }
 

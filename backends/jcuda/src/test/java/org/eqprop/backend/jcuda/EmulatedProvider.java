@@ -36,7 +36,9 @@ final class EmulatedProvider implements BackendProvider, ExecutionCondition {
 
   @Override
   public Backend create(Map<String, String> options) {
-    return new JcudaBackend(new EmulatedDevice(), JcudaBackendProvider.mode(options.getOrDefault("relaxation", "auto")));
+    boolean graphs = JcudaBackendProvider.graphs(options.getOrDefault("graphs", "off"));
+    return new JcudaBackend(JcudaBackendProvider.withGraphs(new EmulatedDevice(), graphs),
+        JcudaBackendProvider.mode(options.getOrDefault("relaxation", "auto")));
   }
 
   @Override

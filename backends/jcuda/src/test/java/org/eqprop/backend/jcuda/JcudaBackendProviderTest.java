@@ -61,7 +61,7 @@ class JcudaBackendProviderTest {
 
   @Test
   void badOptionsAreNamed() {
-    assertEquals("unknown option 'threads' for backend jcuda (known: device, relaxation)",
+    assertEquals("unknown option 'threads' for backend jcuda (known: device, relaxation, graphs)",
         assertThrows(IllegalArgumentException.class, () -> provider.create(Map.of("threads", "2"))).getMessage());
     assertEquals("backend jcuda option device must be an integer, got 'one'",
         assertThrows(IllegalArgumentException.class, () -> provider.create(Map.of("device", "one"))).getMessage());
@@ -69,5 +69,7 @@ class JcudaBackendProviderTest {
         assertThrows(IllegalArgumentException.class, () -> provider.create(Map.of("device", "-1"))).getMessage());
     assertEquals("backend jcuda option relaxation must be one of auto, kernel, products, got 'fast'",
         assertThrows(IllegalArgumentException.class, () -> provider.create(Map.of("relaxation", "fast"))).getMessage());
+    assertEquals("backend jcuda option graphs must be on or off, got 'yes'",
+        assertThrows(IllegalArgumentException.class, () -> provider.create(Map.of("graphs", "yes"))).getMessage());
   }
 }
