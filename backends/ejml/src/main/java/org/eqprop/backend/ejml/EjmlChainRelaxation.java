@@ -29,6 +29,9 @@ final class EjmlChainRelaxation implements ChainRelaxation {
   private final Workers workers;
   private float[][] downCache = new float[0][];
   private float[][] upCache = new float[0][];
+  /** The weights each layout in {@code downCache} / {@code upCache} was made from, and their row count. */
+  private float[][] downSource = new float[0][];
+  private float[][] upSource = new float[0][];
   /** Each thread's work arrays, kept between calls on layers of the same sizes. */
   private Block[] blockCache = new Block[0];
 
@@ -90,6 +93,8 @@ final class EjmlChainRelaxation implements ChainRelaxation {
     if (downCache.length != depth + 1) {
       downCache = new float[depth + 1][];
       upCache = new float[depth + 1][];
+      downSource = new float[depth + 1][];
+      upSource = new float[depth + 1][];
     }
     int[] np = new int[depth];
     for (int k = 0; k < depth; k++) {
@@ -135,16 +140,29 @@ final class EjmlChainRelaxation implements ChainRelaxation {
 
   /**
    * {@code W} ({@code rows × cols}) or, with {@code transpose}, {@code Wᵀ}, {@link Lanes#arrange}d
-   * into an array kept between calls.
+   * into an array kept between calls, and laid out again only when {@code W} differs from the copy
+   * kept of it: a training step relaxes twice and takes the energy with the same weights.
    */
   private float[] arranged(int k, boolean transpose, float[] w, int rows, int cols) {
     float[][] cache = transpose ? upCache : downCache;
+    float[][] source = transpose ? upSource : downSource;
     int size = (transpose ? cols : rows) * lanes.padded(transpose ? rows : cols);
+    int n = rows * cols;
     float[] t = cache[k];
+    float[] was = source[k];
+    if (t != null && t.length == size && was != null && was.length == n + 1 && was[n] == rows
+        && java.util.Arrays.equals(was, 0, n, w, 0, n)) {
+      return t;
+    }
     if (t == null || t.length != size) {
       t = cache[k] = new float[size];
     }
     lanes.arrange(w, rows, cols, transpose, t);
+    if (was == null || was.length != n + 1) {
+      was = source[k] = new float[n + 1];
+    }
+    System.arraycopy(w, 0, was, 0, n);
+    was[n] = rows;
     return t;
   }
 
