@@ -42,7 +42,6 @@ final class GraphedDevice implements Device {
   };
   private boolean recording = true;
   private long replayed;
-  private long recorded;
 
   GraphedDevice(Device inner) {
     this.inner = inner;
@@ -107,7 +106,6 @@ final class GraphedDevice implements Device {
         recording = false;
       } else {
         graphs.put(ops, graph);
-        recorded++;
       }
     }
     if (graph != null) {
@@ -124,11 +122,6 @@ final class GraphedDevice implements Device {
   /** Graph launches so far, the first of each recorded sequence included. */
   long replayed() {
     return replayed;
-  }
-
-  /** Sequences recorded so far. */
-  long recorded() {
-    return recorded;
   }
 
   @Override
