@@ -551,9 +551,11 @@ public abstract class BackendConformanceTest extends EquilibriumPropagationCheck
           chain.relax(fused, target, 0.7f, 0.5f, s.layers(), 4);
           for (int k = 0; k < s.size(); k++) {
             // floats against doubles over 24 steps: on 37 samples some state is near enough to a clip's
-            // edge to carry its rounding further (up to 4e-5 seen); a wrong term moves states by 1e-2 or more
+            // edge to carry its rounding further (up to 4e-5 seen, with every build); a wrong term moves
+            // states by 1e-2 or more
+            double tolerance = batch == 9 ? 1e-5 : 1e-4;
             double diff = Fixtures.maxAbsDiff(backend, s.layer(k), expected[k]);
-            assertTrue(diff < 1e-4,
+            assertTrue(diff < tolerance,
                 Arrays.toString(sizes) + " batch " + batch + " layer " + (k + 1) + " differs by " + diff);
           }
           IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
