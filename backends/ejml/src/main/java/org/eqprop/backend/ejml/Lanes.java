@@ -151,29 +151,24 @@ interface Lanes {
         for (int q = 0; q < upRows; q++) {
           p += vUp[q] * mUp[q * cols + j];
         }
-        if (s == null) {
-          out[j] = p;
-        } else {
-          float v = s[j];
-          float g = v - p;
-          if (y != null) {
-            g += beta * (v - y[j]);
-          }
-          out[j] = Lanes.clip01(v - eps * g);
-        }
+        out[j] = s == null ? p : stepped(s[j], p, y, j, beta, eps);
       }
     }
 
     @Override
     public void step(float[] s, float[] rho, float[] p, float[] y, float beta, float eps, int n) {
       for (int i = 0; i < n; i++) {
-        float v = s[i];
-        float g = v - (v >= 0f && v <= 1f ? p[i] : 0f);
-        if (y != null) {
-          g += beta * (v - y[i]);
-        }
-        s[i] = rho[i] = Lanes.clip01(v - eps * g);
+        s[i] = rho[i] = stepped(s[i], p[i], y, i, beta, eps);
       }
+    }
+
+    /** One value's step: {@code clip(v − eps·(v − [0 ≤ v ≤ 1]·p + beta·(v − y[i])), 0, 1)}. */
+    private static float stepped(float v, float p, float[] y, int i, float beta, float eps) {
+      float g = v - (v >= 0f && v <= 1f ? p : 0f);
+      if (y != null) {
+        g += beta * (v - y[i]);
+      }
+      return Lanes.clip01(v - eps * g);
     }
 
     @Override
