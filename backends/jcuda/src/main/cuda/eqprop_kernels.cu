@@ -163,8 +163,9 @@ EQ_KERNEL void eq_softmax_rows(const float* a, float* out, int rows, int cols) {
   }
 }
 
-// out[i] = the first j of the largest a[i][j]; one block of EQ_REDUCE_THREADS per row.
-EQ_KERNEL void eq_argmax_rows(const float* a, int* out, int rows, int cols) {
+// out[i] = the first j of the largest a[i][j], as an int or (asFloat != 0) as a float; one block
+// of EQ_REDUCE_THREADS per row.
+EQ_KERNEL void eq_argmax_rows(const float* a, int* out, int rows, int cols, int asFloat) {
   __shared__ float value[EQ_REDUCE_THREADS];
   __shared__ int index[EQ_REDUCE_THREADS];
   for (int r = blockIdx.x; r < rows; r += gridDim.x) {
@@ -193,7 +194,11 @@ EQ_KERNEL void eq_argmax_rows(const float* a, int* out, int rows, int cols) {
       __syncthreads();
     }
     if (threadIdx.x == 0) {
-      out[r] = index[0];
+      if (asFloat) {
+        ((float*) out)[r] = (float) index[0];
+      } else {
+        out[r] = index[0];
+      }
     }
     __syncthreads();
   }

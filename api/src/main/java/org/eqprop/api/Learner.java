@@ -20,6 +20,22 @@ public interface Learner extends AutoCloseable {
    */
   TrainStep train(Batch batch);
 
+  /**
+   * Trains on one minibatch like {@link #train} but may return before its report is read, so a
+   * caller can issue the next minibatch while the backend still works on this one and read this
+   * report after (on a GPU the host then never waits for the device between steps). The update is
+   * applied before the report is read: where the report says the step diverged, the parameters
+   * may already hold NaN. By default, {@link #train} and its report at once.
+   *
+   * <p>The batch's tensors and arrays may be reused once this returns.
+   *
+   * @throws DivergenceException where the report is read at once and the step diverged
+   */
+  default PendingStep trainLater(Batch batch) {
+    TrainStep step = train(batch);
+    return () -> step;
+  }
+
   /** The predicted class of every row of {@code input} ({@code batch × inputs}). */
   int[] predict(Tensor input);
 

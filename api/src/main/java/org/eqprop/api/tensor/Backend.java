@@ -47,6 +47,17 @@ public interface Backend extends AutoCloseable {
     return out;
   }
 
+  /**
+   * Starts copying {@code t} to the host and returns without waiting where the backend can (those
+   * list {@link Capability#ASYNC_READ}); {@link HostRead#get()} then waits for it. The copy holds
+   * the values {@code t} has after all work issued before this call, even when later work
+   * overwrites {@code t}. By default the values are read at once.
+   */
+  default HostRead readLater(Tensor t) {
+    float[] values = toHost(t);
+    return () -> values;
+  }
+
   /** {@code dst = src}. */
   void copy(Tensor src, Tensor dst);
 
@@ -107,6 +118,22 @@ public interface Backend extends AutoCloseable {
 
   /** {@code out[i] = argmax_j a[i][j]} (the first maximum on ties); {@code out.length == a.rows()}. */
   void argmaxRows(Tensor a, int[] out);
+
+  /**
+   * {@code out[i][0] = argmax_j a[i][j]} as a float (the first maximum on ties), into a {@code
+   * rows × 1} tensor: the classes stay on the backend until read, for example with {@link
+   * #readLater}. By default computed through {@link #argmaxRows(Tensor, int[])} and uploaded.
+   */
+  default void argmaxRows(Tensor a, Tensor out) {
+    Shapes.requireShape("argmaxRows", out, a.rows(), 1);
+    int[] classes = new int[a.rows()];
+    argmaxRows(a, classes);
+    float[] values = new float[classes.length];
+    for (int i = 0; i < classes.length; i++) {
+      values[i] = classes[i];
+    }
+    upload(values, out);
+  }
 
   /** {@code dst[r] = src[rows[r]]} for every {@code r}: gathers rows of {@code src} into {@code dst}. */
   void gatherRows(Tensor src, int[] rows, Tensor dst);

@@ -14,7 +14,14 @@ public enum Capability {
   CHAIN_CONTRAST("chain-contrast"),
 
   /** {@link AdamUpdate}: Adam's update of one parameter tensor in one pass. */
-  ADAM_UPDATE("adam-update");
+  ADAM_UPDATE("adam-update"),
+
+  /**
+   * {@link Backend#readLater} returns before the values arrive, so work issued after it overlaps
+   * the copy: a learner then defers what it reads (see {@link org.eqprop.api.Learner#trainLater}).
+   * No method of its own; {@link Backend#readLater} works everywhere.
+   */
+  ASYNC_READ("async-read");
 
   private final String id;
 

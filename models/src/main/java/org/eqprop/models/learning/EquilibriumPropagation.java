@@ -16,9 +16,12 @@ import org.eqprop.api.Energy;
 import org.eqprop.api.Learner;
 import org.eqprop.api.Optimizer;
 import org.eqprop.api.Parameter;
+import org.eqprop.api.PendingStep;
 import org.eqprop.api.State;
 import org.eqprop.api.TrainStep;
 import org.eqprop.api.tensor.Backend;
+import org.eqprop.api.tensor.Capability;
+import org.eqprop.api.tensor.HostRead;
 import org.eqprop.api.tensor.Tensor;
 
 /**
@@ -41,9 +44,12 @@ import org.eqprop.api.tensor.Tensor;
  * {@code sᶜ}, and {@code g = (∂E/∂θ(sᶜ) − ∂E/∂θ(s⁰)) / B}.
  *
  * <p>A training step reads back from the backend only what it reports: the free state's energy and
- * its predicted classes (on a GPU every read waits for the device). A non-finite energy is where
- * divergence shows: the step then looks for the parameter or free-state layer at fault and throws
- * {@link DivergenceException}. A nudged phase is not checked on its own: were it to diverge, its
+ * its predicted classes. {@link #train} reads them before the nudged phase (on a GPU each read
+ * waits for the device); {@link #trainLater}, on a backend that reads asynchronously, copies them
+ * to the host while the rest of the step runs and checks them when the report is read. A
+ * non-finite energy is where divergence shows: the report then looks for the parameter or
+ * free-state layer at fault and throws {@link DivergenceException} ({@link #train} before the
+ * update, so a parameter at fault is the cause; a deferred report after it). A nudged phase is not checked on its own: were it to diverge, its
  * update would leave a parameter non-finite, which the next step's energy reports.
  */
 public final class EquilibriumPropagation implements Learner {
@@ -125,32 +131,49 @@ public final class EquilibriumPropagation implements Learner {
 
   @Override
   public TrainStep train(Batch batch) {
+    return step(batch, false).get();
+  }
+
+  /**
+   * {@link #train}, deferring the report where the backend reads asynchronously ({@link
+   * Capability#ASYNC_READ}): the free state's energy and classes are then copied to the host while
+   * the nudged phase and the update run, and checked when the report is read, after the update.
+   */
+  @Override
+  public PendingStep trainLater(Batch batch) {
+    return step(batch, backend.capabilities().contains(Capability.ASYNC_READ));
+  }
+
+  private PendingStep step(Batch batch, boolean deferred) {
     Particles store = settings.persistentParticles() ? particles() : null;
     Phases ph = phases(batch.size());
     float beta = settings.beta();
     if (settings.randomSign() && random.nextBoolean()) {
       beta = -beta;
     }
-    int errors;
-    int freeSteps;
-    double sum = 0;
+    PendingStep report;
     long t0 = System.nanoTime();
     long t1;
     long t2;
     try (ClampedEnergy clamped = energy.clamp(batch.input())) {
       startFree(store, batch, ph);
-      freeSteps = dynamics.relax(clamped, cost, batch.target(), 0f, ph.free, settings.freeSteps());
+      int freeSteps = dynamics.relax(clamped, cost, batch.target(), 0f, ph.free, settings.freeSteps());
       clamped.energy(ph.free, ph.energy);
-      for (float e : backend.toHost(ph.energy)) {
-        sum += e;
-      }
-      if (!Double.isFinite(sum)) {
-        throw nonFiniteEnergy(ph.free);
+      if (deferred) {
+        HostRead energies = backend.readLater(ph.energy);
+        backend.argmaxRows(ph.free.output(), ph.classes);
+        HostRead classes = backend.readLater(ph.classes);
+        int[] labels = batch.labels().clone();
+        report = () -> report(energies.get(), classes.get(), labels, freeSteps, ph);
+      } else {
+        float[] energies = backend.toHost(ph.energy);
+        backend.argmaxRows(ph.free.output(), ph.predictions);
+        TrainStep done = report(energies, null, batch.labels(), freeSteps, ph);
+        report = () -> done;
       }
       if (store != null) {
         store.store(batch.indices(), ph.free);
       }
-      errors = countErrors(batch, ph);
       t1 = System.nanoTime();
       if (settings.clampedOutput()) {
         clampedPhase(clamped, batch, ph.free, ph.nudged);
@@ -167,6 +190,30 @@ public final class EquilibriumPropagation implements Learner {
     times.nudgedNanos += t2 - t1;
     times.updateNanos += System.nanoTime() - t2;
     times.steps++;
+    return report;
+  }
+
+  /**
+   * The report from the free state's per-sample energies and classes ({@code classes} null: in
+   * {@code ph.predictions}).
+   *
+   * @throws DivergenceException where the energy is not finite
+   */
+  private TrainStep report(float[] energies, float[] classes, int[] labels, int freeSteps, Phases ph) {
+    double sum = 0;
+    for (float e : energies) {
+      sum += e;
+    }
+    if (!Double.isFinite(sum)) {
+      throw nonFiniteEnergy(ph.free);
+    }
+    int errors = 0;
+    for (int i = 0; i < labels.length; i++) {
+      int predicted = classes == null ? ph.predictions[i] : (int) classes[i];
+      if (predicted != labels[i]) {
+        errors++;
+      }
+    }
     return new TrainStep(errors, sum, freeSteps);
   }
 
@@ -234,17 +281,6 @@ public final class EquilibriumPropagation implements Learner {
     } else {
       ph.free.clear(backend);
     }
-  }
-
-  private int countErrors(Batch batch, Phases ph) {
-    backend.argmaxRows(ph.free.output(), ph.predictions);
-    int errors = 0;
-    for (int i = 0; i < ph.predictions.length; i++) {
-      if (ph.predictions[i] != batch.labels()[i]) {
-        errors++;
-      }
-    }
-    return errors;
   }
 
   /** A nudged phase at {@code beta} from the free fixed point {@code free}, into {@code into}. */
@@ -346,6 +382,7 @@ public final class EquilibriumPropagation implements Learner {
         p.nudgedNegative.close();
       }
       p.energy.close();
+      p.classes.close();
     }
     phases.clear();
   }
@@ -355,6 +392,7 @@ public final class EquilibriumPropagation implements Learner {
     final State nudged;
     final State nudgedNegative;
     final int[] predictions;
+    final Tensor classes;
     final Tensor energy;
 
     Phases(int batch) {
@@ -362,6 +400,7 @@ public final class EquilibriumPropagation implements Learner {
       nudged = State.zeros(backend, batch, EquilibriumPropagation.this.energy.stateSizes());
       nudgedNegative = settings.nudgesBothWays() ? State.zeros(backend, batch, EquilibriumPropagation.this.energy.stateSizes()) : null;
       predictions = new int[batch];
+      classes = backend.zeros(batch, 1);
       energy = backend.zeros(batch, 1);
     }
   }

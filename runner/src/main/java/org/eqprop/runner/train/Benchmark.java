@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Locale;
 import org.eqprop.api.Energy;
 import org.eqprop.api.Learner;
+import org.eqprop.api.PendingStep;
 import org.eqprop.api.tensor.Backend;
 import org.eqprop.models.learning.EquilibriumPropagation;
 import org.eqprop.models.learning.PhaseTimes;
@@ -83,15 +84,24 @@ public final class Benchmark {
     resetHeapPeaks();
     try (BatchFeeder feeder = new BatchFeeder(backend, sizes[sizes.length - 1])) {
       for (int b = 0; b < warmup; b++) {
-        learner.train(feeder.batch(data, order, (b % perPass) * batchSize, batchSize));
+        learner.trainLater(feeder.batch(data, order, (b % perPass) * batchSize, batchSize)).get();
       }
       PhaseTimes times = learner instanceof EquilibriumPropagation ep ? ep.phaseTimes() : null;
       if (times != null) {
         times.reset();
       }
       long t0 = System.nanoTime();
+      PendingStep pending = null;
       for (int b = 0; b < batches; b++) {
-        learner.train(feeder.batch(data, order, ((warmup + b) % perPass) * batchSize, batchSize));
+        // as the trainer does: a step's report is read once the next step is issued
+        PendingStep issued = learner.trainLater(feeder.batch(data, order, ((warmup + b) % perPass) * batchSize, batchSize));
+        if (pending != null) {
+          pending.get();
+        }
+        pending = issued;
+      }
+      if (pending != null) {
+        pending.get();
       }
       double seconds = (System.nanoTime() - t0) / 1e9;
       int n = Math.min(inferenceExamples, data.count());

@@ -14,6 +14,7 @@ import org.eqprop.api.Energy;
 import org.eqprop.api.Learner;
 import org.eqprop.api.Optimizer;
 import org.eqprop.api.Parameter;
+import org.eqprop.api.PendingStep;
 import org.eqprop.api.TrainStep;
 import org.eqprop.api.tensor.Backend;
 import org.eqprop.api.tensor.Tensor;
@@ -125,42 +126,50 @@ public final class Trainer {
       for (int epoch = p.completedEpochs() + 1; epoch <= epochs; epoch++) {
         long epochShuffle = shuffle.state();
         shuffled(order);
-        long errors = p.epochErrors();
-        double energySum = p.epochEnergy();
-        double seconds = p.epochSeconds();
-        long freeSteps = p.epochFreeSteps();
+        Tally tally = new Tally(p);
         RunConfig.Schedule schedule = config.optimizer().schedule();
         if (!schedule.name().equals("constant")) {
           optimizer.setLearningRateScale((float) schedule.scale(epoch, epochs));
         }
         listener.epochStarted(epoch, batches, p.nextBatch());
+        // each step's report is read after the next step is issued, so a GPU never idles between them
+        PendingStep pending = null;
         for (int b = p.nextBatch(); b < batches; b++) {
           int start = b * batchSize;
           int n = Math.min(batchSize, order.length - start);
           long t0 = System.nanoTime();
-          TrainStep step;
+          PendingStep issued;
           try {
-            step = learner.train(feeder.batch(train, order, start, n));
+            issued = learner.trainLater(feeder.batch(train, order, start, n));
           } catch (DivergenceException e) {
             throw diverged(run, epoch, b + 1, e.getMessage());
           }
-          seconds += (System.nanoTime() - t0) / 1e9;
-          if (!Double.isFinite(step.energy())) {
-            throw diverged(run, epoch, b + 1, describeNonFinite());
+          if (pending != null) {
+            tally.add(run, epoch, b, pending, listener, batchSize, train.count());
           }
-          errors += step.errors();
-          energySum += step.energy();
-          freeSteps += step.freeSteps();
-          listener.batchDone(b + 1, Math.min((long) (b + 1) * batchSize, train.count()), errors, seconds);
+          pending = issued;
+          tally.seconds += (System.nanoTime() - t0) / 1e9;
           if (stopRequested.getAsBoolean()) {
+            long t1 = System.nanoTime();
+            tally.add(run, epoch, b + 1, pending, listener, batchSize, train.count());
+            tally.seconds += (System.nanoTime() - t1) / 1e9;
             requireFiniteParameters(run, epoch, b + 1);
-            Progress mid = new Progress(
-                epoch - 1, b + 1, errors, energySum, seconds, freeSteps, epochShuffle, learnerRandom.state());
+            Progress mid = new Progress(epoch - 1, b + 1, tally.errors, tally.energySum, tally.seconds, tally.freeSteps,
+                epochShuffle, learnerRandom.state());
             save(run, configYaml, mid);
             throw new Stopped("interrupted: checkpoint saved at epoch " + epoch + ", minibatch " + (b + 1) + " of "
                 + batches + "; continue with: eqprop train --resume " + run.path());
           }
         }
+        if (pending != null) {
+          long t1 = System.nanoTime();
+          tally.add(run, epoch, batches, pending, listener, batchSize, train.count());
+          tally.seconds += (System.nanoTime() - t1) / 1e9;
+        }
+        long errors = tally.errors;
+        double energySum = tally.energySum;
+        double seconds = tally.seconds;
+        long freeSteps = tally.freeSteps;
         requireFiniteParameters(run, epoch, batches);
         long t1 = System.nanoTime();
         double testError = evaluator.error(data.test());
@@ -200,6 +209,39 @@ public final class Trainer {
           (System.nanoTime() - t0) / 1_000_000, p.completedEpochs(), p.nextBatch());
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write checkpoint " + run.checkpoint() + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** An epoch's running sums, from its checkpointed start. */
+  private final class Tally {
+    long errors;
+    double energySum;
+    double seconds;
+    long freeSteps;
+
+    Tally(Progress p) {
+      errors = p.epochErrors();
+      energySum = p.epochEnergy();
+      seconds = p.epochSeconds();
+      freeSteps = p.epochFreeSteps();
+    }
+
+    /** Reads the report of minibatch {@code batch} (1-based) into the sums and tells the listener. */
+    void add(RunDirectory run, int epoch, int batch, PendingStep pending, TrainingListener listener, int batchSize,
+        int examples) {
+      TrainStep step;
+      try {
+        step = pending.get();
+      } catch (DivergenceException e) {
+        throw diverged(run, epoch, batch, e.getMessage());
+      }
+      if (!Double.isFinite(step.energy())) {
+        throw diverged(run, epoch, batch, describeNonFinite());
+      }
+      errors += step.errors();
+      energySum += step.energy();
+      freeSteps += step.freeSteps();
+      listener.batchDone(batch, Math.min((long) batch * batchSize, examples), errors, seconds);
     }
   }
 

@@ -9,6 +9,10 @@ import static jcuda.driver.JCudaDriver.cuDevicePrimaryCtxRelease;
 import static jcuda.driver.JCudaDriver.cuDevicePrimaryCtxRetain;
 import static jcuda.driver.JCudaDriver.cuDeviceTotalMem;
 import static jcuda.driver.JCudaDriver.cuDriverGetVersion;
+import static jcuda.driver.JCudaDriver.cuEventCreate;
+import static jcuda.driver.JCudaDriver.cuEventDestroy;
+import static jcuda.driver.JCudaDriver.cuEventRecord;
+import static jcuda.driver.JCudaDriver.cuEventSynchronize;
 import static jcuda.driver.JCudaDriver.cuFuncSetAttribute;
 import static jcuda.driver.JCudaDriver.cuGraphDestroy;
 import static jcuda.driver.JCudaDriver.cuGraphExecDestroy;
@@ -17,11 +21,15 @@ import static jcuda.driver.JCudaDriver.cuGraphLaunch;
 import static jcuda.driver.JCudaDriver.cuInit;
 import static jcuda.driver.JCudaDriver.cuLaunchKernel;
 import static jcuda.driver.JCudaDriver.cuMemAlloc;
+import static jcuda.driver.JCudaDriver.cuMemAllocHost;
 import static jcuda.driver.JCudaDriver.cuMemFree;
+import static jcuda.driver.JCudaDriver.cuMemFreeHost;
 import static jcuda.driver.JCudaDriver.cuMemcpyDtoD;
 import static jcuda.driver.JCudaDriver.cuMemcpyDtoDAsync;
 import static jcuda.driver.JCudaDriver.cuMemcpyDtoH;
+import static jcuda.driver.JCudaDriver.cuMemcpyDtoHAsync;
 import static jcuda.driver.JCudaDriver.cuMemcpyHtoD;
+import static jcuda.driver.JCudaDriver.cuMemcpyHtoDAsync;
 import static jcuda.driver.JCudaDriver.cuMemsetD32;
 import static jcuda.driver.JCudaDriver.cuModuleGetFunction;
 import static jcuda.driver.JCudaDriver.cuModuleLoadData;
@@ -31,7 +39,12 @@ import static jcuda.driver.JCudaDriver.cuStreamCreate;
 import static jcuda.driver.JCudaDriver.cuStreamDestroy;
 import static jcuda.driver.JCudaDriver.cuStreamEndCapture;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import jcuda.CudaException;
 import jcuda.Pointer;
@@ -40,6 +53,8 @@ import jcuda.driver.CUcontext;
 import jcuda.driver.CUdevice;
 import jcuda.driver.CUdevice_attribute;
 import jcuda.driver.CUdeviceptr;
+import jcuda.driver.CUevent;
+import jcuda.driver.CUevent_flags;
 import jcuda.driver.CUfunction;
 import jcuda.driver.CUfunction_attribute;
 import jcuda.driver.CUgraph;
@@ -49,6 +64,7 @@ import jcuda.driver.CUstream;
 import jcuda.driver.CUstreamCaptureMode;
 import jcuda.driver.CUstream_flags;
 import jcuda.driver.JCudaDriver;
+import org.eqprop.api.tensor.HostRead;
 
 /**
  * A CUDA device through the driver API (JCuda): the device's primary context, retained for this
@@ -56,10 +72,18 @@ import jcuda.driver.JCudaDriver;
  * the context current on the calling thread first. Launches go to the default stream, or, where
  * the device is opened for graphs, to a stream of its own (blocking: the synchronous copies to and
  * from the host still wait for it), which {@link #capture} records as a CUDA graph.
+ *
+ * <p>Uploads of up to {@value #STAGED_BYTES} bytes go through page-locked staging buffers and do
+ * not wait for the device (a copy from pageable memory would wait for all earlier work); {@link
+ * #downloadLater} copies into a page-locked buffer and waits only when its values are asked for.
  */
 final class CudaDevice implements Device {
   /** Bytes of dynamic shared memory any kernel may use without opting in. */
   static final int DEFAULT_SHARED = 48 * 1024;
+  /** The largest upload staged through page-locked memory; larger ones wait for the device. */
+  static final long STAGED_BYTES = 4L << 20;
+  /** Staging buffers in turn: an upload reuses one once the copy made from it has been done. */
+  private static final int STAGING = 8;
 
   private final CUdevice device = new CUdevice();
   private final CUcontext context = new CUcontext();
@@ -71,7 +95,55 @@ final class CudaDevice implements Device {
   private final int optInShared;
   /** The stream launches and copies go to, null for the default stream (then no graphs). */
   private final CUstream stream;
+  private final Pinned[] staging = new Pinned[STAGING];
+  private int nextStaging;
+  /** Read buffers not in use; every pinned buffer is in {@link #pinned} until the device closes. */
+  private final ArrayDeque<Pinned> idleReads = new ArrayDeque<>();
+  private final List<Pinned> pinned = new ArrayList<>();
   private boolean closed;
+
+  /** Page-locked host memory with an event marking when the copy to or from it is done. */
+  private final class Pinned {
+    final Pointer host = new Pointer();
+    final long bytes;
+    final CUevent done = new CUevent();
+    private boolean inFlight;
+
+    Pinned(long bytes) {
+      this.bytes = bytes;
+      cuMemAllocHost(host, bytes);
+      try {
+        cuEventCreate(done, CUevent_flags.CU_EVENT_DISABLE_TIMING);
+      } catch (CudaException e) {
+        cuMemFreeHost(host);
+        throw e;
+      }
+      pinned.add(this);
+    }
+
+    ByteBuffer buffer(long length) {
+      return host.getByteBuffer(0, length).order(ByteOrder.nativeOrder());
+    }
+
+    /** Marks the copy just issued from or into this buffer. */
+    void issued() {
+      cuEventRecord(done, stream);
+      inFlight = true;
+    }
+
+    /** Waits until the copy last issued is done. */
+    void await() {
+      if (inFlight) {
+        cuEventSynchronize(done);
+        inFlight = false;
+      }
+    }
+
+    void release() {
+      cuEventDestroy(done);
+      cuMemFreeHost(host);
+    }
+  }
 
   /** A device pointer whose address this package can read. */
   private static final class Address extends CUdeviceptr {
@@ -223,13 +295,95 @@ final class CudaDevice implements Device {
   @Override
   public void upload(float[] src, int count, long dst) {
     bind();
-    cuMemcpyHtoD(at(dst), Pointer.to(src), (long) count * Sizeof.FLOAT);
+    long bytes = (long) count * Sizeof.FLOAT;
+    try {
+      if (bytes > STAGED_BYTES) {
+        cuMemcpyHtoD(at(dst), Pointer.to(src), bytes);
+        return;
+      }
+      Pinned p = staging(bytes);
+      p.buffer(bytes).asFloatBuffer().put(src, 0, count);
+      cuMemcpyHtoDAsync(at(dst), p.host, bytes, stream);
+      p.issued();
+    } catch (CudaException e) {
+      throw failed("copying to the device", e);
+    }
   }
 
   @Override
   public void upload(int[] src, int count, long dst) {
     bind();
-    cuMemcpyHtoD(at(dst), Pointer.to(src), (long) count * Sizeof.INT);
+    long bytes = (long) count * Sizeof.INT;
+    try {
+      if (bytes > STAGED_BYTES) {
+        cuMemcpyHtoD(at(dst), Pointer.to(src), bytes);
+        return;
+      }
+      Pinned p = staging(bytes);
+      p.buffer(bytes).asIntBuffer().put(src, 0, count);
+      cuMemcpyHtoDAsync(at(dst), p.host, bytes, stream);
+      p.issued();
+    } catch (CudaException e) {
+      throw failed("copying to the device", e);
+    }
+  }
+
+  /** The next staging buffer, its last copy done, holding at least {@code bytes}. */
+  private Pinned staging(long bytes) {
+    int i = nextStaging;
+    nextStaging = (nextStaging + 1) % STAGING;
+    Pinned p = staging[i];
+    if (p != null) {
+      p.await();
+      if (p.bytes >= bytes) {
+        return p;
+      }
+      pinned.remove(p);
+      p.release();
+    }
+    staging[i] = new Pinned(Math.max(bytes, 64 * 1024));
+    return staging[i];
+  }
+
+  @Override
+  public HostRead downloadLater(long src, int count) {
+    bind();
+    long bytes = Math.max(4, (long) count * Sizeof.FLOAT);
+    Pinned p = idleReads.pollFirst();
+    try {
+      if (p != null && p.bytes < bytes) {
+        pinned.remove(p);
+        p.release();
+        p = null;
+      }
+      if (p == null) {
+        p = new Pinned(bytes);
+      }
+      cuMemcpyDtoHAsync(p.host, at(src), (long) count * Sizeof.FLOAT, stream);
+      p.issued();
+    } catch (CudaException e) {
+      throw failed("reading results from the device", e);
+    }
+    Pinned read = p;
+    return new HostRead() {
+      private float[] values;
+
+      @Override
+      public float[] get() {
+        if (values == null) {
+          bind();
+          try {
+            read.await();
+          } catch (CudaException e) {
+            throw failed("reading results from the device", e);
+          }
+          values = new float[count];
+          read.buffer((long) count * Sizeof.FLOAT).asFloatBuffer().get(values);
+          idleReads.addLast(read);
+        }
+        return values;
+      }
+    };
   }
 
   @Override
@@ -361,6 +515,11 @@ final class CudaDevice implements Device {
       for (Address a : memory.values()) {
         cuMemFree(a);
       }
+      for (Pinned p : pinned) {
+        p.release();
+      }
+      pinned.clear();
+      idleReads.clear();
       memory.clear();
       cuModuleUnload(module);
     } finally {

@@ -1,5 +1,7 @@
 package org.eqprop.backend.jcuda;
 
+import org.eqprop.api.tensor.HostRead;
+
 /**
  * What {@link JcudaBackend} needs of a device: linear memory addressed by 64-bit device addresses,
  * copies, and launches of the kernels in {@code eqprop_kernels.cu} by name. Launches are ordered
@@ -28,6 +30,17 @@ interface Device extends AutoCloseable {
 
   /** Copies {@code count} ints from the device into {@code dst}, after all earlier work. */
   void download(long src, int[] dst, int count);
+
+  /**
+   * Starts copying {@code count} floats from the device to the host after all earlier work, and
+   * returns without waiting where the device can; {@link HostRead#get()} waits. By default the
+   * copy is made at once.
+   */
+  default HostRead downloadLater(long src, int count) {
+    float[] values = new float[count];
+    download(src, values, count);
+    return () -> values;
+  }
 
   /** Copies {@code bytes} bytes between two device buffers, in launch order. */
   void copy(long src, long dst, long bytes);

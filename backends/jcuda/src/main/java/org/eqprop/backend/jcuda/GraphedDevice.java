@@ -6,10 +6,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import org.eqprop.api.tensor.HostRead;
 
 /**
  * A {@link Device} that holds launches and device copies back until the host next needs the device
- * (an upload, a read, memory freed), then issues them: as they are the first time a sequence comes,
+ * (an upload, a read or the start of one, memory freed), then issues them: as they are the first time a sequence comes,
  * recorded into a graph ({@link Device#capture}) the second time, and from then on as that graph,
  * one call instead of one per launch. A training step issues the same launches on the same buffers
  * with the same arguments step after step, so after two steps each of its stretches between reads
@@ -162,6 +163,12 @@ final class GraphedDevice implements Device {
   public void download(long src, int[] dst, int count) {
     flush();
     inner.download(src, dst, count);
+  }
+
+  @Override
+  public HostRead downloadLater(long src, int count) {
+    flush();
+    return inner.downloadLater(src, count);
   }
 
   @Override

@@ -10,6 +10,7 @@ import org.eqprop.api.tensor.Backend;
 import org.eqprop.api.tensor.Capability;
 import org.eqprop.api.tensor.ChainContrast;
 import org.eqprop.api.tensor.ChainRelaxation;
+import org.eqprop.api.tensor.HostRead;
 import org.eqprop.api.tensor.ShapeMismatchException;
 import org.eqprop.api.tensor.Shapes;
 import org.eqprop.api.tensor.Tensor;
@@ -17,10 +18,11 @@ import org.eqprop.api.tensor.Tensor;
 /**
  * {@link Backend} on a GPU through the CUDA driver API: every tensor lives in device memory and
  * every operation is one launch of eqprop's own kernels ({@code eqprop_kernels.cu}), queued on one
- * stream without waiting. Only {@link #download}, {@link #argmaxRows}, {@link #maxAbs} and {@link
- * #isFinite} wait for the device, as they return values to the host. Offers {@link
- * Capability#CHAIN_RELAXATION} (a whole phase in one launch, the energy in another), {@link
- * Capability#CHAIN_CONTRAST} (one launch) and {@link Capability#ADAM_UPDATE}.
+ * stream without waiting. Only {@link #download}, {@link #argmaxRows(Tensor, int[])}, {@link
+ * #maxAbs} and {@link #isFinite} wait for the device, as they return values to the host; {@link
+ * #readLater} waits only when its values are asked for. Offers {@link Capability#CHAIN_RELAXATION}
+ * (a whole phase in one launch, the energy in another), {@link Capability#CHAIN_CONTRAST} (one
+ * launch), {@link Capability#ADAM_UPDATE} and {@link Capability#ASYNC_READ}.
  */
 final class JcudaBackend implements Backend {
   /** The backend's name. */
@@ -273,8 +275,21 @@ final class JcudaBackend implements Backend {
           "argmaxRows: " + a.shape() + " needs an array of " + a.rows() + ", got " + out.length);
     }
     long idx = indices(out.length);
-    perRow(Kernel.ARGMAX_ROWS, a.rows(), new KernelArgs().ptr(address(a)).ptr(idx).i32(a.rows()).i32(a.cols()));
+    perRow(Kernel.ARGMAX_ROWS, a.rows(),
+        new KernelArgs().ptr(address(a)).ptr(idx).i32(a.rows()).i32(a.cols()).i32(0));
     device.download(idx, out, out.length);
+  }
+
+  @Override
+  public void argmaxRows(Tensor a, Tensor out) {
+    Shapes.requireShape("argmaxRows", out, a.rows(), 1);
+    perRow(Kernel.ARGMAX_ROWS, a.rows(),
+        new KernelArgs().ptr(address(a)).ptr(address(out)).i32(a.rows()).i32(a.cols()).i32(1));
+  }
+
+  @Override
+  public HostRead readLater(Tensor t) {
+    return device.downloadLater(address(t), n(t));
   }
 
   private void moveRows(int scatter, Tensor src, int[] rows, Tensor dst) {
@@ -321,7 +336,8 @@ final class JcudaBackend implements Backend {
 
   @Override
   public Set<Capability> capabilities() {
-    return Set.of(Capability.CHAIN_RELAXATION, Capability.CHAIN_CONTRAST, Capability.ADAM_UPDATE);
+    return Set.of(Capability.CHAIN_RELAXATION, Capability.CHAIN_CONTRAST, Capability.ADAM_UPDATE,
+        Capability.ASYNC_READ);
   }
 
   /**

@@ -12,7 +12,7 @@ enum Kernel {
   SUM_ROWS("eq_sum_rows", "u64 u64 u32 u32"),
   ROW_DOT("eq_row_dot", "u64 u64 u64 u32 u32"),
   SOFTMAX_ROWS("eq_softmax_rows", "u64 u64 u32 u32"),
-  ARGMAX_ROWS("eq_argmax_rows", "u64 u64 u32 u32"),
+  ARGMAX_ROWS("eq_argmax_rows", "u64 u64 u32 u32 u32"),
   MAX_ABS("eq_max_abs", "u64 u32 u64"),
   MOVE_ROWS("eq_move_rows", "u32 u64 u64 u64 u32 u32"),
   GEMM("eq_gemm", "u32 u32 u32 f32 u64 u32 u64 u32 f32 u64"),

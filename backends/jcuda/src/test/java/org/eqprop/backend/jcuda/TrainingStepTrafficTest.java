@@ -6,6 +6,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.eqprop.api.Batch;
+import org.eqprop.api.PendingStep;
+import org.eqprop.api.tensor.HostRead;
 import org.eqprop.api.tensor.Tensor;
 import org.eqprop.models.cost.SquaredError;
 import org.eqprop.models.dynamics.GradientDynamics;
@@ -19,7 +21,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * What one EP training step of a one-hidden-layer network asks of the device, in order: on a GPU
  * each launch costs host time and each read waits for the device, so this is the step's cost
- * model. Only the free energy and the predicted classes come back to the host.
+ * model. Only the free energy and the predicted classes come back to the host; a deferred step
+ * ({@code trainLater}) only starts their copies.
  */
 @ExtendWith(EmulatedProvider.class)
 class TrainingStepTrafficTest {
@@ -75,6 +78,12 @@ class TrainingStepTrafficTest {
     }
 
     @Override
+    public HostRead downloadLater(long src, int count) {
+      calls.add("read later");
+      return inner.downloadLater(src, count);
+    }
+
+    @Override
     public void copy(long src, long dst, long bytes) {
       calls.add("copy");
       inner.copy(src, dst, bytes);
@@ -97,8 +106,8 @@ class TrainingStepTrafficTest {
     }
   }
 
-  @Test
-  void aStepLaunchesNineKernelsAndReadsBackTheEnergyAndTheClasses() {
+  /** One-hidden-layer training as the trainer runs it, on a device that records its calls. */
+  private static List<String> secondStep(boolean deferred) {
     Recording device = new Recording(new EmulatedDevice());
     int[] sizes = {12, 9, 3};
     try (JcudaBackend backend = new JcudaBackend(device, JcudaRelaxation.Mode.AUTO);
@@ -112,16 +121,41 @@ class TrainingStepTrafficTest {
       Batch batch = new Batch(x, target, new int[] {0, 1, 2, 0}, new int[] {0, 1, 2, 3});
       ep.train(batch);
       device.calls.clear();
-      ep.train(batch);
-      assertEquals(List.of(
-              "eq_unary", "eq_gemm",                      // ρ(x), the input drive
-              "eq_unary", "eq_unary",                     // the free state from zeros
-              "eq_chain_relax",                           // the free phase
-              "eq_chain_energy", "read",                  // its energy, reported
-              "eq_argmax_rows", "read",                   // its classes, reported
-              "copy", "copy", "eq_chain_relax",           // the nudged phase from the free state
-              "eq_contrast"),                             // the update: every weight and bias
-          device.calls);
+      if (deferred) {
+        PendingStep step = ep.trainLater(batch);
+        device.calls.add("issued");
+        step.get();
+      } else {
+        ep.train(batch);
+      }
+      return List.copyOf(device.calls);
     }
+  }
+
+  @Test
+  void aStepLaunchesNineKernelsAndReadsBackTheEnergyAndTheClasses() {
+    assertEquals(List.of(
+            "eq_unary", "eq_gemm",                      // ρ(x), the input drive
+            "eq_unary", "eq_unary",                     // the free state from zeros
+            "eq_chain_relax",                           // the free phase
+            "eq_chain_energy", "read",                  // its energy, reported
+            "eq_argmax_rows", "read",                   // its classes, reported
+            "copy", "copy", "eq_chain_relax",           // the nudged phase from the free state
+            "eq_contrast"),                             // the update: every weight and bias
+        secondStep(false));
+  }
+
+  @Test
+  void aDeferredStepWaitsForNothingUntilItsReportIsRead() {
+    assertEquals(List.of(
+            "eq_unary", "eq_gemm",
+            "eq_unary", "eq_unary",
+            "eq_chain_relax",
+            "eq_chain_energy", "read later",            // its energy, on its way to the host
+            "eq_argmax_rows", "read later",             // its classes, as floats on their way
+            "copy", "copy", "eq_chain_relax",
+            "eq_contrast",
+            "issued"),                                  // nothing more when the report is read
+        secondStep(true));
   }
 }

@@ -21,6 +21,7 @@ import org.eqprop.api.tensor.Backend;
 import org.eqprop.api.tensor.Capability;
 import org.eqprop.api.tensor.ChainContrast;
 import org.eqprop.api.tensor.ChainRelaxation;
+import org.eqprop.api.tensor.HostRead;
 import org.eqprop.api.tensor.ShapeMismatchException;
 import org.eqprop.api.tensor.Tensor;
 import org.junit.jupiter.api.AfterAll;
@@ -357,18 +358,58 @@ public abstract class BackendConformanceTest extends EquilibriumPropagationCheck
         int[] got = new int[rows];
         backend.argmaxRows(ta, got);
         assertArrayEquals(argmax, got, "argmaxRows " + rows + "x" + cols);
+        assertArrayEquals(argmax, classes(ta), "argmaxRows into a tensor " + rows + "x" + cols);
       }
     }
     try (Tensor ties = tensor(new float[] {1, 3, 3, 2, 2, 0}, 2, 3)) {
       int[] got = new int[2];
       backend.argmaxRows(ties, got);
       assertArrayEquals(new int[] {1, 0}, got, "argmaxRows takes the first of equal maxima");
+      assertArrayEquals(new int[] {1, 0}, classes(ties), "argmaxRows into a tensor takes the first of equal maxima");
     }
     try (Tensor a = backend.zeros(4, 3); Tensor wrong = backend.zeros(3, 1)) {
       ShapeMismatchException e = assertThrows(ShapeMismatchException.class, () -> backend.sumRows(a, wrong));
       assertEquals("sumRows: expected 1x3 but got 3x1", e.getMessage());
+      ShapeMismatchException e2 = assertThrows(ShapeMismatchException.class, () -> backend.argmaxRows(a, wrong));
+      assertEquals("argmaxRows: expected 4x1 but got 3x1", e2.getMessage());
     }
     covers("sumRows", "rowDot", "argmaxRows");
+  }
+
+  /** {@link Backend#argmaxRows(Tensor, Tensor)} of {@code a}, read back as ints. */
+  private int[] classes(Tensor a) {
+    try (Tensor out = backend.zeros(a.rows(), 1)) {
+      backend.argmaxRows(a, out);
+      float[] values = backend.toHost(out);
+      int[] classes = new int[values.length];
+      for (int i = 0; i < values.length; i++) {
+        assertEquals(Math.rint(values[i]), values[i], "a class is a whole number");
+        classes[i] = (int) values[i];
+      }
+      return classes;
+    }
+  }
+
+  @Test
+  public void aReadLaterHoldsTheValuesOfWhenItWasIssued() {
+    float[] first = random(37 * 5, -1, 1);
+    float[] second = random(37 * 5, -1, 1);
+    try (Tensor t = tensor(first, 37, 5); Tensor u = tensor(second, 37, 5)) {
+      HostRead early = backend.readLater(t);
+      backend.copy(u, t);
+      backend.scale(2f, t, t);
+      HostRead late = backend.readLater(t);
+      backend.fill(t, 7f);
+      assertArrayEquals(first, early.get(), "the values before the copy");
+      float[] doubled = new float[second.length];
+      for (int i = 0; i < second.length; i++) {
+        doubled[i] = 2f * second[i];
+      }
+      assertArrayEquals(doubled, late.get(), "the values after the copy and the scaling");
+      assertArrayEquals(first, early.get(), "asked again, the same values");
+      assertEquals(7f, backend.toHost(t)[36 * 5 + 4]);
+    }
+    covers("readLater");
   }
 
   @Test

@@ -1,15 +1,18 @@
 package org.eqprop.backend.tck;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.eqprop.api.Batch;
 import org.eqprop.api.DivergenceException;
 import org.eqprop.api.Optimizer;
 import org.eqprop.api.Parameter;
+import org.eqprop.api.PendingStep;
 import org.eqprop.api.TrainStep;
 import org.eqprop.api.tensor.Backend;
 import org.eqprop.api.tensor.Tensor;
@@ -242,6 +245,94 @@ public abstract class EquilibriumPropagationChecks extends GradientDynamicsCheck
     public void close() {
       inner.close();
     }
+  }
+
+  @Test
+  public void aDeferredReportIsTheReportOfItsOwnStep() {
+    int[] sizes = {12, 9, 4};
+    ReferenceHopfield ref = ReferenceHopfield.random(sizes, 17, 0.5, 0.2);
+    int batchSize = 5;
+    int steps = 4;
+    double[][][] xs = new double[steps][][];
+    int[][] labels = new int[steps][];
+    for (int t = 0; t < steps; t++) {
+      xs[t] = Fixtures.uniform(random, batchSize, sizes[0], 0, 1);
+      labels[t] = new int[batchSize];
+      for (int i = 0; i < batchSize; i++) {
+        labels[t][i] = random.nextInt(sizes[2]);
+      }
+    }
+    EpSettings settings = new EpSettings(12, 3, 1f, true, true, 12);
+    int[] indices = {0, 1, 2, 3, 4};
+    try (LayeredHopfield direct = LayeredHopfield.of(backend, sizes, ref.floatWeights(), ref.floatBiases());
+        LayeredHopfield deferred = LayeredHopfield.of(backend, sizes, ref.floatWeights(), ref.floatBiases());
+        Tensor x = backend.zeros(batchSize, sizes[0]);
+        Tensor target = backend.zeros(batchSize, sizes[2]);
+        EquilibriumPropagation now = learner(direct, settings);
+        EquilibriumPropagation later = learner(deferred, settings)) {
+      List<TrainStep> expected = new ArrayList<>();
+      for (int t = 0; t < steps; t++) {
+        upload(x, target, xs[t], labels[t]);
+        expected.add(now.train(new Batch(x, target, labels[t].clone(), indices)));
+      }
+      // one batch's tensors and label array, overwritten for the next step before the report is read
+      int[] reused = new int[batchSize];
+      PendingStep pending = null;
+      List<TrainStep> got = new ArrayList<>();
+      for (int t = 0; t < steps; t++) {
+        upload(x, target, xs[t], labels[t]);
+        System.arraycopy(labels[t], 0, reused, 0, batchSize);
+        PendingStep issued = later.trainLater(new Batch(x, target, reused, indices));
+        if (pending != null) {
+          got.add(pending.get());
+        }
+        pending = issued;
+      }
+      got.add(pending.get());
+      assertEquals(expected, got, "reports read a step late");
+      for (int k = 0; k < direct.parameters().size(); k++) {
+        assertArrayEquals(backend.toHost(direct.parameters().get(k).value()),
+            backend.toHost(deferred.parameters().get(k).value()), direct.parameters().get(k).name());
+      }
+    }
+  }
+
+  @Test
+  public void aDeferredReportOfADivergedStepThrows() {
+    int[] sizes = {4, 3, 2};
+    ReferenceHopfield ref = ReferenceHopfield.random(sizes, 51, 0.5, 0.3);
+    List<float[]> weights = ref.floatWeights();
+    weights.get(1)[0] = Float.NaN;
+    try (LayeredHopfield net = LayeredHopfield.of(backend, sizes, weights, ref.floatBiases());
+        Tensor xt = Fixtures.tensor(backend, Fixtures.uniform(random, 2, sizes[0], 0, 1));
+        Tensor target = Fixtures.tensor(backend, Fixtures.oneHot(new int[] {0, 1}, 2));
+        EquilibriumPropagation ep = learner(net, new EpSettings(3, 2, 1f, false, false, 3))) {
+      Batch batch = new Batch(xt, target, new int[] {0, 1}, new int[] {0, 1});
+      DivergenceException e = assertThrows(DivergenceException.class, () -> ep.trainLater(batch).get());
+      // read at once (no asynchronous reads), the report comes before the update and names W2; a
+      // deferred one comes after it, which spreads the NaN to the weights before W2
+      assertTrue(e.getMessage().matches("parameter W[12] holds NaN or Inf"), e.getMessage());
+    }
+  }
+
+  private EquilibriumPropagation learner(LayeredHopfield net, EpSettings settings) {
+    return new EquilibriumPropagation(net, new GradientDynamics(backend, net.stateSizes(), 0.5f),
+        new SquaredError(backend), new Sgd(backend, new float[] {0.2f, 0.05f}), settings, 5, new SplittableRandom(9));
+  }
+
+  private void upload(Tensor x, Tensor target, double[][] xs, int[] labels) {
+    float[] flat = new float[x.rows() * x.cols()];
+    for (int i = 0; i < x.rows(); i++) {
+      for (int j = 0; j < x.cols(); j++) {
+        flat[i * x.cols() + j] = (float) xs[i][j];
+      }
+    }
+    backend.upload(flat, x);
+    float[] hot = new float[target.rows() * target.cols()];
+    for (int i = 0; i < labels.length; i++) {
+      hot[i * target.cols() + labels[i]] = 1f;
+    }
+    backend.upload(hot, target);
   }
 
   private void checkTrainingStep(ReferenceHopfield ref, ReferenceHopfield expected, double[][] x, double[][] d,
