@@ -52,7 +52,8 @@ kit() {
   "$java" --add-modules jdk.incubator.vector -cp "$gpu/test/classes:$gpu/test/*:$gpu/lib/*" \
     org.junit.platform.console.ConsoleLauncher execute --disable-banner --disable-ansi-colors --details=tree \
     --select-class org.eqprop.backend.jcuda.JcudaConformanceTest \
-    --select-class org.eqprop.backend.jcuda.JcudaGraphsConformanceTest --reports-dir "$out/kit"
+    --select-class org.eqprop.backend.jcuda.JcudaGraphsConformanceTest \
+    --select-class org.eqprop.backend.jcuda.JcudaStepsConformanceTest --reports-dir "$out/kit"
 }
 # the paper's 784-500-10 (20 + 4 steps) at batch 20 and 256; 784-500-500-500-10 (500 + 8) at 256
 # and again with graphs=on (launches held back and replayed as CUDA graphs), jcuda only
@@ -68,11 +69,17 @@ torch_1h() {
     ref --batch "$b" --n-train 20000 && ref --batch "$b" --n-train 60000 --graph
   done
 }
+# 784-500-500-500-10 at 256: auto (which takes relaxation=steps there), then the per-sample kernel and
+# the per-step products, to check auto's choice
 bench_3h() {
   eqprop bench --preset paper-3h --backends $backend --batch-sizes 256 --batches 20 --warmup 5 --inference 1000 \
     --out "$out/bench-3h" --force
-  eqprop bench --preset paper-3h --backends $backend --batch-sizes 256 --batches 20 --warmup 5 --inference 1000 \
-    --set backend.options.relaxation=products --out "$out/bench-3h-products" --force
+  if [ "$backend" = jcuda ]; then
+    for mode in kernel products; do
+      eqprop bench --preset paper-3h --backends jcuda --batch-sizes 256 --batches 20 --warmup 5 --inference 1000 \
+        --set backend.options.relaxation=$mode --out "$out/bench-3h-$mode" --force
+    done
+  fi
 }
 torch_3h() {
   ref --layers 784,500,500,500,10 --t1 500 --t2 8 --alphas 0.128,0.032,0.008,0.002 --batch 256 \
@@ -89,7 +96,7 @@ step info 60 info
 step kit 200 kit
 step bench-1h 140 bench_1h
 step torch-1h 120 torch_1h
-step bench-3h 100 bench_3h
+step bench-3h 150 bench_3h
 step torch-3h 100 torch_3h
 step train-1h 240 train_1h
 

@@ -278,6 +278,54 @@ EQ_DEVICE void eq_tile_store(float* c, const float acc[4][4], int m, int n, int 
   }
 }
 
+// Loads the 64 x EQ_TILE_K slice of op(a) (m x k) at (row0, k0) into as[kk][r] and the EQ_TILE_K x
+// 64 slice of op(b) (k x n) at (k0, col0) into bs[kk][c], zeros outside the matrices; rho applied
+// to a's values where rhoA. Every thread of the 16 x 16 block loads 4 values of each; consecutive
+// threads read consecutive addresses in either layout.
+EQ_DEVICE void eq_load_tiles(float (*as)[EQ_TILE + 4], float (*bs)[EQ_TILE + 4], const float* a, int transA,
+                             int rhoA, const float* b, int transB, int m, int n, int k, int row0, int col0,
+                             int k0, int tid) {
+  int lda = transA ? m : k;
+  int ldb = transB ? k : n;
+  for (int l = 0; l < 4; l++) {
+    int e = tid + 256 * l;
+    int kk;
+    int rr;
+    if (transA) {  // a is k x m: consecutive threads read consecutive rows of op(a)
+      rr = e % EQ_TILE;
+      kk = e / EQ_TILE;
+    } else {       // a is m x k: consecutive threads read consecutive k
+      rr = e / EQ_TILE_K;
+      kk = e % EQ_TILE_K;
+    }
+    int gi = row0 + rr;
+    int gk = k0 + kk;
+    float v = 0.0f;
+    if (gi < m && gk < k) {
+      v = transA ? a[(long long) gk * lda + gi] : a[(long long) gi * lda + gk];
+      if (rhoA) {
+        v = eq_rho(v);
+      }
+    }
+    as[kk][rr] = v;
+    int cc;
+    if (transB) {  // b is n x k
+      cc = e / EQ_TILE_K;
+      kk = e % EQ_TILE_K;
+    } else {       // b is k x n
+      cc = e % EQ_TILE;
+      kk = e / EQ_TILE;
+    }
+    int gj = col0 + cc;
+    gk = k0 + kk;
+    v = 0.0f;
+    if (gj < n && gk < k) {
+      v = transB ? b[(long long) gj * ldb + gk] : b[(long long) gk * ldb + gj];
+    }
+    bs[kk][cc] = v;
+  }
+}
+
 // c = alpha * op(a) * op(b) + beta * c (c's old values ignored when beta == 0), row-major,
 // op(a) m x k, op(b) k x n. Tiles of 64 x 64 per block of 16 x 16 threads, 4 x 4 outputs per
 // thread (rows ty + 16i, columns tx + 16j), k in steps of 16 through shared memory.
@@ -287,11 +335,8 @@ EQ_KERNEL void eq_gemm(int m, int n, int k, float alpha, const float* a, int tra
   __shared__ float bs[EQ_TILE_K][EQ_TILE + 4];
   int tx = threadIdx.x;
   int ty = threadIdx.y;
-  int tid = ty * 16 + tx;
   int row0 = blockIdx.y * EQ_TILE;
   int col0 = blockIdx.x * EQ_TILE;
-  int lda = transA ? m : k;
-  int ldb = transB ? k : n;
   float acc[4][4];
   for (int i = 0; i < 4; i++) {
     for (int j = 0; j < 4; j++) {
@@ -299,40 +344,7 @@ EQ_KERNEL void eq_gemm(int m, int n, int k, float alpha, const float* a, int tra
     }
   }
   for (int k0 = 0; k0 < k; k0 += EQ_TILE_K) {
-    for (int l = 0; l < 4; l++) {
-      int e = tid + 256 * l;
-      int kk;
-      int rr;
-      if (transA) {  // a is k x m: consecutive threads read consecutive rows of op(a)
-        rr = e % EQ_TILE;
-        kk = e / EQ_TILE;
-      } else {       // a is m x k: consecutive threads read consecutive k
-        rr = e / EQ_TILE_K;
-        kk = e % EQ_TILE_K;
-      }
-      int gi = row0 + rr;
-      int gk = k0 + kk;
-      float v = 0.0f;
-      if (gi < m && gk < k) {
-        v = transA ? a[(long long) gk * lda + gi] : a[(long long) gi * lda + gk];
-      }
-      as[kk][rr] = v;
-      int cc;
-      if (transB) {  // b is n x k
-        cc = e / EQ_TILE_K;
-        kk = e % EQ_TILE_K;
-      } else {       // b is k x n
-        cc = e % EQ_TILE;
-        kk = e / EQ_TILE;
-      }
-      int gj = col0 + cc;
-      gk = k0 + kk;
-      v = 0.0f;
-      if (gj < n && gk < k) {
-        v = transB ? b[(long long) gj * ldb + gk] : b[(long long) gk * ldb + gj];
-      }
-      bs[kk][cc] = v;
-    }
+    eq_load_tiles(as, bs, a, transA, 0, b, transB, m, n, k, row0, col0, k0, ty * 16 + tx);
     __syncthreads();
     eq_tile_products(as, bs, acc, tx, ty);
     __syncthreads();
@@ -544,6 +556,93 @@ EQ_KERNEL void eq_chain_relax(EqChain c, int layers, const float* drive, const f
   for (int k = 0; k < layers; k++) {
     for (int j = threadIdx.x; j < c.n[k]; j += blockDim.x) {
       c.s[k][(long long) sample * c.n[k] + j] = cur[off[k] + j];
+    }
+  }
+}
+
+// One relaxation step of a layered network for a whole batch (ChainRelaxation), every layer in one
+// launch: s[k] the state before the step, out[k] after it (distinct buffers), b[k] the biases,
+// w[k] (k >= 1) the weights between layers k-1 and k, n[k-1] x n[k].
+struct EqStep {
+  const float* s[EQ_MAX_FREE];
+  float* out[EQ_MAX_FREE];
+  const float* b[EQ_MAX_FREE];
+  const float* w[EQ_MAX_FREE];
+  int n[EQ_MAX_FREE];
+};
+
+// The blocks (16 x 16 threads) take the 64 x 64 tiles (samples x units) of every layer in turn.
+// A tile sums its units' input as tiled products over the weights, rho(s[k-1]) w[k] then
+// rho(s[k+1]) w[k+1]^T, each weight read once for 64 samples; then each thread adds the bias and
+// (layer 0) the drive and takes the step of its 4 x 4 units, as eq_relax_update does.
+EQ_KERNEL void eq_chain_step(EqStep c, int layers, int batch, const float* drive, const float* target,
+                             float beta, float eps) {
+  __shared__ float as[EQ_TILE_K][EQ_TILE + 4];
+  __shared__ float bs[EQ_TILE_K][EQ_TILE + 4];
+  int block = blockIdx.x;
+  int k = 0;
+  int rowTiles = (batch + EQ_TILE - 1) / EQ_TILE;
+  for (; k < layers; k++) {
+    int tiles = rowTiles * ((c.n[k] + EQ_TILE - 1) / EQ_TILE);
+    if (block < tiles) {
+      break;
+    }
+    block -= tiles;
+  }
+  if (k == layers) {
+    return;
+  }
+  int n = c.n[k];
+  int row0 = block % rowTiles * EQ_TILE;
+  int col0 = block / rowTiles * EQ_TILE;
+  int tx = threadIdx.x;
+  int ty = threadIdx.y;
+  int tid = ty * 16 + tx;
+  float acc[4][4];
+  for (int i = 0; i < 4; i++) {
+    for (int j = 0; j < 4; j++) {
+      acc[i][j] = 0.0f;
+    }
+  }
+  if (k > 0) {
+    int below = c.n[k - 1];
+    for (int k0 = 0; k0 < below; k0 += EQ_TILE_K) {
+      eq_load_tiles(as, bs, c.s[k - 1], 0, 1, c.w[k], 0, batch, n, below, row0, col0, k0, tid);
+      __syncthreads();
+      eq_tile_products(as, bs, acc, tx, ty);
+      __syncthreads();
+    }
+  }
+  if (k + 1 < layers) {
+    int above = c.n[k + 1];
+    for (int k0 = 0; k0 < above; k0 += EQ_TILE_K) {
+      eq_load_tiles(as, bs, c.s[k + 1], 0, 1, c.w[k + 1], 1, batch, n, above, row0, col0, k0, tid);
+      __syncthreads();
+      eq_tile_products(as, bs, acc, tx, ty);
+      __syncthreads();
+    }
+  }
+  int nudged = k == layers - 1 && target != 0;
+  for (int i = 0; i < 4; i++) {
+    int r = row0 + ty + 16 * i;
+    if (r >= batch) {
+      continue;
+    }
+    for (int j = 0; j < 4; j++) {
+      int u = col0 + tx + 16 * j;
+      if (u < n) {
+        long long at = (long long) r * n + u;
+        float p = acc[i][j] + c.b[k][u];
+        if (k == 0) {
+          p += drive[at];
+        }
+        float x = c.s[k][at];
+        float g = x - ((x >= 0.0f && x <= 1.0f) ? p : 0.0f);
+        if (nudged) {
+          g += beta * (x - target[at]);
+        }
+        c.out[k][at] = eq_rho(x - eps * g);
+      }
     }
   }
 }

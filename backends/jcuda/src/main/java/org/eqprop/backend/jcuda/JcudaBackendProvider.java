@@ -151,9 +151,10 @@ public final class JcudaBackendProvider implements BackendProvider {
     return switch (value.trim()) {
       case "auto" -> JcudaRelaxation.Mode.AUTO;
       case "kernel" -> JcudaRelaxation.Mode.KERNEL;
+      case "steps" -> JcudaRelaxation.Mode.STEPS;
       case "products" -> JcudaRelaxation.Mode.PRODUCTS;
       default -> throw new IllegalArgumentException(
-          "backend jcuda option relaxation must be one of auto, kernel, products, got '" + value.trim() + "'");
+          "backend jcuda option relaxation must be one of auto, kernel, steps, products, got '" + value.trim() + "'");
     };
   }
 }

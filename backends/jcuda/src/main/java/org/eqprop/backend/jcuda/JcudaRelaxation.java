@@ -6,25 +6,37 @@ import org.eqprop.api.tensor.ChainRelaxation;
 import org.eqprop.api.tensor.Tensor;
 
 /**
- * {@link ChainRelaxation} for the jcuda backend, two ways:
+ * {@link ChainRelaxation} for the jcuda backend, three ways:
  *
  * <ul>
  *   <li><b>kernel</b>: the whole phase, every step, in one launch of {@code eq_chain_relax}, one
  *       block per sample holding the sample's state in shared memory; the weights are read from
- *       global memory (and the device's L2 cache) at every step. Needs at most {@value
- *       #MAX_FREE} free layers and the state plus partial sums within the shared memory a block may
- *       have.
+ *       global memory (and the device's L2 cache) at every step, once per sample. Needs at most
+ *       {@value #MAX_FREE} free layers and the state plus partial sums within the shared memory a
+ *       block may have.
+ *   <li><b>steps</b>: one launch of {@code eq_chain_step} per step for every layer: tiles of 64
+ *       samples by 64 units, each weight read once per tile, the step taken as the tile is stored
+ *       into a second state buffer. At most {@value #MAX_FREE} free layers.
  *   <li><b>products</b>: per step, each layer's input by tiled matrix products over the whole
  *       batch, then one fused update launch per layer; about four launches per layer and step.
  * </ul>
  *
- * {@code auto} takes the kernel wherever it fits.
+ * {@code auto} takes the kernel where it fits and the weights between free layers are few (at
+ * most {@value #KERNEL_WEIGHTS}: read once per sample, they stay in cache), else steps, else
+ * products. The bound is an estimate of where reading every weight once per sample and step stops
+ * paying for the single launch; it has not been measured on a GPU yet.
  */
 final class JcudaRelaxation implements ChainRelaxation, AutoCloseable {
   /** Free layers the fused kernel takes ({@code EQ_MAX_FREE} in the kernel source). */
   static final int MAX_FREE = 8;
   /** Bytes of the kernel's {@code EqChain} argument. */
   static final int CHAIN_BYTES = 3 * MAX_FREE * 8 + MAX_FREE * 4;
+  /** Bytes of the step kernel's {@code EqStep} argument. */
+  static final int STEP_BYTES = 4 * MAX_FREE * 8 + MAX_FREE * 4;
+  /** Weights between free layers up to which {@code auto} takes the per-sample kernel. */
+  static final long KERNEL_WEIGHTS = 1 << 16;
+  /** Rows and columns of the step kernel's tiles ({@code EQ_TILE}). */
+  private static final int TILE = 64;
   private static final int MIN_CHUNK = 32;
 
   /** How a relaxation runs. */
@@ -33,6 +45,8 @@ final class JcudaRelaxation implements ChainRelaxation, AutoCloseable {
     AUTO,
     /** Always the fused kernel; an error where it does not fit. */
     KERNEL,
+    /** One tiled launch per step; an error beyond {@value #MAX_FREE} free layers. */
+    STEPS,
     /** Always per-step products. */
     PRODUCTS
   }
@@ -53,16 +67,68 @@ final class JcudaRelaxation implements ChainRelaxation, AutoCloseable {
     if (steps == 0) {
       return;
     }
-    int[] fit = mode == Mode.PRODUCTS ? null : kernelFit(n);
+    int[] fit = mode == Mode.KERNEL || mode == Mode.AUTO ? kernelFit(n) : null;
     if (fit == null && mode == Mode.KERNEL) {
       throw new IllegalArgumentException("chain-relaxation: layers " + java.util.Arrays.toString(n)
           + " do not fit the fused kernel (at most " + MAX_FREE + " free layers, state and partial sums within "
           + backend.device().maxDynamicShared(Kernel.CHAIN_RELAX.entry) + " bytes of shared memory a block)");
     }
-    if (fit != null) {
+    if (mode == Mode.STEPS && n.length > MAX_FREE) {
+      throw new IllegalArgumentException("chain-relaxation: " + n.length + " free layers are more than the step kernel's "
+          + MAX_FREE);
+    }
+    if (fit != null && (mode == Mode.KERNEL || weightsBetween(n) <= KERNEL_WEIGHTS)) {
       fused(drive, weights, biases, target, beta, eps, layers, steps, n, fit[0], fit[1]);
+    } else if (mode != Mode.PRODUCTS && n.length <= MAX_FREE) {
+      tiled(drive, weights, biases, target, beta, eps, layers, steps, n);
     } else {
       products(drive, weights, biases, target, beta, eps, layers, steps, n);
+    }
+  }
+
+  /** Weights between free layers: what the per-sample kernel reads for every sample at every step. */
+  private static long weightsBetween(int[] n) {
+    long total = 0;
+    for (int k = 1; k < n.length; k++) {
+      total += (long) n[k - 1] * n[k];
+    }
+    return total;
+  }
+
+  /**
+   * {@code steps} launches of {@code eq_chain_step}, between the layers and a second state in
+   * scratch tensors; after an odd number the state is copied back into the layers.
+   */
+  private void tiled(Tensor drive, List<Tensor> weights, List<Tensor> biases, Tensor target, float beta, float eps,
+      List<Tensor> layers, int steps, int[] n) {
+    int batch = drive.rows();
+    long[] cur = new long[MAX_FREE];
+    long[] next = new long[MAX_FREE];
+    int tiles = 0;
+    for (int k = 0; k < n.length; k++) {
+      cur[k] = backend.address(layers.get(k));
+      next[k] = backend.address(scratch(2 * k, batch, n[k]));
+      tiles += ((batch + TILE - 1) / TILE) * ((n[k] + TILE - 1) / TILE);
+    }
+    long[] chain = chain(weights, biases, layers, n);
+    long targetAddress = beta != 0f ? backend.address(target) : 0L;
+    for (int step = 0; step < steps; step++) {
+      long[] words = new long[STEP_BYTES / 8];
+      System.arraycopy(cur, 0, words, 0, MAX_FREE);
+      System.arraycopy(next, 0, words, MAX_FREE, MAX_FREE);
+      // biases, weights and sizes as in the EqChain argument
+      System.arraycopy(chain, MAX_FREE, words, 2 * MAX_FREE, 2 * MAX_FREE + MAX_FREE / 2);
+      backend.launch(Kernel.CHAIN_STEP, tiles, 1, 16, 16, 0,
+          new KernelArgs().struct(words, STEP_BYTES).i32(n.length).i32(batch).ptr(backend.address(drive))
+              .ptr(targetAddress).f32(beta).f32(eps));
+      long[] t = cur;
+      cur = next;
+      next = t;
+    }
+    if (steps % 2 == 1) {
+      for (int k = 0; k < n.length; k++) {
+        backend.copy(scratch(2 * k, batch, n[k]), layers.get(k));
+      }
     }
   }
 

@@ -67,7 +67,7 @@ class JcudaBackendProviderTest {
         assertThrows(IllegalArgumentException.class, () -> provider.create(Map.of("device", "one"))).getMessage());
     assertEquals("backend jcuda option device must be >= 0, got -1",
         assertThrows(IllegalArgumentException.class, () -> provider.create(Map.of("device", "-1"))).getMessage());
-    assertEquals("backend jcuda option relaxation must be one of auto, kernel, products, got 'fast'",
+    assertEquals("backend jcuda option relaxation must be one of auto, kernel, steps, products, got 'fast'",
         assertThrows(IllegalArgumentException.class, () -> provider.create(Map.of("relaxation", "fast"))).getMessage());
     assertEquals("backend jcuda option graphs must be on or off, got 'yes'",
         assertThrows(IllegalArgumentException.class, () -> provider.create(Map.of("graphs", "yes"))).getMessage());

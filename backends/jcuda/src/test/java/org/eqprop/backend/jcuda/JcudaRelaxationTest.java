@@ -24,12 +24,16 @@ class JcudaRelaxationTest {
   private final Random random = new Random(7);
 
   private double relaxAgainstReference(JcudaRelaxation.Mode mode, int[] sizes, int batch) {
+    return relaxAgainstReference(new EmulatedDevice(), mode, sizes, batch);
+  }
+
+  private double relaxAgainstReference(Device device, JcudaRelaxation.Mode mode, int[] sizes, int batch) {
     // weights of about the size Glorot's rule gives, so that float sums stay near the double ones
     ReferenceHopfield ref = ReferenceHopfield.random(sizes, 3, 2 / Math.sqrt(sizes[1]), 0.3);
     double[][] x = Fixtures.uniform(random, batch, sizes[0], 0, 1);
     double[][] d = Fixtures.randomOneHot(random, batch, sizes[sizes.length - 1]);
     double[][][] expected = Fixtures.roundToFloat(Fixtures.randomState(random, ref, batch, -0.2, 1.2));
-    try (JcudaBackend backend = new JcudaBackend(new EmulatedDevice(), mode)) {
+    try (JcudaBackend backend = new JcudaBackend(device, mode)) {
       State s = Fixtures.state(backend, expected);
       ref.relax(x, expected, 6, 0.5, 0, d);
       ref.relax(x, expected, 3, 0.5, 0.5, d);
@@ -53,6 +57,36 @@ class JcudaRelaxationTest {
         assertTrue(diff < 1e-5, Arrays.toString(sizes) + " " + mode + " differs by " + diff);
       }
     }
+  }
+
+  @Test
+  void theStepKernelCoversBatchesAndLayersOfSeveralTiles() {
+    // 70 samples: two tiles of rows; 130 and 70 units: three and two tiles of columns, the last partial
+    double diff = relaxAgainstReference(JcudaRelaxation.Mode.STEPS, new int[] {30, 130, 70, 10}, 70);
+    assertTrue(diff < 1e-5, "differs by " + diff);
+  }
+
+  @Test
+  void autoTakesTheStepKernelWhereManyWeightsLieBetweenFreeLayers() {
+    // 300 x 300 weights between the free layers: more than the per-sample kernel is given
+    RecordingDevice device = new RecordingDevice(new EmulatedDevice());
+    double diff = relaxAgainstReference(device, JcudaRelaxation.Mode.AUTO, new int[] {4, 300, 300, 3}, 2);
+    assertTrue(diff < 1e-5, "differs by " + diff);
+    // 6 free steps, then 3 nudged steps and the state copied back from the second buffer
+    assertEquals(9, device.calls.stream().filter("eq_chain_step"::equals).count(), device.calls.toString());
+    assertEquals(3, device.calls.stream().filter("copy"::equals).count(), device.calls.toString());
+    assertTrue(device.calls.stream().noneMatch("eq_chain_relax"::equals), device.calls.toString());
+
+    RecordingDevice few = new RecordingDevice(new EmulatedDevice());
+    relaxAgainstReference(few, JcudaRelaxation.Mode.AUTO, new int[] {4, 300, 10}, 2);
+    assertEquals(2, few.calls.stream().filter("eq_chain_relax"::equals).count(), few.calls.toString());
+  }
+
+  @Test
+  void theStepKernelRefusesChainsDeeperThanItTakes() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> relaxAgainstReference(JcudaRelaxation.Mode.STEPS, new int[] {3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2}, 1));
+    assertEquals("chain-relaxation: 10 free layers are more than the step kernel's 8", e.getMessage());
   }
 
   @Test

@@ -2,12 +2,10 @@ package org.eqprop.backend.jcuda;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.eqprop.api.Batch;
 import org.eqprop.api.PendingStep;
-import org.eqprop.api.tensor.HostRead;
 import org.eqprop.api.tensor.Tensor;
 import org.eqprop.models.cost.SquaredError;
 import org.eqprop.models.dynamics.GradientDynamics;
@@ -27,88 +25,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(EmulatedProvider.class)
 class TrainingStepTrafficTest {
 
-  /** A device that records every call it forwards. */
-  private static final class Recording implements Device {
-    final Device inner;
-    final List<String> calls = new ArrayList<>();
-
-    Recording(Device inner) {
-      this.inner = inner;
-    }
-
-    @Override
-    public String describe() {
-      return inner.describe();
-    }
-
-    @Override
-    public long alloc(long bytes) {
-      calls.add("alloc");
-      return inner.alloc(bytes);
-    }
-
-    @Override
-    public void free(long address) {
-      calls.add("free");
-      inner.free(address);
-    }
-
-    @Override
-    public void upload(float[] src, int count, long dst) {
-      calls.add("upload");
-      inner.upload(src, count, dst);
-    }
-
-    @Override
-    public void upload(int[] src, int count, long dst) {
-      calls.add("upload");
-      inner.upload(src, count, dst);
-    }
-
-    @Override
-    public void download(long src, float[] dst, int count) {
-      calls.add("read");
-      inner.download(src, dst, count);
-    }
-
-    @Override
-    public void download(long src, int[] dst, int count) {
-      calls.add("read");
-      inner.download(src, dst, count);
-    }
-
-    @Override
-    public HostRead downloadLater(long src, int count) {
-      calls.add("read later");
-      return inner.downloadLater(src, count);
-    }
-
-    @Override
-    public void copy(long src, long dst, long bytes) {
-      calls.add("copy");
-      inner.copy(src, dst, bytes);
-    }
-
-    @Override
-    public int maxDynamicShared(String kernel) {
-      return inner.maxDynamicShared(kernel);
-    }
-
-    @Override
-    public void launch(String kernel, int gridX, int gridY, int blockX, int blockY, int sharedBytes, KernelArgs args) {
-      calls.add(kernel);
-      inner.launch(kernel, gridX, gridY, blockX, blockY, sharedBytes, args);
-    }
-
-    @Override
-    public void close() {
-      inner.close();
-    }
-  }
-
   /** One-hidden-layer training as the trainer runs it, on a device that records its calls. */
   private static List<String> secondStep(boolean deferred) {
-    Recording device = new Recording(new EmulatedDevice());
+    RecordingDevice device = new RecordingDevice(new EmulatedDevice());
     int[] sizes = {12, 9, 3};
     try (JcudaBackend backend = new JcudaBackend(device, JcudaRelaxation.Mode.AUTO);
         LayeredHopfield net = LayeredHopfield.glorot(backend, sizes, new SplittableRandom(3));
