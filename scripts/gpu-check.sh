@@ -21,6 +21,7 @@ backend="${GPU_CHECK_BACKEND:-jcuda}"
 budget="${GPU_CHECK_BUDGET:-560}"
 summary="$out/summary.txt"
 : > "$summary"
+failed=0
 
 eqprop() {
   "$java" -Xmx16g --add-modules jdk.incubator.vector -Deqprop.home="$PWD" -cp "$gpu/lib/*" org.eqprop.runner.Main "$@"
@@ -34,6 +35,7 @@ step() {
   case " $steps " in *" $name "*) ;; *) return ;; esac
   local left=$((budget - SECONDS))
   if [ "$left" -lt 20 ]; then
+    failed=1
     echo "$name skipped: ${left}s of the budget left" | tee -a "$summary"
     return
   fi
@@ -41,6 +43,7 @@ step() {
   local start=$SECONDS
   timeout "$limit" bash -c "$*" > "$out/$name.log" 2>&1
   local rc=$?
+  [ "$rc" -eq 0 ] || failed=1
   echo "$name rc=$rc limit=${limit}s took=$((SECONDS - start))s" | tee -a "$summary"
 }
 info() {
@@ -106,3 +109,4 @@ echo "== kit"; grep -E 'tests (successful|failed|skipped)' "$out/kit.log" 2>/dev
 for f in bench-1h bench-3h; do echo "== $f"; grep -A3 '^backend' "$out/$f.log" 2>/dev/null; done  # bench-1h: plain, then graphs=on
 for f in torch-1h torch-3h; do echo "== $f"; grep -E 'samples_per_s|Error|error:' "$out/$f.log" 2>/dev/null; done
 echo "== train-1h"; tail -3 "$out/train-1h.log" 2>/dev/null
+exit "$failed"  # non-zero when a step failed or ran out of time
