@@ -56,7 +56,8 @@ kit() {
     org.junit.platform.console.ConsoleLauncher execute --disable-banner --disable-ansi-colors --details=tree \
     --select-class org.eqprop.backend.jcuda.JcudaConformanceTest \
     --select-class org.eqprop.backend.jcuda.JcudaGraphsConformanceTest \
-    --select-class org.eqprop.backend.jcuda.JcudaStepsConformanceTest --reports-dir "$out/kit"
+    --select-class org.eqprop.backend.jcuda.JcudaStepsConformanceTest \
+    --select-class org.eqprop.backend.jcuda.JcudaTf32Test --reports-dir "$out/kit"
 }
 # the paper's 784-500-10 (20 + 4 steps) at batch 20 and 256; 784-500-500-500-10 (500 + 8) at 256
 # and again with graphs=on (launches held back and replayed as CUDA graphs), jcuda only
@@ -73,7 +74,7 @@ torch_1h() {
   done
 }
 # 784-500-500-500-10 at 256: auto (which takes relaxation=steps there), then the per-sample kernel and
-# the per-step products, to check auto's choice
+# the per-step products, to check auto's choice, then auto with tf32=on
 bench_3h() {
   eqprop bench --preset paper-3h --backends $backend --batch-sizes 256 --batches 20 --warmup 5 --inference 1000 \
     --out "$out/bench-3h" --force
@@ -82,6 +83,8 @@ bench_3h() {
       eqprop bench --preset paper-3h --backends jcuda --batch-sizes 256 --batches 20 --warmup 5 --inference 1000 \
         --set backend.options.relaxation=$mode --out "$out/bench-3h-$mode" --force
     done
+    eqprop bench --preset paper-3h --backends jcuda --batch-sizes 256 --batches 20 --warmup 5 --inference 1000 \
+      --set backend.options.tf32=on --out "$out/bench-3h-tf32" --force
   fi
 }
 torch_3h() {

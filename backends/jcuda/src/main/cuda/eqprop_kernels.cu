@@ -3,16 +3,20 @@
 // compile-ptx.sh turns this file into eqprop_kernels.ptx, kept as a resource so that builds
 // need no nvcc. The tests also compile it as plain C++ (EQ_EMULATED, src/test/native/emu.h)
 // and run it on the CPU, so the code stays within what that emulator provides: no warp
-// intrinsics, no atomics; a block synchronises only through __syncthreads().
+// intrinsics but the wmma fragment functions emu.h mimics, no atomics; a block synchronises only
+// through __syncthreads().
 //
 // Every tensor is a dense row-major float32 matrix; sizes are ints (JcudaBackend refuses
 // tensors of 2^31 elements or more).
 
 #ifndef EQ_EMULATED
+#include <mma.h>
 #define EQ_KERNEL extern "C" __global__
 #define EQ_DEVICE static __device__ __forceinline__
 #define EQ_DYNAMIC_SHARED(name) extern __shared__ float name[]
 #endif
+
+namespace wmma = nvcuda::wmma;
 
 #define EQ_MAX_FREE 8
 #define EQ_REDUCE_THREADS 256
@@ -278,6 +282,57 @@ EQ_DEVICE void eq_tile_store(float* c, const float acc[4][4], int m, int n, int 
   }
 }
 
+// The TF32 tensor-core counterpart of eq_tile_products (the backend's tf32 option): the block's 8
+// warps each own two 16 x 16 accumulator fragments of the 64 x 64 tile, fragment row warp / 2 and
+// columns 2 (warp % 2) and 2 (warp % 2) + 1; each EQ_TILE_K slice is two 16 x 16 x 8 products,
+// the operands rounded to tf32 (10 bits of mantissa), the sums kept in fp32.
+struct EqTf32Tile {
+  wmma::fragment<wmma::accumulator, 16, 16, 8, float> c[2];
+};
+
+EQ_DEVICE void eq_tf32_start(EqTf32Tile& t) {
+  wmma::fill_fragment(t.c[0], 0.0f);
+  wmma::fill_fragment(t.c[1], 0.0f);
+}
+
+EQ_DEVICE void eq_tf32_products(const float (*as)[EQ_TILE + 4], const float (*bs)[EQ_TILE + 4], EqTf32Tile& t,
+                                int warp) {
+  int fr = warp / 2;
+  int fc = (warp % 2) * 2;
+  for (int ks = 0; ks < EQ_TILE_K; ks += 8) {
+    wmma::fragment<wmma::matrix_a, 16, 16, 8, wmma::precision::tf32, wmma::col_major> a;
+    wmma::load_matrix_sync(a, &as[ks][16 * fr], EQ_TILE + 4);
+    for (int i = 0; i < a.num_elements; i++) {
+      a.x[i] = wmma::__float_to_tf32(a.x[i]);
+    }
+    for (int f = 0; f < 2; f++) {
+      wmma::fragment<wmma::matrix_b, 16, 16, 8, wmma::precision::tf32, wmma::row_major> b;
+      wmma::load_matrix_sync(b, &bs[ks][16 * (fc + f)], EQ_TILE + 4);
+      for (int i = 0; i < b.num_elements; i++) {
+        b.x[i] = wmma::__float_to_tf32(b.x[i]);
+      }
+      wmma::mma_sync(t.c[f], a, b, t.c[f]);
+    }
+  }
+}
+
+// Hands the fragments' sums to each thread's acc[4][4] (rows ty + 16i, columns tx + 16j, as
+// eq_tile_products leaves them) through cs; every thread of the block must call it.
+EQ_DEVICE void eq_tf32_finish(const EqTf32Tile& t, float (*cs)[EQ_TILE + 4], float acc[4][4], int warp, int tx,
+                              int ty) {
+  int fr = warp / 2;
+  int fc = (warp % 2) * 2;
+  for (int f = 0; f < 2; f++) {
+    wmma::store_matrix_sync(&cs[16 * fr][16 * (fc + f)], t.c[f], EQ_TILE + 4, wmma::mem_row_major);
+  }
+  __syncthreads();
+  for (int i = 0; i < 4; i++) {
+    for (int j = 0; j < 4; j++) {
+      acc[i][j] = cs[ty + 16 * i][tx + 16 * j];
+    }
+  }
+}
+
 // Loads the 64 x EQ_TILE_K slice of op(a) (m x k) at (row0, k0) into as[kk][r] and the EQ_TILE_K x
 // 64 slice of op(b) (k x n) at (k0, col0) into bs[kk][c], zeros outside the matrices; rho applied
 // to a's values where rhoA. Every thread of the 16 x 16 block loads 4 values of each; consecutive
@@ -328,13 +383,16 @@ EQ_DEVICE void eq_load_tiles(float (*as)[EQ_TILE + 4], float (*bs)[EQ_TILE + 4],
 
 // c = alpha * op(a) * op(b) + beta * c (c's old values ignored when beta == 0), row-major,
 // op(a) m x k, op(b) k x n. Tiles of 64 x 64 per block of 16 x 16 threads, 4 x 4 outputs per
-// thread (rows ty + 16i, columns tx + 16j), k in steps of 16 through shared memory.
+// thread (rows ty + 16i, columns tx + 16j), k in steps of 16 through shared memory; with tf32,
+// the products on the tensor cores (eq_tf32_products).
 EQ_KERNEL void eq_gemm(int m, int n, int k, float alpha, const float* a, int transA,
-                       const float* b, int transB, float beta, float* c) {
-  __shared__ float as[EQ_TILE_K][EQ_TILE + 4];
-  __shared__ float bs[EQ_TILE_K][EQ_TILE + 4];
+                       const float* b, int transB, float beta, float* c, int tf32) {
+  __shared__ __align__(32) float as[EQ_TILE_K][EQ_TILE + 4];
+  __shared__ __align__(32) float bs[EQ_TILE_K][EQ_TILE + 4];
+  __shared__ __align__(32) float cs[EQ_TILE][EQ_TILE + 4];
   int tx = threadIdx.x;
   int ty = threadIdx.y;
+  int tid = ty * 16 + tx;
   int row0 = blockIdx.y * EQ_TILE;
   int col0 = blockIdx.x * EQ_TILE;
   float acc[4][4];
@@ -343,11 +401,22 @@ EQ_KERNEL void eq_gemm(int m, int n, int k, float alpha, const float* a, int tra
       acc[i][j] = 0.0f;
     }
   }
+  EqTf32Tile t;
+  if (tf32) {
+    eq_tf32_start(t);
+  }
   for (int k0 = 0; k0 < k; k0 += EQ_TILE_K) {
-    eq_load_tiles(as, bs, a, transA, 0, b, transB, m, n, k, row0, col0, k0, ty * 16 + tx);
+    eq_load_tiles(as, bs, a, transA, 0, b, transB, m, n, k, row0, col0, k0, tid);
     __syncthreads();
-    eq_tile_products(as, bs, acc, tx, ty);
+    if (tf32) {
+      eq_tf32_products(as, bs, t, tid / 32);
+    } else {
+      eq_tile_products(as, bs, acc, tx, ty);
+    }
     __syncthreads();
+  }
+  if (tf32) {
+    eq_tf32_finish(t, cs, acc, tid / 32, tx, ty);
   }
   eq_tile_store(c, acc, m, n, row0, col0, tx, ty, alpha, beta);
 }
@@ -574,11 +643,13 @@ struct EqStep {
 // The blocks (16 x 16 threads) take the 64 x 64 tiles (samples x units) of every layer in turn.
 // A tile sums its units' input as tiled products over the weights, rho(s[k-1]) w[k] then
 // rho(s[k+1]) w[k+1]^T, each weight read once for 64 samples; then each thread adds the bias and
-// (layer 0) the drive and takes the step of its 4 x 4 units, as eq_relax_update does.
+// (layer 0) the drive and takes the step of its 4 x 4 units, as eq_relax_update does. With tf32,
+// the products on the tensor cores (eq_tf32_products).
 EQ_KERNEL void eq_chain_step(EqStep c, int layers, int batch, const float* drive, const float* target,
-                             float beta, float eps) {
-  __shared__ float as[EQ_TILE_K][EQ_TILE + 4];
-  __shared__ float bs[EQ_TILE_K][EQ_TILE + 4];
+                             float beta, float eps, int tf32) {
+  __shared__ __align__(32) float as[EQ_TILE_K][EQ_TILE + 4];
+  __shared__ __align__(32) float bs[EQ_TILE_K][EQ_TILE + 4];
+  __shared__ __align__(32) float cs[EQ_TILE][EQ_TILE + 4];
   int block = blockIdx.x;
   int k = 0;
   int rowTiles = (batch + EQ_TILE - 1) / EQ_TILE;
@@ -604,23 +675,30 @@ EQ_KERNEL void eq_chain_step(EqStep c, int layers, int batch, const float* drive
       acc[i][j] = 0.0f;
     }
   }
-  if (k > 0) {
-    int below = c.n[k - 1];
-    for (int k0 = 0; k0 < below; k0 += EQ_TILE_K) {
-      eq_load_tiles(as, bs, c.s[k - 1], 0, 1, c.w[k], 0, batch, n, below, row0, col0, k0, tid);
+  EqTf32Tile t;
+  if (tf32) {
+    eq_tf32_start(t);
+  }
+  // the products with the layer below (q = 0), then with the layer above (q = 1)
+  for (int q = 0; q < 2; q++) {
+    int other = q == 0 ? k - 1 : k + 1;
+    if (other < 0 || other >= layers) {
+      continue;
+    }
+    for (int k0 = 0; k0 < c.n[other]; k0 += EQ_TILE_K) {
+      eq_load_tiles(as, bs, c.s[other], 0, 1, c.w[q == 0 ? k : k + 1], q, batch, n, c.n[other], row0, col0, k0,
+                    tid);
       __syncthreads();
-      eq_tile_products(as, bs, acc, tx, ty);
+      if (tf32) {
+        eq_tf32_products(as, bs, t, tid / 32);
+      } else {
+        eq_tile_products(as, bs, acc, tx, ty);
+      }
       __syncthreads();
     }
   }
-  if (k + 1 < layers) {
-    int above = c.n[k + 1];
-    for (int k0 = 0; k0 < above; k0 += EQ_TILE_K) {
-      eq_load_tiles(as, bs, c.s[k + 1], 0, 1, c.w[k + 1], 1, batch, n, above, row0, col0, k0, tid);
-      __syncthreads();
-      eq_tile_products(as, bs, acc, tx, ty);
-      __syncthreads();
-    }
+  if (tf32) {
+    eq_tf32_finish(t, cs, acc, tid / 32, tx, ty);
   }
   int nudged = k == layers - 1 && target != 0;
   for (int i = 0; i < 4; i++) {

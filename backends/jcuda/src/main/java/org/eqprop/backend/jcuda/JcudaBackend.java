@@ -41,6 +41,7 @@ final class JcudaBackend implements Backend {
   private static final int MAX_ABS_BLOCKS = 256;
 
   private final Device device;
+  private final boolean tf32;
   private final JcudaRelaxation relaxation;
   private final Set<JcudaTensor> live = Collections.newSetFromMap(new IdentityHashMap<>());
   private final long maxAbsPartial;
@@ -50,6 +51,15 @@ final class JcudaBackend implements Backend {
   private boolean closed;
 
   JcudaBackend(Device device, JcudaRelaxation.Mode mode) {
+    this(device, mode, false);
+  }
+
+  /**
+   * @param tf32 products of {@code gemm} and of the step relaxation on TF32 tensor cores (operands
+   *     rounded to 10 bits of mantissa, sums in fp32)
+   */
+  JcudaBackend(Device device, JcudaRelaxation.Mode mode, boolean tf32) {
+    this.tf32 = tf32;
     this.device = device;
     this.maxAbsPartial = device.alloc((long) MAX_ABS_BLOCKS * Float.BYTES);
     this.relaxation = new JcudaRelaxation(this, mode);
@@ -62,6 +72,11 @@ final class JcudaBackend implements Backend {
 
   Device device() {
     return device;
+  }
+
+  /** Whether products run on TF32 tensor cores. */
+  boolean tf32() {
+    return tf32;
   }
 
   long address(Tensor t) {
@@ -151,7 +166,7 @@ final class JcudaBackend implements Backend {
     int k = transA ? a.rows() : a.cols();
     launch(Kernel.GEMM, (n + 63) / 64, (m + 63) / 64, 16, 16, 0,
         new KernelArgs().i32(m).i32(n).i32(k).f32(alpha).ptr(address(a)).i32(transA ? 1 : 0)
-            .ptr(address(b)).i32(transB ? 1 : 0).f32(beta).ptr(address(c)));
+            .ptr(address(b)).i32(transB ? 1 : 0).f32(beta).ptr(address(c)).i32(tf32 ? 1 : 0));
   }
 
   private void binary(String op, int code, Tensor a, Tensor b, Tensor out, float alpha) {

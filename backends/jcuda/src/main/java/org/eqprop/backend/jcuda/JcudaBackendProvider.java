@@ -26,7 +26,7 @@ public final class JcudaBackendProvider implements BackendProvider {
   static final String DRIVER_LIBRARY = "libcuda.so.1";
   private static final List<String> DEFAULT_DIRS = List.of("/lib", "/usr/lib", "/lib64", "/usr/lib64",
       "/lib/x86_64-linux-gnu", "/usr/lib/x86_64-linux-gnu");
-  private static final Set<String> OPTIONS = Set.of("device", "relaxation", "graphs");
+  private static final Set<String> OPTIONS = Set.of("device", "relaxation", "graphs", "tf32");
 
   private static volatile Availability probed;
 
@@ -107,7 +107,7 @@ public final class JcudaBackendProvider implements BackendProvider {
   public Backend create(Map<String, String> options) {
     for (String key : options.keySet()) {
       if (!OPTIONS.contains(key)) {
-        throw new IllegalArgumentException("unknown option '" + key + "' for backend jcuda (known: device, relaxation, graphs)");
+        throw new IllegalArgumentException("unknown option '" + key + "' for backend jcuda (known: device, relaxation, graphs, tf32)");
       }
     }
     int ordinal = 0;
@@ -123,21 +123,23 @@ public final class JcudaBackendProvider implements BackendProvider {
       }
     }
     JcudaRelaxation.Mode mode = mode(options.getOrDefault("relaxation", "auto"));
-    boolean graphs = graphs(options.getOrDefault("graphs", "off"));
+    boolean graphs = onOff(options, "graphs");
+    boolean tf32 = onOff(options, "tf32");
     Availability a = probe();
     if (!a.available()) {
       throw new IllegalStateException("backend jcuda is unavailable: " + a.reason());
     }
-    return new JcudaBackend(withGraphs(new CudaDevice(ordinal, graphs), graphs), mode);
+    return new JcudaBackend(withGraphs(new CudaDevice(ordinal, graphs), graphs), mode, tf32);
   }
 
-  /** Parses the {@code graphs} option. */
-  static boolean graphs(String value) {
-    return switch (value.trim()) {
+  /** Parses an option that is {@code on} or {@code off} (the default). */
+  static boolean onOff(Map<String, String> options, String option) {
+    String value = options.getOrDefault(option, "off").trim();
+    return switch (value) {
       case "on" -> true;
       case "off" -> false;
       default -> throw new IllegalArgumentException(
-          "backend jcuda option graphs must be on or off, got '" + value.trim() + "'");
+          "backend jcuda option " + option + " must be on or off, got '" + value + "'");
     };
   }
 

@@ -120,7 +120,7 @@ final class JcudaRelaxation implements ChainRelaxation, AutoCloseable {
       System.arraycopy(chain, MAX_FREE, words, 2 * MAX_FREE, 2 * MAX_FREE + MAX_FREE / 2);
       backend.launch(Kernel.CHAIN_STEP, tiles, 1, 16, 16, 0,
           new KernelArgs().struct(words, STEP_BYTES).i32(n.length).i32(batch).ptr(backend.address(drive))
-              .ptr(targetAddress).f32(beta).f32(eps));
+              .ptr(targetAddress).f32(beta).f32(eps).i32(backend.tf32() ? 1 : 0));
       long[] t = cur;
       cur = next;
       next = t;

@@ -36,9 +36,9 @@ final class EmulatedProvider implements BackendProvider, ExecutionCondition {
 
   @Override
   public Backend create(Map<String, String> options) {
-    boolean graphs = JcudaBackendProvider.graphs(options.getOrDefault("graphs", "off"));
+    boolean graphs = JcudaBackendProvider.onOff(options, "graphs");
     return new JcudaBackend(JcudaBackendProvider.withGraphs(new EmulatedDevice(), graphs),
-        JcudaBackendProvider.mode(options.getOrDefault("relaxation", "auto")));
+        JcudaBackendProvider.mode(options.getOrDefault("relaxation", "auto")), JcudaBackendProvider.onOff(options, "tf32"));
   }
 
   @Override

@@ -61,7 +61,7 @@ class JcudaBackendProviderTest {
 
   @Test
   void badOptionsAreNamed() {
-    assertEquals("unknown option 'threads' for backend jcuda (known: device, relaxation, graphs)",
+    assertEquals("unknown option 'threads' for backend jcuda (known: device, relaxation, graphs, tf32)",
         assertThrows(IllegalArgumentException.class, () -> provider.create(Map.of("threads", "2"))).getMessage());
     assertEquals("backend jcuda option device must be an integer, got 'one'",
         assertThrows(IllegalArgumentException.class, () -> provider.create(Map.of("device", "one"))).getMessage());
@@ -71,5 +71,7 @@ class JcudaBackendProviderTest {
         assertThrows(IllegalArgumentException.class, () -> provider.create(Map.of("relaxation", "fast"))).getMessage());
     assertEquals("backend jcuda option graphs must be on or off, got 'yes'",
         assertThrows(IllegalArgumentException.class, () -> provider.create(Map.of("graphs", "yes"))).getMessage());
+    assertEquals("backend jcuda option tf32 must be on or off, got 'true'",
+        assertThrows(IllegalArgumentException.class, () -> provider.create(Map.of("tf32", "true"))).getMessage());
   }
 }
