@@ -383,13 +383,14 @@ EQ_DEVICE void eq_load_tiles(float (*as)[EQ_TILE + 4], float (*bs)[EQ_TILE + 4],
 
 // c = alpha * op(a) * op(b) + beta * c (c's old values ignored when beta == 0), row-major,
 // op(a) m x k, op(b) k x n. Tiles of 64 x 64 per block of 16 x 16 threads, 4 x 4 outputs per
-// thread (rows ty + 16i, columns tx + 16j), k in steps of 16 through shared memory; with tf32,
-// the products on the tensor cores (eq_tf32_products).
-EQ_KERNEL void eq_gemm(int m, int n, int k, float alpha, const float* a, int transA,
-                       const float* b, int transB, float beta, float* c, int tf32) {
+// thread (rows ty + 16i, columns tx + 16j), k in steps of 16 through shared memory; with TF32,
+// the products on the tensor cores (eq_tf32_products). Two entries, so that the fp32 one keeps
+// its registers.
+template <bool TF32>
+EQ_DEVICE void eq_gemm_tiles(int m, int n, int k, float alpha, const float* a, int transA, const float* b,
+                             int transB, float beta, float* c) {
   __shared__ __align__(32) float as[EQ_TILE_K][EQ_TILE + 4];
   __shared__ __align__(32) float bs[EQ_TILE_K][EQ_TILE + 4];
-  __shared__ __align__(32) float cs[EQ_TILE][EQ_TILE + 4];
   int tx = threadIdx.x;
   int ty = threadIdx.y;
   int tid = ty * 16 + tx;
@@ -402,23 +403,34 @@ EQ_KERNEL void eq_gemm(int m, int n, int k, float alpha, const float* a, int tra
     }
   }
   EqTf32Tile t;
-  if (tf32) {
+  if (TF32) {
     eq_tf32_start(t);
   }
   for (int k0 = 0; k0 < k; k0 += EQ_TILE_K) {
     eq_load_tiles(as, bs, a, transA, 0, b, transB, m, n, k, row0, col0, k0, tid);
     __syncthreads();
-    if (tf32) {
+    if (TF32) {
       eq_tf32_products(as, bs, t, tid / 32);
     } else {
       eq_tile_products(as, bs, acc, tx, ty);
     }
     __syncthreads();
   }
-  if (tf32) {
+  if (TF32) {
+    __shared__ __align__(32) float cs[EQ_TILE][EQ_TILE + 4];
     eq_tf32_finish(t, cs, acc, tid / 32, tx, ty);
   }
   eq_tile_store(c, acc, m, n, row0, col0, tx, ty, alpha, beta);
+}
+
+EQ_KERNEL void eq_gemm(int m, int n, int k, float alpha, const float* a, int transA,
+                       const float* b, int transB, float beta, float* c) {
+  eq_gemm_tiles<false>(m, n, k, alpha, a, transA, b, transB, beta, c);
+}
+
+EQ_KERNEL void eq_gemm_tf32(int m, int n, int k, float alpha, const float* a, int transA,
+                            const float* b, int transB, float beta, float* c) {
+  eq_gemm_tiles<true>(m, n, k, alpha, a, transA, b, transB, beta, c);
 }
 
 // The weight part of ChainContrast for the 64 x 64 tile of c at (row0, col0): c += alpha *
@@ -643,13 +655,13 @@ struct EqStep {
 // The blocks (16 x 16 threads) take the 64 x 64 tiles (samples x units) of every layer in turn.
 // A tile sums its units' input as tiled products over the weights, rho(s[k-1]) w[k] then
 // rho(s[k+1]) w[k+1]^T, each weight read once for 64 samples; then each thread adds the bias and
-// (layer 0) the drive and takes the step of its 4 x 4 units, as eq_relax_update does. With tf32,
-// the products on the tensor cores (eq_tf32_products).
-EQ_KERNEL void eq_chain_step(EqStep c, int layers, int batch, const float* drive, const float* target,
-                             float beta, float eps, int tf32) {
+// (layer 0) the drive and takes the step of its 4 x 4 units, as eq_relax_update does. With TF32
+// (the entry eq_chain_step_tf32), the products on the tensor cores (eq_tf32_products).
+template <bool TF32>
+EQ_DEVICE void eq_chain_step_tiles(const EqStep& c, int layers, int batch, const float* drive, const float* target,
+                                   float beta, float eps) {
   __shared__ __align__(32) float as[EQ_TILE_K][EQ_TILE + 4];
   __shared__ __align__(32) float bs[EQ_TILE_K][EQ_TILE + 4];
-  __shared__ __align__(32) float cs[EQ_TILE][EQ_TILE + 4];
   int block = blockIdx.x;
   int k = 0;
   int rowTiles = (batch + EQ_TILE - 1) / EQ_TILE;
@@ -676,7 +688,7 @@ EQ_KERNEL void eq_chain_step(EqStep c, int layers, int batch, const float* drive
     }
   }
   EqTf32Tile t;
-  if (tf32) {
+  if (TF32) {
     eq_tf32_start(t);
   }
   // the products with the layer below (q = 0), then with the layer above (q = 1)
@@ -689,7 +701,7 @@ EQ_KERNEL void eq_chain_step(EqStep c, int layers, int batch, const float* drive
       eq_load_tiles(as, bs, c.s[other], 0, 1, c.w[q == 0 ? k : k + 1], q, batch, n, c.n[other], row0, col0, k0,
                     tid);
       __syncthreads();
-      if (tf32) {
+      if (TF32) {
         eq_tf32_products(as, bs, t, tid / 32);
       } else {
         eq_tile_products(as, bs, acc, tx, ty);
@@ -697,7 +709,8 @@ EQ_KERNEL void eq_chain_step(EqStep c, int layers, int batch, const float* drive
       __syncthreads();
     }
   }
-  if (tf32) {
+  if (TF32) {
+    __shared__ __align__(32) float cs[EQ_TILE][EQ_TILE + 4];
     eq_tf32_finish(t, cs, acc, tid / 32, tx, ty);
   }
   int nudged = k == layers - 1 && target != 0;
@@ -723,6 +736,16 @@ EQ_KERNEL void eq_chain_step(EqStep c, int layers, int batch, const float* drive
       }
     }
   }
+}
+
+EQ_KERNEL void eq_chain_step(EqStep c, int layers, int batch, const float* drive, const float* target,
+                             float beta, float eps) {
+  eq_chain_step_tiles<false>(c, layers, batch, drive, target, beta, eps);
+}
+
+EQ_KERNEL void eq_chain_step_tf32(EqStep c, int layers, int batch, const float* drive, const float* target,
+                                  float beta, float eps) {
+  eq_chain_step_tiles<true>(c, layers, batch, drive, target, beta, eps);
 }
 
 // The layered Hopfield energy of every sample (ChainRelaxation.energy), one block of

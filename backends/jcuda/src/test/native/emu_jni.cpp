@@ -66,7 +66,7 @@ const Entry KERNELS[] = {
     EMU_ENTRY(eq_argmax_rows),  EMU_ENTRY(eq_max_abs),    EMU_ENTRY(eq_move_rows),
     EMU_ENTRY(eq_gemm),         EMU_ENTRY(eq_relax_update), EMU_ENTRY(eq_chain_relax),
     EMU_ENTRY(eq_adam),         EMU_ENTRY(eq_chain_energy), EMU_ENTRY(eq_contrast),
-    EMU_ENTRY(eq_chain_step),
+    EMU_ENTRY(eq_chain_step),   EMU_ENTRY(eq_chain_step_tf32), EMU_ENTRY(eq_gemm_tf32),
 };
 
 void run_block(int threads) {

@@ -164,9 +164,9 @@ final class JcudaBackend implements Backend {
     int m = c.rows();
     int n = c.cols();
     int k = transA ? a.rows() : a.cols();
-    launch(Kernel.GEMM, (n + 63) / 64, (m + 63) / 64, 16, 16, 0,
+    launch(tf32 ? Kernel.GEMM_TF32 : Kernel.GEMM, (n + 63) / 64, (m + 63) / 64, 16, 16, 0,
         new KernelArgs().i32(m).i32(n).i32(k).f32(alpha).ptr(address(a)).i32(transA ? 1 : 0)
-            .ptr(address(b)).i32(transB ? 1 : 0).f32(beta).ptr(address(c)).i32(tf32 ? 1 : 0));
+            .ptr(address(b)).i32(transB ? 1 : 0).f32(beta).ptr(address(c)));
   }
 
   private void binary(String op, int code, Tensor a, Tensor b, Tensor out, float alpha) {

@@ -118,9 +118,9 @@ final class JcudaRelaxation implements ChainRelaxation, AutoCloseable {
       System.arraycopy(next, 0, words, MAX_FREE, MAX_FREE);
       // biases, weights and sizes as in the EqChain argument
       System.arraycopy(chain, MAX_FREE, words, 2 * MAX_FREE, 2 * MAX_FREE + MAX_FREE / 2);
-      backend.launch(Kernel.CHAIN_STEP, tiles, 1, 16, 16, 0,
+      backend.launch(backend.tf32() ? Kernel.CHAIN_STEP_TF32 : Kernel.CHAIN_STEP, tiles, 1, 16, 16, 0,
           new KernelArgs().struct(words, STEP_BYTES).i32(n.length).i32(batch).ptr(backend.address(drive))
-              .ptr(targetAddress).f32(beta).f32(eps).i32(backend.tf32() ? 1 : 0));
+              .ptr(targetAddress).f32(beta).f32(eps));
       long[] t = cur;
       cur = next;
       next = t;

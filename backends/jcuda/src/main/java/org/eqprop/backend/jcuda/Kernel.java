@@ -15,11 +15,13 @@ enum Kernel {
   ARGMAX_ROWS("eq_argmax_rows", "u64 u64 u32 u32 u32"),
   MAX_ABS("eq_max_abs", "u64 u32 u64"),
   MOVE_ROWS("eq_move_rows", "u32 u64 u64 u64 u32 u32"),
-  GEMM("eq_gemm", "u32 u32 u32 f32 u64 u32 u64 u32 f32 u64 u32"),
+  GEMM("eq_gemm", "u32 u32 u32 f32 u64 u32 u64 u32 f32 u64"),
+  GEMM_TF32("eq_gemm_tf32", "u32 u32 u32 f32 u64 u32 u64 u32 f32 u64"),
   CONTRAST("eq_contrast", "b8[496]"),
   RELAX_UPDATE("eq_relax_update", "u64 u64 u64 u64 u32 f32 f32"),
   CHAIN_RELAX("eq_chain_relax", "b8[224] u32 u64 u64 f32 f32 u32 u32"),
-  CHAIN_STEP("eq_chain_step", "b8[288] u32 u32 u64 u64 f32 f32 u32"),
+  CHAIN_STEP("eq_chain_step", "b8[288] u32 u32 u64 u64 f32 f32"),
+  CHAIN_STEP_TF32("eq_chain_step_tf32", "b8[288] u32 u32 u64 u64 f32 f32"),
   CHAIN_ENERGY("eq_chain_energy", "b8[224] u32 u64 u64"),
   ADAM("eq_adam", "u64 u64 u64 u64 u32 f32 f32 f32 f32 f32 f32 f32");
 
