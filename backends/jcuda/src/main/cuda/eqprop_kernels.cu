@@ -333,6 +333,42 @@ EQ_DEVICE void eq_tf32_finish(const EqTf32Tile& t, float (*cs)[EQ_TILE + 4], flo
   }
 }
 
+// Zeroes a 64 x 64 tile's sums before its first slice: each thread's acc, and t with TF32.
+template <bool TF32>
+EQ_DEVICE void eq_slices_start(EqTf32Tile& t, float acc[4][4]) {
+  for (int i = 0; i < 4; i++) {
+    for (int j = 0; j < 4; j++) {
+      acc[i][j] = 0.0f;
+    }
+  }
+  if (TF32) {
+    eq_tf32_start(t);
+  }
+}
+
+// Adds the slice of a 64 x 64 tile's products just loaded into as and bs: to t (TF32) or to each
+// thread's acc; the block's threads wait for the loads before and for each other after.
+template <bool TF32>
+EQ_DEVICE void eq_slice(const float (*as)[EQ_TILE + 4], const float (*bs)[EQ_TILE + 4], EqTf32Tile& t,
+                        float acc[4][4], int tid) {
+  __syncthreads();
+  if (TF32) {
+    eq_tf32_products(as, bs, t, tid / 32);
+  } else {
+    eq_tile_products(as, bs, acc, tid % 16, tid / 16);
+  }
+  __syncthreads();
+}
+
+// After the last slice: with TF32, the fragments' sums into each thread's acc (eq_tf32_finish).
+template <bool TF32>
+EQ_DEVICE void eq_slices_done(const EqTf32Tile& t, float acc[4][4], int tid) {
+  if (TF32) {
+    __shared__ __align__(32) float cs[EQ_TILE][EQ_TILE + 4];
+    eq_tf32_finish(t, cs, acc, tid / 32, tid % 16, tid / 16);
+  }
+}
+
 // Loads the 64 x EQ_TILE_K slice of op(a) (m x k) at (row0, k0) into as[kk][r] and the EQ_TILE_K x
 // 64 slice of op(b) (k x n) at (k0, col0) into bs[kk][c], zeros outside the matrices; rho applied
 // to a's values where rhoA. Every thread of the 16 x 16 block loads 4 values of each; consecutive
@@ -397,29 +433,13 @@ EQ_DEVICE void eq_gemm_tiles(int m, int n, int k, float alpha, const float* a, i
   int row0 = blockIdx.y * EQ_TILE;
   int col0 = blockIdx.x * EQ_TILE;
   float acc[4][4];
-  for (int i = 0; i < 4; i++) {
-    for (int j = 0; j < 4; j++) {
-      acc[i][j] = 0.0f;
-    }
-  }
   EqTf32Tile t;
-  if (TF32) {
-    eq_tf32_start(t);
-  }
+  eq_slices_start<TF32>(t, acc);
   for (int k0 = 0; k0 < k; k0 += EQ_TILE_K) {
     eq_load_tiles(as, bs, a, transA, 0, b, transB, m, n, k, row0, col0, k0, tid);
-    __syncthreads();
-    if (TF32) {
-      eq_tf32_products(as, bs, t, tid / 32);
-    } else {
-      eq_tile_products(as, bs, acc, tx, ty);
-    }
-    __syncthreads();
+    eq_slice<TF32>(as, bs, t, acc, tid);
   }
-  if (TF32) {
-    __shared__ __align__(32) float cs[EQ_TILE][EQ_TILE + 4];
-    eq_tf32_finish(t, cs, acc, tid / 32, tx, ty);
-  }
+  eq_slices_done<TF32>(t, acc, tid);
   eq_tile_store(c, acc, m, n, row0, col0, tx, ty, alpha, beta);
 }
 
@@ -682,15 +702,8 @@ EQ_DEVICE void eq_chain_step_tiles(const EqStep& c, int layers, int batch, const
   int ty = threadIdx.y;
   int tid = ty * 16 + tx;
   float acc[4][4];
-  for (int i = 0; i < 4; i++) {
-    for (int j = 0; j < 4; j++) {
-      acc[i][j] = 0.0f;
-    }
-  }
   EqTf32Tile t;
-  if (TF32) {
-    eq_tf32_start(t);
-  }
+  eq_slices_start<TF32>(t, acc);
   // the products with the layer below (q = 0), then with the layer above (q = 1)
   for (int q = 0; q < 2; q++) {
     int other = q == 0 ? k - 1 : k + 1;
@@ -700,19 +713,10 @@ EQ_DEVICE void eq_chain_step_tiles(const EqStep& c, int layers, int batch, const
     for (int k0 = 0; k0 < c.n[other]; k0 += EQ_TILE_K) {
       eq_load_tiles(as, bs, c.s[other], 0, 1, c.w[q == 0 ? k : k + 1], q, batch, n, c.n[other], row0, col0, k0,
                     tid);
-      __syncthreads();
-      if (TF32) {
-        eq_tf32_products(as, bs, t, tid / 32);
-      } else {
-        eq_tile_products(as, bs, acc, tx, ty);
-      }
-      __syncthreads();
+      eq_slice<TF32>(as, bs, t, acc, tid);
     }
   }
-  if (TF32) {
-    __shared__ __align__(32) float cs[EQ_TILE][EQ_TILE + 4];
-    eq_tf32_finish(t, cs, acc, tid / 32, tx, ty);
-  }
+  eq_slices_done<TF32>(t, acc, tid);
   int nudged = k == layers - 1 && target != 0;
   for (int i = 0; i < 4; i++) {
     int r = row0 + ty + 16 * i;

@@ -294,33 +294,27 @@ final class CudaDevice implements Device {
 
   @Override
   public void upload(float[] src, int count, long dst) {
-    bind();
-    long bytes = (long) count * Sizeof.FLOAT;
-    try {
-      if (bytes > STAGED_BYTES) {
-        cuMemcpyHtoD(at(dst), Pointer.to(src), bytes);
-        return;
-      }
-      Pinned p = staging(bytes);
-      p.buffer(bytes).asFloatBuffer().put(src, 0, count);
-      cuMemcpyHtoDAsync(at(dst), p.host, bytes, stream);
-      p.issued();
-    } catch (CudaException e) {
-      throw failed("copying to the device", e);
-    }
+    upload(dst, (long) count * Sizeof.FLOAT, Pointer.to(src), b -> b.asFloatBuffer().put(src, 0, count));
   }
 
   @Override
   public void upload(int[] src, int count, long dst) {
+    upload(dst, (long) count * Sizeof.INT, Pointer.to(src), b -> b.asIntBuffer().put(src, 0, count));
+  }
+
+  /**
+   * Copies {@code bytes} to {@code dst}: through a staging buffer that {@code fill} writes, without
+   * waiting for the device, or, beyond {@link #STAGED_BYTES}, from {@code pageable} directly.
+   */
+  private void upload(long dst, long bytes, Pointer pageable, java.util.function.Consumer<ByteBuffer> fill) {
     bind();
-    long bytes = (long) count * Sizeof.INT;
     try {
       if (bytes > STAGED_BYTES) {
-        cuMemcpyHtoD(at(dst), Pointer.to(src), bytes);
+        cuMemcpyHtoD(at(dst), pageable, bytes);
         return;
       }
       Pinned p = staging(bytes);
-      p.buffer(bytes).asIntBuffer().put(src, 0, count);
+      fill.accept(p.buffer(bytes));
       cuMemcpyHtoDAsync(at(dst), p.host, bytes, stream);
       p.issued();
     } catch (CudaException e) {
