@@ -93,7 +93,7 @@ torch_3h() {
   ref --layers 784,500,500,500,10 --t1 500 --t2 8 --alphas 0.128,0.032,0.008,0.002 --batch 256 \
     --n-train 60000 --max-batches 40 --graph
 }
-# the paper's network for its 25 epochs, seed 1, to compare with ejml's 2.84% (docs/results.md)
+# the paper's network for its 25 epochs, seed 1, to compare with ejml's 2.69% (docs/results.md)
 train_1h() { eqprop train --preset paper-1h --backend $backend --out "$out/train-1h" --force; }
 
 export gpu java out backend
