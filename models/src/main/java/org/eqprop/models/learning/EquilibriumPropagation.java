@@ -49,8 +49,9 @@ import org.eqprop.api.tensor.Tensor;
  * to the host while the rest of the step runs and checks them when the report is read. A
  * non-finite energy is where divergence shows: the report then looks for the parameter or
  * free-state layer at fault and throws {@link DivergenceException} ({@link #train} before the
- * update, so a parameter at fault is the cause; a deferred report after it). A nudged phase is not checked on its own: were it to diverge, its
- * update would leave a parameter non-finite, which the next step's energy reports.
+ * update, so a parameter at fault is the cause; a deferred report after it). A nudged phase is not
+ * checked on its own: were it to diverge, its update would leave a parameter non-finite, which the
+ * next step's energy reports.
  */
 public final class EquilibriumPropagation implements Learner {
   /** The learner's name. */
