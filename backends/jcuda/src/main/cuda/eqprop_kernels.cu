@@ -571,75 +571,75 @@ EQ_KERNEL void eq_relax_update(const float* s, const float* p, const float* targ
   }
 }
 
-// All `steps` steps of the relaxation of a layered network (ChainRelaxation), one block per
-// sample, the state in shared memory for the whole launch. Each step computes every layer's
-// input from the old state: work item (layer k, unit j, chunk q) sums `chunk` terms of
-// rho(s[k-1]) W[k][., j] followed by rho(s[k+1]) W[k+1][j, .] into part[]; then each unit adds
-// its chunks, its bias and (layer 0) the drive, and takes its step into the other state buffer.
-// Dynamic shared memory: 2 * sum(n) + sum(n[k] * chunks[k]) floats (JcudaBackend sizes it).
-EQ_KERNEL void eq_chain_relax(EqChain c, int layers, const float* drive, const float* target,
-                              float beta, float eps, int steps, int chunk) {
-  EQ_DYNAMIC_SHARED(shared);
+// Where the per-sample kernels keep a sample's state in shared memory: layer k's units at off[k]
+// of each state buffer (total units in all), its work items (unit, chunk of `chunk` input terms)
+// from poff[k], chunks[k] of them per unit (items in all).
+struct EqLayout {
   int off[EQ_MAX_FREE];
   int poff[EQ_MAX_FREE + 1];
   int chunks[EQ_MAX_FREE];
-  int total = 0;
-  poff[0] = 0;
+  int total;
+  int items;
+};
+
+EQ_DEVICE void eq_layout(const EqChain& c, int layers, int chunk, EqLayout& l) {
+  l.total = 0;
+  l.poff[0] = 0;
   for (int k = 0; k < layers; k++) {
-    off[k] = total;
-    total += c.n[k];
+    l.off[k] = l.total;
+    l.total += c.n[k];
     int range = (k > 0 ? c.n[k - 1] : 0) + (k + 1 < layers ? c.n[k + 1] : 0);
-    chunks[k] = range == 0 ? 1 : (range + chunk - 1) / chunk;
-    poff[k + 1] = poff[k] + c.n[k] * chunks[k];
+    l.chunks[k] = range == 0 ? 1 : (range + chunk - 1) / chunk;
+    l.poff[k + 1] = l.poff[k] + c.n[k] * l.chunks[k];
   }
-  int items = poff[layers];
-  float* cur = shared;
-  float* nxt = shared + total;
-  float* part = shared + 2 * total;
-  int sample = blockIdx.x;
+  l.items = l.poff[layers];
+}
+
+// `steps` steps of sample `sample`'s relaxation from the state in cur (nxt and part scratch);
+// returns the buffer holding the result. Each step computes every layer's input from the old
+// state: work item (layer k, unit j, chunk q) sums `chunk` terms of rho(s[k-1]) W[k][., j] followed
+// by rho(s[k+1]) W[k+1][j, .] into part[]; then each unit adds its chunks, its bias and (layer 0)
+// the drive, and takes its step into the other buffer. Every thread of the block must call it.
+EQ_DEVICE float* eq_chain_steps(const EqChain& c, int layers, const EqLayout& l, float* cur, float* nxt,
+                                float* part, int chunk, int sample, const float* drive, const float* target,
+                                float beta, float eps, int steps) {
   int last = layers - 1;
-  for (int k = 0; k < layers; k++) {
-    for (int j = threadIdx.x; j < c.n[k]; j += blockDim.x) {
-      cur[off[k] + j] = c.s[k][(long long) sample * c.n[k] + j];
-    }
-  }
-  __syncthreads();
   for (int step = 0; step < steps; step++) {
-    for (int w = threadIdx.x; w < items; w += blockDim.x) {
+    for (int w = threadIdx.x; w < l.items; w += blockDim.x) {
       int k = 0;
-      while (w >= poff[k + 1]) {
+      while (w >= l.poff[k + 1]) {
         k++;
       }
-      int local = w - poff[k];
-      int j = local / chunks[k];
-      int q0 = (local - j * chunks[k]) * chunk;
+      int local = w - l.poff[k];
+      int j = local / l.chunks[k];
+      int q0 = (local - j * l.chunks[k]) * chunk;
       int below = k > 0 ? c.n[k - 1] : 0;
       int range = below + (k < last ? c.n[k + 1] : 0);
       int q1 = q0 + chunk < range ? q0 + chunk : range;
       float sum = 0.0f;
       for (int q = q0; q < q1; q++) {
         if (q < below) {
-          sum += eq_rho(cur[off[k - 1] + q]) * c.w[k][(long long) q * c.n[k] + j];
+          sum += eq_rho(cur[l.off[k - 1] + q]) * c.w[k][(long long) q * c.n[k] + j];
         } else {
-          int l = q - below;
-          sum += eq_rho(cur[off[k + 1] + l]) * c.w[k + 1][(long long) j * c.n[k + 1] + l];
+          int u = q - below;
+          sum += eq_rho(cur[l.off[k + 1] + u]) * c.w[k + 1][(long long) j * c.n[k + 1] + u];
         }
       }
       part[w] = sum;
     }
     __syncthreads();
-    for (int u = threadIdx.x; u < total; u += blockDim.x) {
+    for (int u = threadIdx.x; u < l.total; u += blockDim.x) {
       int k = 0;
-      while (k < last && u >= off[k + 1]) {
+      while (k < last && u >= l.off[k + 1]) {
         k++;
       }
-      int j = u - off[k];
+      int j = u - l.off[k];
       float p = c.b[k][j];
       if (k == 0) {
         p += drive[(long long) sample * c.n[0] + j];
       }
-      const float* mine = part + poff[k] + j * chunks[k];
-      for (int q = 0; q < chunks[k]; q++) {
+      const float* mine = part + l.poff[k] + j * l.chunks[k];
+      for (int q = 0; q < l.chunks[k]; q++) {
         p += mine[q];
       }
       float x = cur[u];
@@ -654,11 +654,117 @@ EQ_KERNEL void eq_chain_relax(EqChain c, int layers, const float* drive, const f
     cur = nxt;
     nxt = t;
   }
+  return cur;
+}
+
+// Copies sample `sample`'s layers between global memory (s) and a state buffer in shared memory.
+EQ_DEVICE void eq_chain_load(float* const* s, const EqChain& c, int layers, const EqLayout& l, float* buffer,
+                             int sample) {
   for (int k = 0; k < layers; k++) {
     for (int j = threadIdx.x; j < c.n[k]; j += blockDim.x) {
-      c.s[k][(long long) sample * c.n[k] + j] = cur[off[k] + j];
+      buffer[l.off[k] + j] = s[k][(long long) sample * c.n[k] + j];
     }
   }
+}
+
+EQ_DEVICE void eq_chain_store(float* const* s, const EqChain& c, int layers, const EqLayout& l,
+                              const float* buffer, int sample) {
+  for (int k = 0; k < layers; k++) {
+    for (int j = threadIdx.x; j < c.n[k]; j += blockDim.x) {
+      s[k][(long long) sample * c.n[k] + j] = buffer[l.off[k] + j];
+    }
+  }
+}
+
+// All `steps` steps of the relaxation of a layered network (ChainRelaxation), one block per
+// sample, the state in shared memory for the whole launch (eq_chain_steps).
+// Dynamic shared memory: 2 * sum(n) + sum(n[k] * chunks[k]) floats (JcudaRelaxation sizes it).
+EQ_KERNEL void eq_chain_relax(EqChain c, int layers, const float* drive, const float* target,
+                              float beta, float eps, int steps, int chunk) {
+  EQ_DYNAMIC_SHARED(shared);
+  EqLayout l;
+  eq_layout(c, layers, chunk, l);
+  float* cur = shared;
+  int sample = blockIdx.x;
+  eq_chain_load(c.s, c, layers, l, cur, sample);
+  __syncthreads();
+  cur = eq_chain_steps(c, layers, l, cur, shared + l.total, shared + 2 * l.total, chunk, sample, drive, target,
+                       beta, eps, steps);
+  eq_chain_store(c.s, c, layers, l, cur, sample);
+}
+
+// The nudged state's layers for eq_chain_phases.
+struct EqLayers {
+  float* s[EQ_MAX_FREE];
+};
+
+// A training step's two phases (ChainPhases), one block per sample as eq_chain_relax: the free
+// phase from zeros (fromZeros) or from c.s, its state stored back to c.s; the sample's energy at
+// that point (as eq_chain_energy, from the state in shared memory) into energy[sample] and its
+// class (the first largest output unit, as a float) into classes[sample]; then the nudged phase
+// from there into nudged. Dynamic shared memory: as eq_chain_relax, plus blockDim.x floats for
+// the energy's sum (blockDim.x <= 512).
+EQ_KERNEL void eq_chain_phases(EqChain c, EqLayers nudged, int layers, const float* drive, const float* target,
+                               float beta, float eps, int freeSteps, int nudgedSteps, int chunk, int fromZeros,
+                               float* energy, float* classes) {
+  EQ_DYNAMIC_SHARED(shared);
+  EqLayout l;
+  eq_layout(c, layers, chunk, l);
+  float* cur = shared;
+  float* sums = shared + 2 * l.total + l.items;
+  int sample = blockIdx.x;
+  if (fromZeros) {
+    for (int u = threadIdx.x; u < l.total; u += blockDim.x) {
+      cur[u] = 0.0f;
+    }
+  } else {
+    eq_chain_load(c.s, c, layers, l, cur, sample);
+  }
+  __syncthreads();
+  float* nxt = shared + l.total;
+  cur = eq_chain_steps(c, layers, l, cur, cur == shared ? nxt : shared, shared + 2 * l.total, chunk, sample, drive,
+                       0, 0.0f, eps, freeSteps);
+  eq_chain_store(c.s, c, layers, l, cur, sample);
+  float e = 0.0f;
+  for (int u = threadIdx.x; u < l.total; u += blockDim.x) {
+    int k = 0;
+    while (k < layers - 1 && u >= l.off[k + 1]) {
+      k++;
+    }
+    int j = u - l.off[k];
+    float p = c.b[k][j];
+    if (k == 0) {
+      p += drive[(long long) sample * c.n[0] + j];
+    } else {
+      for (int q = 0; q < c.n[k - 1]; q++) {
+        p += eq_rho(cur[l.off[k - 1] + q]) * c.w[k][(long long) q * c.n[k] + j];
+      }
+    }
+    float x = cur[u];
+    e += 0.5f * x * x - eq_rho(x) * p;
+  }
+  sums[threadIdx.x] = e;
+  __syncthreads();
+  for (int w = 256; w > 0; w >>= 1) {
+    if ((int) threadIdx.x < w && threadIdx.x + w < blockDim.x) {
+      sums[threadIdx.x] += sums[threadIdx.x + w];
+    }
+    __syncthreads();
+  }
+  if (threadIdx.x == 0) {
+    energy[sample] = sums[0];
+    int out = l.off[layers - 1];
+    int best = 0;
+    for (int j = 1; j < c.n[layers - 1]; j++) {
+      if (cur[out + j] > cur[out + best]) {
+        best = j;
+      }
+    }
+    classes[sample] = (float) best;
+  }
+  cur = eq_chain_steps(c, layers, l, cur, cur == shared ? shared + l.total : shared, shared + 2 * l.total, chunk,
+                       sample, drive, target, beta, eps, nudgedSteps);
+  eq_chain_store(nudged.s, c, layers, l, cur, sample);
 }
 
 // One relaxation step of a layered network for a whole batch (ChainRelaxation), every layer in one

@@ -67,6 +67,7 @@ const Entry KERNELS[] = {
     EMU_ENTRY(eq_gemm),         EMU_ENTRY(eq_relax_update), EMU_ENTRY(eq_chain_relax),
     EMU_ENTRY(eq_adam),         EMU_ENTRY(eq_chain_energy), EMU_ENTRY(eq_contrast),
     EMU_ENTRY(eq_chain_step),   EMU_ENTRY(eq_chain_step_tf32), EMU_ENTRY(eq_gemm_tf32),
+    EMU_ENTRY(eq_chain_phases),
 };
 
 void run_block(int threads) {

@@ -163,6 +163,16 @@ public interface Backend extends AutoCloseable {
   }
 
   /**
+   * Both relaxations of a layered network's EP step, and its report between them, fused.
+   *
+   * @throws UnsupportedOperationException when {@link #capabilities()} lacks {@link
+   *     Capability#CHAIN_PHASES}
+   */
+  default ChainPhases chainPhases() {
+    throw Capability.CHAIN_PHASES.unsupported(name());
+  }
+
+  /**
    * The fused update of a layered network from two of its states.
    *
    * @throws UnsupportedOperationException when {@link #capabilities()} lacks {@link

@@ -13,6 +13,12 @@ public enum Capability {
   /** {@link ChainContrast}: a layered hard-sigmoid network's update from two states, fused. */
   CHAIN_CONTRAST("chain-contrast"),
 
+  /**
+   * {@link ChainPhases}: both relaxations of an EP step for a layered hard-sigmoid network, with
+   * the free phase's energy and classes, fused.
+   */
+  CHAIN_PHASES("chain-phases"),
+
   /** {@link AdamUpdate}: Adam's update of one parameter tensor in one pass. */
   ADAM_UPDATE("adam-update"),
 

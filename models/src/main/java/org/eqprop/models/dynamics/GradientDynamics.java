@@ -7,6 +7,7 @@ import org.eqprop.api.Dynamics;
 import org.eqprop.api.State;
 import org.eqprop.api.tensor.Backend;
 import org.eqprop.api.tensor.Capability;
+import org.eqprop.api.tensor.ChainPhases;
 import org.eqprop.api.tensor.ChainRelaxation;
 import org.eqprop.api.tensor.Tensor;
 
@@ -23,7 +24,9 @@ import org.eqprop.api.tensor.Tensor;
  * <p>Where the backend offers {@link Capability#CHAIN_RELAXATION}, the energy is a {@link
  * ClampedEnergy#chain() chain} and the cost the squared error, the whole relaxation runs as the
  * backend's fused kernel; otherwise step by step through the energy's gradient. With a tolerance,
- * the relaxation stops after the first step that moves no state element by that much.
+ * the relaxation stops after the first step that moves no state element by that much. Where the
+ * backend also offers {@link Capability#CHAIN_PHASES}, it fuses a training step's two phases
+ * ({@link #fusedPhases}).
  */
 public final class GradientDynamics implements Dynamics {
   /** The dynamics' name. */
@@ -33,6 +36,7 @@ public final class GradientDynamics implements Dynamics {
   private final float eps;
   private final Workspace workspace;
   private final ChainRelaxation fused;
+  private final ChainPhases phases;
   private final float tolerance;
 
   /** Runs every step it is given (no convergence test). */
@@ -58,6 +62,8 @@ public final class GradientDynamics implements Dynamics {
         backend.capabilities().contains(Capability.CHAIN_RELAXATION)
             ? backend.chainRelaxation()
             : null;
+    this.phases =
+        backend.capabilities().contains(Capability.CHAIN_PHASES) ? backend.chainPhases() : null;
   }
 
   /** The step size. */
@@ -86,6 +92,21 @@ public final class GradientDynamics implements Dynamics {
           () -> fused.relax(c.drive(), c.weights(), c.biases(), target, beta, eps, state.layers(), 1));
     }
     return workspace.run(w, state, steps, tolerance, () -> step(energy, cost, target, beta, state, w));
+  }
+
+  /**
+   * Where the backend offers {@link Capability#CHAIN_PHASES}, every step is run (no tolerance), the
+   * energy is a chain and the cost the squared error: both phases as the backend's {@link
+   * ChainPhases}.
+   */
+  @Override
+  public Optional<FusedPhases> fusedPhases(ClampedEnergy energy, Cost cost) {
+    if (phases == null || tolerance != 0f || !cost.isSquaredError()) {
+      return Optional.empty();
+    }
+    return energy.chain().map(c -> (target, beta, free, nudged, freeSteps, nudgedSteps, fromZeros, e, classes) ->
+        phases.run(c.drive(), c.weights(), c.biases(), target, beta, eps, free.layers(), nudged.layers(), freeSteps,
+            nudgedSteps, fromZeros, e, classes));
   }
 
   private void step(

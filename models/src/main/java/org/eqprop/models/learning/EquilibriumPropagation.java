@@ -43,6 +43,10 @@ import org.eqprop.api.tensor.Tensor;
  * the output held at the target while the hidden layers relax for {@code T2} steps, giving
  * {@code sᶜ}, and {@code g = (∂E/∂θ(sᶜ) − ∂E/∂θ(s⁰)) / B}.
  *
+ * <p>Where the dynamics fuse both phases ({@link Dynamics#fusedPhases}: the {@code gradient}
+ * dynamics on a backend with {@link Capability#CHAIN_PHASES}), a one-sided EP step runs them, with
+ * the free fixed point's energy and classes, in one call.
+ *
  * <p>A training step reads back from the backend only what it reports: the free state's energy and
  * its predicted classes. {@link #train} reads them before the nudged phase (on a GPU each read
  * waits for the device); {@link #trainLater}, on a backend that reads asynchronously, copies them
@@ -157,32 +161,37 @@ public final class EquilibriumPropagation implements Learner {
     long t1;
     long t2;
     try (ClampedEnergy clamped = energy.clamp(batch.input())) {
-      startFree(store, batch, ph);
-      int freeSteps = dynamics.relax(clamped, cost, batch.target(), 0f, ph.free, settings.freeSteps());
-      clamped.energy(ph.free, ph.energy);
-      if (deferred) {
-        HostRead energies = backend.readLater(ph.energy);
-        backend.argmaxRows(ph.free.output(), ph.classes);
-        HostRead classes = backend.readLater(ph.classes);
-        int[] labels = batch.labels().clone();
-        report = () -> report(energies.get(), classes.get(), labels, freeSteps, ph);
+      Optional<Dynamics.FusedPhases> fused = settings.clampedOutput() || settings.nudgesBothWays()
+          ? Optional.empty()
+          : dynamics.fusedPhases(clamped, cost);
+      int freeSteps;
+      if (fused.isPresent()) {
+        if (store != null) {
+          store.load(batch.indices(), ph.free);
+        }
+        fused.get().run(batch.target(), beta, ph.free, ph.nudged, settings.freeSteps(), settings.nudgedSteps(),
+            store == null, ph.energy, ph.classes);
+        freeSteps = settings.freeSteps();
       } else {
-        float[] energies = backend.toHost(ph.energy);
-        backend.argmaxRows(ph.free.output(), ph.predictions);
-        TrainStep done = report(energies, null, batch.labels(), freeSteps, ph);
-        report = () -> done;
+        startFree(store, batch, ph);
+        freeSteps = dynamics.relax(clamped, cost, batch.target(), 0f, ph.free, settings.freeSteps());
+        clamped.energy(ph.free, ph.energy);
+        backend.argmaxRows(ph.free.output(), ph.classes);
       }
+      report = report(ph, batch, freeSteps, deferred);
       if (store != null) {
         store.store(batch.indices(), ph.free);
       }
       t1 = System.nanoTime();
-      if (settings.clampedOutput()) {
-        clampedPhase(clamped, batch, ph.free, ph.nudged);
-      } else {
-        nudgedPhase(clamped, batch, beta, ph.free, ph.nudged);
-      }
-      if (settings.nudgesBothWays()) {
-        nudgedPhase(clamped, batch, -beta, ph.free, ph.nudgedNegative);
+      if (fused.isEmpty()) {
+        if (settings.clampedOutput()) {
+          clampedPhase(clamped, batch, ph.free, ph.nudged);
+        } else {
+          nudgedPhase(clamped, batch, beta, ph.free, ph.nudged);
+        }
+        if (settings.nudgesBothWays()) {
+          nudgedPhase(clamped, batch, -beta, ph.free, ph.nudgedNegative);
+        }
       }
       t2 = System.nanoTime();
       update(clamped, ph, beta, batch.size());
@@ -195,8 +204,22 @@ public final class EquilibriumPropagation implements Learner {
   }
 
   /**
-   * The report from the free state's per-sample energies and classes ({@code classes} null: in
-   * {@code ph.predictions}).
+   * The step's report from the free fixed point's energies and classes: read now, and checked
+   * (throwing where it diverged), or, {@code deferred}, copied to the host and checked when asked.
+   */
+  private PendingStep report(Phases ph, Batch batch, int freeSteps, boolean deferred) {
+    if (deferred) {
+      HostRead energies = backend.readLater(ph.energy);
+      HostRead classes = backend.readLater(ph.classes);
+      int[] labels = batch.labels().clone();
+      return () -> report(energies.get(), classes.get(), labels, freeSteps, ph);
+    }
+    TrainStep done = report(backend.toHost(ph.energy), backend.toHost(ph.classes), batch.labels(), freeSteps, ph);
+    return () -> done;
+  }
+
+  /**
+   * The report from the free state's per-sample energies and classes.
    *
    * @throws DivergenceException where the energy is not finite
    */
@@ -210,8 +233,7 @@ public final class EquilibriumPropagation implements Learner {
     }
     int errors = 0;
     for (int i = 0; i < labels.length; i++) {
-      int predicted = classes == null ? ph.predictions[i] : (int) classes[i];
-      if (predicted != labels[i]) {
+      if ((int) classes[i] != labels[i]) {
         errors++;
       }
     }
@@ -392,7 +414,6 @@ public final class EquilibriumPropagation implements Learner {
     final State free;
     final State nudged;
     final State nudgedNegative;
-    final int[] predictions;
     final Tensor classes;
     final Tensor energy;
 
@@ -400,7 +421,6 @@ public final class EquilibriumPropagation implements Learner {
       free = State.zeros(backend, batch, EquilibriumPropagation.this.energy.stateSizes());
       nudged = State.zeros(backend, batch, EquilibriumPropagation.this.energy.stateSizes());
       nudgedNegative = settings.nudgesBothWays() ? State.zeros(backend, batch, EquilibriumPropagation.this.energy.stateSizes()) : null;
-      predictions = new int[batch];
       classes = backend.zeros(batch, 1);
       energy = backend.zeros(batch, 1);
     }

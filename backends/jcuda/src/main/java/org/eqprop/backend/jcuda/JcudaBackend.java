@@ -9,6 +9,7 @@ import org.eqprop.api.tensor.AdamUpdate;
 import org.eqprop.api.tensor.Backend;
 import org.eqprop.api.tensor.Capability;
 import org.eqprop.api.tensor.ChainContrast;
+import org.eqprop.api.tensor.ChainPhases;
 import org.eqprop.api.tensor.ChainRelaxation;
 import org.eqprop.api.tensor.HostRead;
 import org.eqprop.api.tensor.ShapeMismatchException;
@@ -21,7 +22,8 @@ import org.eqprop.api.tensor.Tensor;
  * stream without waiting. Only {@link #download}, {@link #argmaxRows(Tensor, int[])}, {@link
  * #maxAbs} and {@link #isFinite} wait for the device, as they return values to the host; {@link
  * #readLater} waits only when its values are asked for. Offers {@link Capability#CHAIN_RELAXATION}
- * (a whole phase in one launch, the energy in another), {@link Capability#CHAIN_CONTRAST} (one
+ * (a whole phase in one launch, the energy in another), {@link Capability#CHAIN_PHASES} (both
+ * phases and the report between them in one launch), {@link Capability#CHAIN_CONTRAST} (one
  * launch), {@link Capability#ADAM_UPDATE} and {@link Capability#ASYNC_READ}.
  */
 final class JcudaBackend implements Backend {
@@ -351,8 +353,8 @@ final class JcudaBackend implements Backend {
 
   @Override
   public Set<Capability> capabilities() {
-    return Set.of(Capability.CHAIN_RELAXATION, Capability.CHAIN_CONTRAST, Capability.ADAM_UPDATE,
-        Capability.ASYNC_READ);
+    return Set.of(Capability.CHAIN_RELAXATION, Capability.CHAIN_PHASES, Capability.CHAIN_CONTRAST,
+        Capability.ADAM_UPDATE, Capability.ASYNC_READ);
   }
 
   /**
@@ -401,6 +403,12 @@ final class JcudaBackend implements Backend {
 
   @Override
   public ChainRelaxation chainRelaxation() {
+    return relaxation;
+  }
+
+  /** Both phases of a training step in one launch where the per-sample kernel runs ({@link JcudaRelaxation}). */
+  @Override
+  public ChainPhases chainPhases() {
     return relaxation;
   }
 

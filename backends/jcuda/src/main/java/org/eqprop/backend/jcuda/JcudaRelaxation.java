@@ -2,6 +2,7 @@ package org.eqprop.backend.jcuda;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.eqprop.api.tensor.ChainPhases;
 import org.eqprop.api.tensor.ChainRelaxation;
 import org.eqprop.api.tensor.Tensor;
 
@@ -25,14 +26,23 @@ import org.eqprop.api.tensor.Tensor;
  * most {@value #KERNEL_WEIGHTS}: read once per sample, they stay in cache), else steps, else
  * products. The bound is an estimate of where reading every weight once per sample and step stops
  * paying for the single launch; it has not been measured on a GPU yet.
+ *
+ * <p>{@link ChainPhases}: where {@code auto} or {@code kernel} takes the per-sample kernel, a
+ * training step's two phases, the free fixed point's energy and classes in between, are one
+ * launch of {@code eq_chain_phases}; elsewhere they are composed from the relaxation, the energy,
+ * {@code argmaxRows} and copies.
  */
-final class JcudaRelaxation implements ChainRelaxation, AutoCloseable {
+final class JcudaRelaxation implements ChainRelaxation, ChainPhases, AutoCloseable {
   /** Free layers the fused kernel takes ({@code EQ_MAX_FREE} in the kernel source). */
   static final int MAX_FREE = 8;
   /** Bytes of the kernel's {@code EqChain} argument. */
   static final int CHAIN_BYTES = 3 * MAX_FREE * 8 + MAX_FREE * 4;
   /** Bytes of the step kernel's {@code EqStep} argument. */
   static final int STEP_BYTES = 4 * MAX_FREE * 8 + MAX_FREE * 4;
+  /** Bytes of the phases kernel's {@code EqLayers} argument (the nudged layers). */
+  static final int LAYERS_BYTES = MAX_FREE * 8;
+  /** Threads a block of the per-sample kernels has at most (and floats the phases kernel adds for its sums). */
+  private static final int MAX_THREADS = 512;
   /** Weights between free layers up to which {@code auto} takes the per-sample kernel. */
   static final long KERNEL_WEIGHTS = 1 << 16;
   /** Rows and columns of the step kernel's tiles ({@code EQ_TILE}). */
@@ -67,23 +77,37 @@ final class JcudaRelaxation implements ChainRelaxation, AutoCloseable {
     if (steps == 0) {
       return;
     }
-    int[] fit = mode == Mode.KERNEL || mode == Mode.AUTO ? kernelFit(n) : null;
-    if (fit == null && mode == Mode.KERNEL) {
-      throw new IllegalArgumentException("chain-relaxation: layers " + java.util.Arrays.toString(n)
-          + " do not fit the fused kernel (at most " + MAX_FREE + " free layers, state and partial sums within "
-          + backend.device().maxDynamicShared(Kernel.CHAIN_RELAX.entry) + " bytes of shared memory a block)");
-    }
     if (mode == Mode.STEPS && n.length > MAX_FREE) {
       throw new IllegalArgumentException("chain-relaxation: " + n.length + " free layers are more than the step kernel's "
           + MAX_FREE);
     }
-    if (fit != null && (mode == Mode.KERNEL || weightsBetween(n) <= KERNEL_WEIGHTS)) {
+    int[] fit = perSample(n, Kernel.CHAIN_RELAX, 0);
+    if (fit != null) {
       fused(drive, weights, biases, target, beta, eps, layers, steps, n, fit[0], fit[1]);
     } else if (mode != Mode.PRODUCTS && n.length <= MAX_FREE) {
       tiled(drive, weights, biases, target, beta, eps, layers, steps, n);
     } else {
       products(drive, weights, biases, target, beta, eps, layers, steps, n);
     }
+  }
+
+  /**
+   * {chunk, shared bytes} where the per-sample kernel {@code kernel} (with {@code extraFloats} of
+   * shared memory beyond the relaxation's) is the way to go, else null.
+   *
+   * @throws IllegalArgumentException in mode {@code kernel}, where it does not fit
+   */
+  private int[] perSample(int[] n, Kernel kernel, int extraFloats) {
+    if (mode != Mode.KERNEL && mode != Mode.AUTO) {
+      return null;
+    }
+    int[] fit = kernelFit(n, kernel, extraFloats);
+    if (fit == null && mode == Mode.KERNEL) {
+      throw new IllegalArgumentException("chain-relaxation: layers " + java.util.Arrays.toString(n)
+          + " do not fit the fused kernel (at most " + MAX_FREE + " free layers, state and partial sums within "
+          + backend.device().maxDynamicShared(kernel.entry) + " bytes of shared memory a block)");
+    }
+    return fit != null && (mode == Mode.KERNEL || weightsBetween(n) <= KERNEL_WEIGHTS) ? fit : null;
   }
 
   /** Weights between free layers: what the per-sample kernel reads for every sample at every step. */
@@ -156,18 +180,18 @@ final class JcudaRelaxation implements ChainRelaxation, AutoCloseable {
     return 2 * units(n) + items(n, chunk);
   }
 
-  /** {chunk, shared bytes} for the kernel, or null where it does not fit. */
-  private int[] kernelFit(int[] n) {
+  /** {chunk, shared bytes} for a per-sample kernel, or null where it does not fit. */
+  private int[] kernelFit(int[] n, Kernel kernel, int extraFloats) {
     if (n.length > MAX_FREE) {
       return null;
     }
-    int limit = backend.device().maxDynamicShared(Kernel.CHAIN_RELAX.entry);
+    int limit = backend.device().maxDynamicShared(kernel.entry);
     int widest = 1;
     for (int k = 0; k < n.length; k++) {
       widest = Math.max(widest, (k > 0 ? n[k - 1] : 0) + (k + 1 < n.length ? n[k + 1] : 0));
     }
     for (int chunk = MIN_CHUNK; ; chunk *= 2) {
-      long bytes = sharedFloats(n, chunk) * Float.BYTES;
+      long bytes = (sharedFloats(n, chunk) + extraFloats) * Float.BYTES;
       if (bytes <= limit) {
         return new int[] {chunk, (int) bytes};
       }
@@ -234,11 +258,46 @@ final class JcudaRelaxation implements ChainRelaxation, AutoCloseable {
   private void fused(Tensor drive, List<Tensor> weights, List<Tensor> biases, Tensor target, float beta,
       float eps, List<Tensor> layers, int steps, int[] n, int chunk, int sharedBytes) {
     long[] chain = chain(weights, biases, layers, n);
-    long work = Math.max(items(n, chunk), units(n));
-    int threads = (int) Math.min(512, Math.max(32, (work + 31) / 32 * 32));
-    backend.launch(Kernel.CHAIN_RELAX, drive.rows(), 1, threads, 1, sharedBytes,
+    backend.launch(Kernel.CHAIN_RELAX, drive.rows(), 1, threads(n, chunk), 1, sharedBytes,
         new KernelArgs().struct(chain, CHAIN_BYTES).i32(n.length).ptr(backend.address(drive))
             .ptr(beta != 0f ? backend.address(target) : 0L).f32(beta).f32(eps).i32(steps).i32(chunk));
+  }
+
+  /** Threads of a block of the per-sample kernels: a warp per 32 work items or units, up to {@value #MAX_THREADS}. */
+  private static int threads(int[] n, int chunk) {
+    long work = Math.max(items(n, chunk), units(n));
+    return (int) Math.min(MAX_THREADS, Math.max(32, (work + 31) / 32 * 32));
+  }
+
+  @Override
+  public void run(Tensor drive, List<Tensor> weights, List<Tensor> biases, Tensor target, float beta, float eps,
+      List<Tensor> free, List<Tensor> nudged, int freeSteps, int nudgedSteps, boolean fromZeros, Tensor energy,
+      Tensor classes) {
+    int[] n = ChainPhases.check(drive, weights, biases, target, beta, free, nudged, freeSteps, nudgedSteps, energy,
+        classes);
+    int[] fit = perSample(n, Kernel.CHAIN_PHASES, MAX_THREADS);
+    if (fit == null) {
+      if (fromZeros) {
+        free.forEach(t -> backend.fill(t, 0f));
+      }
+      relax(drive, weights, biases, null, 0f, eps, free, freeSteps);
+      energy(drive, weights, biases, free, energy);
+      backend.argmaxRows(free.get(n.length - 1), classes);
+      for (int k = 0; k < n.length; k++) {
+        backend.copy(free.get(k), nudged.get(k));
+      }
+      relax(drive, weights, biases, target, beta, eps, nudged, nudgedSteps);
+      return;
+    }
+    long[] out = new long[LAYERS_BYTES / 8];
+    for (int k = 0; k < n.length; k++) {
+      out[k] = backend.address(nudged.get(k));
+    }
+    backend.launch(Kernel.CHAIN_PHASES, drive.rows(), 1, threads(n, fit[0]), 1, fit[1],
+        new KernelArgs().struct(chain(weights, biases, free, n), CHAIN_BYTES).struct(out, LAYERS_BYTES).i32(n.length)
+            .ptr(backend.address(drive)).ptr(beta != 0f ? backend.address(target) : 0L).f32(beta).f32(eps)
+            .i32(freeSteps).i32(nudgedSteps).i32(fit[0]).i32(fromZeros ? 1 : 0).ptr(backend.address(energy))
+            .ptr(backend.address(classes)));
   }
 
   /** Scratch tensor {@code i}, {@code rows × cols}, kept between calls while the shape holds. */

@@ -20,6 +20,7 @@ enum Kernel {
   CONTRAST("eq_contrast", "b8[496]"),
   RELAX_UPDATE("eq_relax_update", "u64 u64 u64 u64 u32 f32 f32"),
   CHAIN_RELAX("eq_chain_relax", "b8[224] u32 u64 u64 f32 f32 u32 u32"),
+  CHAIN_PHASES("eq_chain_phases", "b8[224] b8[64] u32 u64 u64 f32 f32 u32 u32 u32 u32 u64 u64"),
   CHAIN_STEP("eq_chain_step", "b8[288] u32 u32 u64 u64 f32 f32"),
   CHAIN_STEP_TF32("eq_chain_step_tf32", "b8[288] u32 u32 u64 u64 f32 f32"),
   CHAIN_ENERGY("eq_chain_energy", "b8[224] u32 u64 u64"),

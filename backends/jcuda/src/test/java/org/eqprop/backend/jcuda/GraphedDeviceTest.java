@@ -112,16 +112,14 @@ class GraphedDeviceTest {
     for (int i = 0; i < plain.size(); i++) {
       assertArrayEquals(plain.get(i), withGraphs.get(i), "parameter " + i);
     }
-    // the step's stretches between reads repeat (two signs of beta make two variants of the
-    // nudged one): most of the 12 steps' work went out as replayed recordings
-    // the step's three stretches between host calls (the free phase up to its energy, the
-    // argmax, the nudged phase with the update, in two variants for the two signs of beta) were
-    // recorded once each; four more steps are three graph launches each and nothing else
+    // the step's two stretches between host calls (the drive and both phases, up to the report's
+    // read; the update, up to the next upload), each in two variants for the two signs of beta,
+    // were recorded once each; four more steps are two graph launches each and nothing else
     assertEquals(4, counting.captures, "recordings");
     Counting longer = new Counting(true);
     train(new GraphedDevice(longer), 16);
     assertEquals(counting.launches, longer.launches, "launches outside graphs");
-    assertEquals(counting.graphLaunches + 4 * 3, longer.graphLaunches, "graph launches");
+    assertEquals(counting.graphLaunches + 4 * 2, longer.graphLaunches, "graph launches");
     assertEquals(counting.graphLaunches, graphed.replayed());
   }
 
@@ -165,6 +163,6 @@ class GraphedDeviceTest {
       assertArrayEquals(plain.get(i), held.get(i), "parameter " + i);
     }
     assertEquals(0, graphed.replayed());
-    assertTrue(counting.launches >= 4 * 9, counting.launches + " launches: nine a step, each as it is");
+    assertTrue(counting.launches >= 4 * 4, counting.launches + " launches: four a step, each as it is");
   }
 }

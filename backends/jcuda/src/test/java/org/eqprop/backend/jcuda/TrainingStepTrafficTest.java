@@ -52,14 +52,11 @@ class TrainingStepTrafficTest {
   }
 
   @Test
-  void aStepLaunchesNineKernelsAndReadsBackTheEnergyAndTheClasses() {
+  void aStepLaunchesFourKernelsAndReadsBackTheEnergyAndTheClasses() {
     assertEquals(List.of(
             "eq_unary", "eq_gemm",                      // ρ(x), the input drive
-            "eq_unary", "eq_unary",                     // the free state from zeros
-            "eq_chain_relax",                           // the free phase
-            "eq_chain_energy", "read",                  // its energy, reported
-            "eq_argmax_rows", "read",                   // its classes, reported
-            "copy", "copy", "eq_chain_relax",           // the nudged phase from the free state
+            "eq_chain_phases",                          // both phases, the free point's energy and classes
+            "read", "read",                             // the energy and the classes, reported
             "eq_contrast"),                             // the update: every weight and bias
         secondStep(false));
   }
@@ -68,11 +65,8 @@ class TrainingStepTrafficTest {
   void aDeferredStepWaitsForNothingUntilItsReportIsRead() {
     assertEquals(List.of(
             "eq_unary", "eq_gemm",
-            "eq_unary", "eq_unary",
-            "eq_chain_relax",
-            "eq_chain_energy", "read later",            // its energy, on its way to the host
-            "eq_argmax_rows", "read later",             // its classes, as floats on their way
-            "copy", "copy", "eq_chain_relax",
+            "eq_chain_phases",
+            "read later", "read later",                 // the energy and the classes, on their way
             "eq_contrast",
             "issued"),                                  // nothing more when the report is read
         secondStep(true));

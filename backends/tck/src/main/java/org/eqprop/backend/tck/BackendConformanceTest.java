@@ -20,6 +20,7 @@ import org.eqprop.api.spi.Availability;
 import org.eqprop.api.tensor.Backend;
 import org.eqprop.api.tensor.Capability;
 import org.eqprop.api.tensor.ChainContrast;
+import org.eqprop.api.tensor.ChainPhases;
 import org.eqprop.api.tensor.ChainRelaxation;
 import org.eqprop.api.tensor.HostRead;
 import org.eqprop.api.tensor.ShapeMismatchException;
@@ -608,6 +609,68 @@ public abstract class BackendConformanceTest extends EquilibriumPropagationCheck
       }
     }
     covers("capabilities", "chainRelaxation");
+  }
+
+  /**
+   * A declared {@link Capability#CHAIN_PHASES} runs a training step's two phases as the double
+   * reference does, from zeros (whatever the state held) and from a given state, with the free
+   * fixed point's energy and classes in between; a backend without it refuses it with its message.
+   */
+  @Test
+  public void chainPhasesMatchTheReference() {
+    if (!backend.capabilities().contains(Capability.CHAIN_PHASES)) {
+      UnsupportedOperationException e = assertThrows(UnsupportedOperationException.class, backend::chainPhases);
+      assertEquals("backend " + backend.name() + " does not support chain-phases (see Backend.capabilities())",
+          e.getMessage());
+      covers("chainPhases");
+      return;
+    }
+    ChainPhases phases = backend.chainPhases();
+    int batch = 9;
+    for (int[] sizes : new int[][] {{12, 80, 70, 5}, {6, 3}}) {
+      for (boolean fromZeros : new boolean[] {true, false}) {
+        ReferenceHopfield ref = ReferenceHopfield.random(sizes, sizes[1] + 3, 0.6, 0.3);
+        double[][] x = Fixtures.uniform(random, batch, sizes[0], 0, 1);
+        double[][] d = Fixtures.randomOneHot(random, batch, sizes[sizes.length - 1]);
+        double[][][] given = Fixtures.roundToFloat(Fixtures.randomState(random, ref, batch, -0.2, 1.2));
+        double[][][] free = fromZeros ? ref.zeroState(batch) : ReferenceHopfield.copyState(given);
+        ref.relax(x, free, 20, 0.5, 0, d);
+        double[] energies = ref.energy(x, free);
+        double[][][] nudged = ReferenceHopfield.copyState(free);
+        ref.relax(x, nudged, 4, 0.5, 0.7, d);
+        String what = Arrays.toString(sizes) + (fromZeros ? " from zeros" : " from a given state");
+        State s = Fixtures.state(backend, given);
+        State n = Fixtures.state(backend, Fixtures.randomState(random, ref, batch, -0.2, 1.2));
+        try (s; n; ReferenceChain chain = ReferenceChain.of(backend, ref, x); Tensor target = Fixtures.tensor(backend, d);
+            Tensor energy = backend.zeros(batch, 1); Tensor classes = backend.zeros(batch, 1)) {
+          phases.run(chain.drive(), chain.weights(), chain.biases(), target, 0.7f, 0.5f, s.layers(), n.layers(), 20, 4,
+              fromZeros, energy, classes);
+          for (int k = 0; k < s.size(); k++) {
+            double diff = Fixtures.maxAbsDiff(backend, s.layer(k), free[k]);
+            assertTrue(diff < 1e-5, what + ": free layer " + (k + 1) + " differs by " + diff);
+            diff = Fixtures.maxAbsDiff(backend, n.layer(k), nudged[k]);
+            assertTrue(diff < 1e-5, what + ": nudged layer " + (k + 1) + " differs by " + diff);
+          }
+          float[] e = backend.toHost(energy);
+          float[] c = backend.toHost(classes);
+          double[][] out = free[free.length - 1];
+          for (int i = 0; i < batch; i++) {
+            assertEquals(energies[i], e[i], 1e-5 * (1 + Math.abs(energies[i])), what + ": energy of sample " + i);
+            int best = 0;
+            for (int j = 1; j < out[i].length; j++) {
+              if (out[i][j] > out[i][best]) {
+                best = j;
+              }
+            }
+            assertEquals(best, c[i], what + ": class of sample " + i);
+          }
+          IllegalArgumentException e2 = assertThrows(IllegalArgumentException.class, () -> phases.run(chain.drive(),
+              chain.weights(), chain.biases(), target, 0.7f, 0.5f, s.layers(), s.layers(), 20, 4, true, energy, classes));
+          assertEquals("chain-phases: layer 1 is both free and nudged", e2.getMessage());
+        }
+      }
+    }
+    covers("chainPhases");
   }
 
   /**
