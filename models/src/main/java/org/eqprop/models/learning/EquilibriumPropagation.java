@@ -184,14 +184,7 @@ public final class EquilibriumPropagation implements Learner {
       }
       t1 = System.nanoTime();
       if (fused.isEmpty()) {
-        if (settings.clampedOutput()) {
-          clampedPhase(clamped, batch, ph.free, ph.nudged);
-        } else {
-          nudgedPhase(clamped, batch, beta, ph.free, ph.nudged);
-        }
-        if (settings.nudgesBothWays()) {
-          nudgedPhase(clamped, batch, -beta, ph.free, ph.nudgedNegative);
-        }
+        secondPhases(clamped, batch, beta, ph);
       }
       t2 = System.nanoTime();
       update(clamped, ph, beta, batch.size());
@@ -285,14 +278,7 @@ public final class EquilibriumPropagation implements Learner {
     try (ClampedEnergy clamped = energy.clamp(batch.input())) {
       startFree(particles, batch, ph);
       dynamics.relax(clamped, cost, batch.target(), 0f, ph.free, settings.freeSteps());
-      if (settings.clampedOutput()) {
-        clampedPhase(clamped, batch, ph.free, ph.nudged);
-      } else {
-        nudgedPhase(clamped, batch, beta, ph.free, ph.nudged);
-        if (settings.nudgesBothWays()) {
-          nudgedPhase(clamped, batch, -beta, ph.free, ph.nudgedNegative);
-        }
-      }
+      secondPhases(clamped, batch, beta, ph);
       contrast(clamped, ph, beta, batch.size());
     }
     return List.copyOf(gradients);
@@ -303,6 +289,21 @@ public final class EquilibriumPropagation implements Learner {
       store.load(batch.indices(), ph.free);
     } else {
       ph.free.clear(backend);
+    }
+  }
+
+  /**
+   * From the free fixed point in {@code ph.free}: the clamped phase (CHL), or the nudged phase at
+   * {@code beta} and, centered, the one at {@code −beta}.
+   */
+  private void secondPhases(ClampedEnergy clamped, Batch batch, float beta, Phases ph) {
+    if (settings.clampedOutput()) {
+      clampedPhase(clamped, batch, ph.free, ph.nudged);
+    } else {
+      nudgedPhase(clamped, batch, beta, ph.free, ph.nudged);
+      if (settings.nudgesBothWays()) {
+        nudgedPhase(clamped, batch, -beta, ph.free, ph.nudgedNegative);
+      }
     }
   }
 
