@@ -43,12 +43,9 @@ public interface ChainPhases {
    */
   static int[] check(Tensor drive, List<Tensor> weights, List<Tensor> biases, Tensor target, float beta,
       List<Tensor> free, List<Tensor> nudged, int freeSteps, int nudgedSteps, Tensor energy, Tensor classes) {
+    // both lists are checked against the same weights and biases, so they have as many layers
     ChainRelaxation.check(drive, weights, biases, null, 0f, free, freeSteps);
     int[] n = ChainRelaxation.check(drive, weights, biases, target, beta, nudged, nudgedSteps);
-    if (nudged.size() != free.size()) {
-      throw new IllegalArgumentException(
-          "chain-phases: " + free.size() + " free layers but " + nudged.size() + " nudged ones");
-    }
     for (int k = 0; k < n.length; k++) {
       if (free.get(k) == nudged.get(k)) {
         throw new IllegalArgumentException("chain-phases: layer " + (k + 1) + " is both free and nudged");
