@@ -49,6 +49,16 @@ EQ_DEVICE float eq_max_nan(float a, float b) {
   return a > b ? a : b;
 }
 
+// One unit's step of the paper's dynamics given its total input p: clip(x - eps * (x - rho'(x) p +
+// beta (x - *t)), 0, 1), the last term only where the unit is nudged (t its target, else null).
+EQ_DEVICE float eq_step(float x, float p, const float* t, float beta, float eps) {
+  float g = x - ((x >= 0.0f && x <= 1.0f) ? p : 0.0f);
+  if (t != 0) {
+    g += beta * (x - *t);
+  }
+  return eq_rho(x - eps * g);
+}
+
 // out = a op b: 0 add, 1 sub, 2 mul, 3 div, 4 a + alpha*b (axpy).
 EQ_KERNEL void eq_binary(int op, const float* a, const float* b, float* out, int n, float alpha) {
   int stride = blockDim.x * gridDim.x;
@@ -562,13 +572,23 @@ EQ_KERNEL void eq_relax_update(const float* s, const float* p, const float* targ
                                int n, float beta, float eps) {
   int stride = blockDim.x * gridDim.x;
   for (int i = blockIdx.x * blockDim.x + threadIdx.x; i < n; i += stride) {
-    float x = s[i];
-    float g = x - ((x >= 0.0f && x <= 1.0f) ? p[i] : 0.0f);
-    if (target != 0) {
-      g += beta * (x - target[i]);
-    }
-    out[i] = eq_rho(x - eps * g);
+    out[i] = eq_step(s[i], p[i], target != 0 ? target + i : 0, beta, eps);
   }
+}
+
+// Unit j of layer k's share of a sample's layered Hopfield energy, 1/2 x^2 - rho(x) p, with p its
+// bias plus the drive (k = 0, driven) or rho(below) W[k][., j] (k > 0; below the sample's layer k-1),
+// so each pair of layers counts once.
+EQ_DEVICE float eq_energy_term(const EqChain& c, int k, int j, float x, float driven, const float* below) {
+  float p = c.b[k][j];
+  if (k == 0) {
+    p += driven;
+  } else {
+    for (int q = 0; q < c.n[k - 1]; q++) {
+      p += eq_rho(below[q]) * c.w[k][(long long) q * c.n[k] + j];
+    }
+  }
+  return 0.5f * x * x - eq_rho(x) * p;
 }
 
 // Where the per-sample kernels keep a sample's state in shared memory: layer k's units at off[k]
@@ -642,12 +662,8 @@ EQ_DEVICE float* eq_chain_steps(const EqChain& c, int layers, const EqLayout& l,
       for (int q = 0; q < l.chunks[k]; q++) {
         p += mine[q];
       }
-      float x = cur[u];
-      float g = x - ((x >= 0.0f && x <= 1.0f) ? p : 0.0f);
-      if (k == last && target != 0) {
-        g += beta * (x - target[(long long) sample * c.n[k] + j]);
-      }
-      nxt[u] = eq_rho(x - eps * g);
+      const float* aim = k == last && target != 0 ? target + (long long) sample * c.n[k] + j : 0;
+      nxt[u] = eq_step(cur[u], p, aim, beta, eps);
     }
     __syncthreads();
     float* t = cur;
@@ -732,16 +748,8 @@ EQ_KERNEL void eq_chain_phases(EqChain c, EqLayers nudged, int layers, const flo
       k++;
     }
     int j = u - l.off[k];
-    float p = c.b[k][j];
-    if (k == 0) {
-      p += drive[(long long) sample * c.n[0] + j];
-    } else {
-      for (int q = 0; q < c.n[k - 1]; q++) {
-        p += eq_rho(cur[l.off[k - 1] + q]) * c.w[k][(long long) q * c.n[k] + j];
-      }
-    }
-    float x = cur[u];
-    e += 0.5f * x * x - eq_rho(x) * p;
+    float driven = k == 0 ? drive[(long long) sample * c.n[0] + j] : 0.0f;
+    e += eq_energy_term(c, k, j, cur[u], driven, k > 0 ? cur + l.off[k - 1] : cur);
   }
   sums[threadIdx.x] = e;
   __syncthreads();
@@ -837,12 +845,7 @@ EQ_DEVICE void eq_chain_step_tiles(const EqStep& c, int layers, int batch, const
         if (k == 0) {
           p += drive[at];
         }
-        float x = c.s[k][at];
-        float g = x - ((x >= 0.0f && x <= 1.0f) ? p : 0.0f);
-        if (nudged) {
-          g += beta * (x - target[at]);
-        }
-        c.out[k][at] = eq_rho(x - eps * g);
+        c.out[k][at] = eq_step(c.s[k][at], p, nudged ? target + at : 0, beta, eps);
       }
     }
   }
@@ -868,17 +871,8 @@ EQ_KERNEL void eq_chain_energy(EqChain c, int layers, const float* drive, float*
   for (int k = 0; k < layers; k++) {
     const float* s = c.s[k] + (long long) sample * c.n[k];
     for (int j = threadIdx.x; j < c.n[k]; j += blockDim.x) {
-      float p = c.b[k][j];
-      if (k == 0) {
-        p += drive[(long long) sample * c.n[0] + j];
-      } else {
-        const float* below = c.s[k - 1] + (long long) sample * c.n[k - 1];
-        for (int q = 0; q < c.n[k - 1]; q++) {
-          p += eq_rho(below[q]) * c.w[k][(long long) q * c.n[k] + j];
-        }
-      }
-      float x = s[j];
-      e += 0.5f * x * x - eq_rho(x) * p;
+      float driven = k == 0 ? drive[(long long) sample * c.n[0] + j] : 0.0f;
+      e += eq_energy_term(c, k, j, s[j], driven, k > 0 ? c.s[k - 1] + (long long) sample * c.n[k - 1] : s);
     }
   }
   part[threadIdx.x] = e;
