@@ -70,22 +70,21 @@ inline void fill_fragment(F& f, float v) {
   }
 }
 
-template <typename Use, int M, int N, int K, typename T>
-inline void load_matrix_sync(fragment<Use, M, N, K, T, row_major>& f, const float* p, unsigned ldm) {
-  typedef fragment<Use, M, N, K, T, row_major> F;
-  for (int r = 0; r < F::rows; r++) {
-    for (int c = 0; c < F::cols; c++) {
-      f.x[r * F::cols + c] = p[r * ldm + c];
-    }
-  }
-}
+template <typename Layout>
+struct is_col_major {
+  static const bool value = false;
+};
+template <>
+struct is_col_major<col_major> {
+  static const bool value = true;
+};
 
-template <typename Use, int M, int N, int K, typename T>
-inline void load_matrix_sync(fragment<Use, M, N, K, T, col_major>& f, const float* p, unsigned ldm) {
-  typedef fragment<Use, M, N, K, T, col_major> F;
+template <typename Use, int M, int N, int K, typename T, typename Layout>
+inline void load_matrix_sync(fragment<Use, M, N, K, T, Layout>& f, const float* p, unsigned ldm) {
+  typedef fragment<Use, M, N, K, T, Layout> F;
   for (int r = 0; r < F::rows; r++) {
     for (int c = 0; c < F::cols; c++) {
-      f.x[r * F::cols + c] = p[c * ldm + r];
+      f.x[r * F::cols + c] = is_col_major<Layout>::value ? p[c * ldm + r] : p[r * ldm + c];
     }
   }
 }
