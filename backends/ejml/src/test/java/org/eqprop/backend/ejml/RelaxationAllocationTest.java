@@ -15,7 +15,10 @@ import org.junit.jupiter.api.Test;
  * The vector relaxation allocates nothing per step once C2 has compiled it. A Vector API call that
  * C2 does not turn into vector instructions (an intrinsic it gives up on, a method it stops
  * inlining at its node limit) boxes every vector instead, several times slower and hundreds of
- * megabytes a second of garbage, with the same results: only the allocation shows it.
+ * megabytes a second of garbage, with the same results: only the allocation shows it. It runs in a
+ * JVM of its own (the module's pom): after the kits have run the scalar lanes through the same call
+ * sites, C2 now and then compiles them with boxed vectors, which a training run, one kind of lanes
+ * per process, does not see.
  */
 class RelaxationAllocationTest {
 
