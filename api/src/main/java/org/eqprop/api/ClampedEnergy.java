@@ -1,7 +1,6 @@
 package org.eqprop.api;
 
 import java.util.List;
-import java.util.Optional;
 import org.eqprop.api.tensor.Tensor;
 
 /**
@@ -33,42 +32,6 @@ public interface ClampedEnergy extends AutoCloseable {
   default void accumulateContrast(State a, State b, float scale, List<Tensor> grads) {
     accumulateParameterGradient(a, scale, grads);
     accumulateParameterGradient(b, -scale, grads);
-  }
-
-  /**
-   * {@code into[i] += scales[i] · (∂E/∂θ_i(a) − ∂E/∂θ_i(b))}: the contrast with one scale per
-   * parameter, which lets a learner add a plain gradient step to the parameters themselves ({@code
-   * into} the parameters' values, {@code scales[i]} minus the rate times the estimate's scale)
-   * without a gradient buffer in between. Returns {@code false}, doing nothing, where the energy
-   * does not offer it (the default); the learner then goes through gradients and the optimizer.
-   */
-  default boolean addScaledContrast(State a, State b, float[] scales, List<Tensor> into) {
-    return false;
-  }
-
-  /**
-   * This energy's layers when it is the layered hard-sigmoid form that {@link
-   * org.eqprop.api.tensor.ChainRelaxation} relaxes, so dynamics may hand the relaxation to the
-   * backend; empty otherwise (the default).
-   */
-  default Optional<Chain> chain() {
-    return Optional.empty();
-  }
-
-  /**
-   * A clamped energy's layers in the form {@link org.eqprop.api.tensor.ChainRelaxation} takes. The
-   * tensors are the model's own (not copies), valid while the clamped energy is open.
-   *
-   * @param drive {@code batch × n₁}: {@code ρ(x)·W₁}
-   * @param weights {@code W₂ … W_N}
-   * @param biases {@code b₁ … b_N}
-   */
-  record Chain(Tensor drive, List<Tensor> weights, List<Tensor> biases) {
-    /** Copies the lists. */
-    public Chain {
-      weights = List.copyOf(weights);
-      biases = List.copyOf(biases);
-    }
   }
 
   @Override

@@ -16,13 +16,4 @@ public interface Cost {
 
   /** {@code grad = ∂C/∂y}, the shape of {@code output}. */
   void gradient(Tensor output, Tensor target, Tensor grad);
-
-  /**
-   * Whether this cost is {@code ½‖y − target‖²} per sample, so {@code ∂C/∂y = y − target}: fused
-   * relaxation kernels ({@link org.eqprop.api.tensor.ChainRelaxation}) compute that gradient
-   * themselves and are used only for such a cost.
-   */
-  default boolean isSquaredError() {
-    return false;
-  }
 }

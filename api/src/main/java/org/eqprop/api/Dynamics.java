@@ -1,6 +1,5 @@
 package org.eqprop.api;
 
-import java.util.Optional;
 import org.eqprop.api.tensor.Tensor;
 
 /**
@@ -23,37 +22,4 @@ public interface Dynamics {
    * @return the number of steps taken
    */
   int relax(ClampedEnergy energy, Cost cost, Tensor target, float beta, State state, int steps);
-
-  /**
-   * Both phases of an EP step in one call ({@link FusedPhases}), where this dynamics can fuse them
-   * for this energy and cost and runs every step it is given; empty otherwise, and the learner
-   * relaxes phase by phase with {@link #relax}. None by default.
-   */
-  default Optional<FusedPhases> fusedPhases(ClampedEnergy energy, Cost cost) {
-    return Optional.empty();
-  }
-
-  /**
-   * The free phase, the free fixed point's per-sample energy ({@link ClampedEnergy#energy}) and
-   * predicted class, and the nudged phase from it, as {@link #relax} would run them.
-   */
-  @FunctionalInterface
-  interface FusedPhases {
-    /**
-     * Runs them.
-     *
-     * @param target the target ({@code batch × outputs})
-     * @param beta the nudged phase's strength
-     * @param free the free phase's state, from zeros where {@code fromZeros}, else from its contents;
-     *     replaced by the free fixed point
-     * @param nudged overwritten with the nudged phase's state
-     * @param freeSteps steps of the free phase
-     * @param nudgedSteps steps of the nudged phase
-     * @param fromZeros start the free phase from zeros
-     * @param energy {@code batch × 1}, each sample's energy at the free fixed point
-     * @param classes {@code batch × 1}, each sample's predicted class (as a float)
-     */
-    void run(Tensor target, float beta, State free, State nudged, int freeSteps, int nudgedSteps, boolean fromZeros,
-        Tensor energy, Tensor classes);
-  }
 }

@@ -2,7 +2,6 @@ package org.eqprop.api;
 
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.eqprop.api.tensor.Tensor;
 
 /**
@@ -21,18 +20,6 @@ public interface Optimizer extends AutoCloseable {
    * @param gradients one tensor per parameter, same order and shapes
    */
   void step(List<Parameter> parameters, List<Tensor> gradients);
-
-  /**
-   * The rates {@code r_i} when the next {@link #step} would be exactly {@code θ_i ← θ_i − r_i·g_i}
-   * for any gradients and would change nothing else (plain SGD), so that a learner may fold the
-   * step into computing the gradient ({@link ClampedEnergy#addScaledContrast}) and skip {@link
-   * #step}; empty otherwise (the default: momentum, weight decay, Adam).
-   *
-   * @param parameters the parameters, in the model's order
-   */
-  default Optional<float[]> descentRates(List<Parameter> parameters) {
-    return Optional.empty();
-  }
 
   /**
    * Multiplies every configured learning rate by {@code scale} from the next step on; a

@@ -10,6 +10,7 @@ import org.eqprop.api.tensor.Backend;
 import org.eqprop.api.tensor.Tensor;
 import org.eqprop.models.cost.SquaredError;
 import org.eqprop.models.dynamics.GradientDynamics;
+import org.eqprop.models.compose.ComposedEnergy;
 import org.eqprop.models.hopfield.LayeredHopfield;
 import org.eqprop.models.learning.EpSettings;
 import org.eqprop.models.learning.EquilibriumPropagation;
@@ -40,7 +41,7 @@ public class TrainStepBenchmark {
   public int batch;
 
   private Backend be;
-  private LayeredHopfield net;
+  private ComposedEnergy net;
   private GradientDynamics dynamics;
   private SquaredError cost;
   private EquilibriumPropagation ep;

@@ -1,7 +1,9 @@
 /**
- * Implementations of the api: the paper's layered Hopfield network ({@code hopfield}), the
- * squared-error cost ({@code cost}), the paper's gradient dynamics ({@code dynamics}), the
- * Equilibrium Propagation learner ({@code learning}) and per-layer SGD ({@code optim}). None of it
- * names a backend.
+ * Implementations of the api: composed energies and their built-in interactions ({@code compose}),
+ * the paper's layered Hopfield network as one such composition ({@code hopfield}), the costs
+ * ({@code cost}), the gradient and fixed-point dynamics ({@code dynamics}), the Equilibrium
+ * Propagation learner and its gradient estimators ({@code learning}), the optimizers ({@code
+ * optim}), and the dense chain's fast path with the kernel interfaces backends may offer for it
+ * ({@code chain}). None of it names a backend.
  */
 package org.eqprop.models;

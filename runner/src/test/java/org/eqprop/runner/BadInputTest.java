@@ -152,7 +152,7 @@ class BadInputTest {
         new Case("unknown preset", "unknown preset 'paper-4h' (did you mean 'paper-1h'?); presets: paper-1h, paper-2h, paper-3h, adam-1h, adam-wide",
             train("--preset", "paper-4h")),
         new Case("unknown model", "Unknown model 'layered-hopfeld' (did you mean 'layered-hopfield'?). Known models: "
-            + "[layered-hopfield]", train("--set", "model.name=layered-hopfeld")),
+            + "[layered-hopfield, network]", train("--set", "model.name=layered-hopfeld")),
         new Case("unknown backend", "Unknown backend 'gpu' (from --backend). " + InstalledBackends.listing(),
             train("--backend", "gpu")),
         new Case("unknown backend in config", "Unknown backend 'nd4' (from backend.name). " + InstalledBackends.listing(),
@@ -179,6 +179,30 @@ class BadInputTest {
         new Case("unknown cost", "Unknown cost 'hinge'. Known: [cross-entropy, squared-error]", train("--set", "cost.name=hinge")),
         new Case("model option", "model layered-hopfield: model layered-hopfield takes no options, got [skip]",
             train("--set", "model.options.skip=true")),
+        // declared networks
+        new Case("network without interactions", "model network needs its terms in config key 'model.interactions' (a "
+            + "list of {type, layers}, e.g. {type: dense, layers: [0, 1]})", train("--set", "model.name=network")),
+        new Case("interactions on another model", "model layered-hopfield takes no 'model.interactions' (they declare a"
+            + " network: set model.name to network)", train("--set", "model.interactions=[{type: bias, layers: [1]}]")),
+        new Case("unknown interaction type", "Unknown interaction type 'dens' (did you mean 'dense'?). Known: [bias, dense]",
+            train("--set", "model.name=network", "--set", "model.interactions=[{type: dens, layers: [0, 1]}]")),
+        new Case("interaction without layers", "config key 'model.interactions' item 1: needs 'layers', a list of layer"
+            + " indices (0 is the input), e.g. [0, 1]",
+            train("--set", "model.name=network", "--set", "model.interactions=[{type: dense}]")),
+        new Case("interaction layer out of range", "config key 'model.interactions' item 2: layer 3 is not an index of"
+            + " model.layers (0 to 2)", train("--set", "model.name=network", "--set",
+                "model.interactions=[{type: dense, layers: [0, 1]}, {type: bias, layers: [3]}]")),
+        new Case("interaction unknown key", "config key 'model.interactions' item 1: unknown key 'layer' (keys: type, "
+            + "layers, name, group, options)",
+            train("--set", "model.name=network", "--set", "model.interactions=[{type: bias, layer: [1]}]")),
+        new Case("interaction refuses its layers", "config key 'model.interactions' item 1: interaction dense1 (dense) "
+            + "joins 2 layers, got [1]", train("--set", "model.name=network", "--set",
+                "model.interactions=[{type: dense, layers: [1]}]")),
+        new Case("interaction on the input only", "config key 'model.interactions' item 1: bias b0 is on the clamped "
+            + "layer input",
+            train("--set", "model.name=network", "--set", "model.interactions=[{type: bias, layers: [0]}]")),
+        new Case("two parameters with one name", "model network: two parameters are named b1", train("--set",
+            "model.name=network", "--set", "model.interactions=[{type: bias, layers: [1]}, {type: bias, layers: [1]}]")),
         // flags
         new Case("bad flag value", "Invalid value for option '--epochs': 'three' is not an int", train("--epochs", "three")),
         new Case("misspelt flag", "Unknown option: '--sed' (did you mean --set or --seed?)", train("--sed")),
@@ -192,7 +216,7 @@ class BadInputTest {
             "models", "--plugins", f + "/malformed.yaml"),
         new Case("plugin dir without jars", "plugin directory " + f + "/busy holds no .jar files",
             "models", "--plugins", f + "/busy"),
-        new Case("check-model unknown", "Unknown model 'hopfield'. Known models: [layered-hopfield]",
+        new Case("check-model unknown", "Unknown model 'hopfield'. Known models: [layered-hopfield, network]",
             "check-model", "hopfield"),
         // data
         new Case("layers vs pixels", "model.layers starts with 100 inputs but the images have 784 pixels",

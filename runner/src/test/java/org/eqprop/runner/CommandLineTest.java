@@ -124,7 +124,7 @@ class CommandLineTest {
     assertUsageError("Unknown dynamics 'gradiant' (did you mean 'gradient'?). Known: [fixed-point, gradient]",
         "train", "--data", DATA, "--out", out, "--set", "dynamics.name=gradiant",
         "--set", "training.train-limit=20", "--set", "training.test-limit=20");
-    assertUsageError("Unknown model 'hopfield'. Known models: [layered-hopfield]",
+    assertUsageError("Unknown model 'hopfield'. Known models: [layered-hopfield, network]",
         "train", "--data", DATA, "--out", out, "--set", "model.name=hopfield",
         "--set", "training.train-limit=20", "--set", "training.test-limit=20");
     assertUsageError("Invalid value for option '--epochs': 'x' is not an int", "train", "--epochs", "x");

@@ -15,6 +15,7 @@ import org.eqprop.api.tensor.Tensor;
 import org.eqprop.backend.ejml.EjmlBackendProvider;
 import org.eqprop.models.cost.SquaredError;
 import org.eqprop.models.dynamics.GradientDynamics;
+import org.eqprop.models.compose.ComposedEnergy;
 import org.eqprop.models.hopfield.LayeredHopfield;
 import org.junit.jupiter.api.Test;
 
@@ -35,7 +36,7 @@ class ImplicitGradientTest {
 
   /** The mean cost at the free fixed point of a network with these parameters. */
   private static double loss(Backend be, List<float[]> w, List<float[]> b, Tensor x, Tensor target) {
-    try (LayeredHopfield net = LayeredHopfield.of(be, SIZES, w, b);
+    try (ComposedEnergy net = LayeredHopfield.of(be, SIZES, w, b);
         State s = State.zeros(be, BATCH, net.stateSizes());
         ClampedEnergy clamped = net.clamp(x);
         Tensor c = be.zeros(BATCH, 1)) {
@@ -62,7 +63,7 @@ class ImplicitGradientTest {
       Tensor target = be.fromHost(new float[] {1, 0, 0, 0, 1, 0, 0, 0, 1}, BATCH, 3);
       List<double[]> exact;
       ImplicitGradient.Result r;
-      try (LayeredHopfield net = LayeredHopfield.of(be, SIZES, w, b);
+      try (ComposedEnergy net = LayeredHopfield.of(be, SIZES, w, b);
           State s = State.zeros(be, BATCH, net.stateSizes());
           ClampedEnergy clamped = net.clamp(x)) {
         new GradientDynamics(be, net.stateSizes(), 0.5f).relax(clamped, null, null, 0f, s, 3000);

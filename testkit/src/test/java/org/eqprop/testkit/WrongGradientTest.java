@@ -21,9 +21,9 @@ class WrongGradientTest {
 
   /** The layered network with two bugs: layer 2's state gradient is doubled, W1's gradient has its sign flipped. */
   static final class Buggy implements Energy {
-    final LayeredHopfield inner;
+    final Energy inner;
 
-    Buggy(LayeredHopfield inner) {
+    Buggy(Energy inner) {
       this.inner = inner;
     }
 

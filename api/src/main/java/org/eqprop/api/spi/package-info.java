@@ -1,5 +1,5 @@
 /**
- * Service-provider interfaces: how backends and models plug in.
+ * Service-provider interfaces: how backends, models and interaction types plug in.
  *
  * <p>Implementations are listed in {@code META-INF/services/<interface name>} and discovered with
  * {@link java.util.ServiceLoader}. Registering costs nothing: a {@link

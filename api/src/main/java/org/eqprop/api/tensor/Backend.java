@@ -1,6 +1,6 @@
 package org.eqprop.api.tensor;
 
-import java.util.Set;
+import java.util.Optional;
 
 /**
  * The tensor operations every model, dynamics and learner is written against.
@@ -12,9 +12,8 @@ import java.util.Set;
  * (element-wise operations work in place); {@link #gemm} forbids {@code c} aliasing {@code a} or
  * {@code b}.
  *
- * <p>Beyond these, a backend may offer {@link Capability optional fused operations}; {@link
- * #capabilities()} lists them and the caller falls back to the core operations where one is
- * missing.
+ * <p>Beyond these, a backend may offer optional kernels through {@link #extension}; the caller
+ * falls back to the core operations where one is missing.
  *
  * <p>A backend is not thread-safe: one training run uses it from one thread at a time. {@link
  * #close()} releases everything it holds (native handles, device memory).
@@ -49,7 +48,7 @@ public interface Backend extends AutoCloseable {
 
   /**
    * Starts copying {@code t} to the host and returns without waiting where the backend can (those
-   * list {@link Capability#ASYNC_READ}); {@link HostRead#get()} then waits for it. The copy holds
+   * say so in {@link #readsLater()}); {@link HostRead#get()} then waits for it. The copy holds
    * the values {@code t} has after all work issued before this call, even when later work
    * overwrites {@code t}. By default the values are read at once.
    */
@@ -147,49 +146,25 @@ public interface Backend extends AutoCloseable {
   /** Whether every element of {@code t} is finite (no NaN, no infinity). */
   boolean isFinite(Tensor t);
 
-  /** The optional operations this backend offers; none unless it says otherwise. */
-  default Set<Capability> capabilities() {
-    return Set.of();
+  /**
+   * An optional kernel this backend offers beyond the core operations, by the kernel's interface:
+   * for example a fused relaxation of the layered network, whose interface belongs to the code that
+   * calls it, not to this api. Empty where the backend does not offer it (the default); callers then
+   * run the same computation from the core operations. What a backend offers is fixed for its life.
+   *
+   * @param kernel the kernel's interface
+   */
+  default <T> Optional<T> extension(Class<T> kernel) {
+    return Optional.empty();
   }
 
   /**
-   * The fused relaxation of a layered network.
-   *
-   * @throws UnsupportedOperationException when {@link #capabilities()} lacks {@link
-   *     Capability#CHAIN_RELAXATION}
+   * Whether {@link #readLater} returns before the values arrive, so that work issued after it
+   * overlaps the copy: a learner then defers what it reads (see {@link
+   * org.eqprop.api.Learner#trainLater}). False by default.
    */
-  default ChainRelaxation chainRelaxation() {
-    throw Capability.CHAIN_RELAXATION.unsupported(name());
-  }
-
-  /**
-   * Both relaxations of a layered network's EP step, and its report between them, fused.
-   *
-   * @throws UnsupportedOperationException when {@link #capabilities()} lacks {@link
-   *     Capability#CHAIN_PHASES}
-   */
-  default ChainPhases chainPhases() {
-    throw Capability.CHAIN_PHASES.unsupported(name());
-  }
-
-  /**
-   * The fused update of a layered network from two of its states.
-   *
-   * @throws UnsupportedOperationException when {@link #capabilities()} lacks {@link
-   *     Capability#CHAIN_CONTRAST}
-   */
-  default ChainContrast chainContrast() {
-    throw Capability.CHAIN_CONTRAST.unsupported(name());
-  }
-
-  /**
-   * Adam's update in one pass.
-   *
-   * @throws UnsupportedOperationException when {@link #capabilities()} lacks {@link
-   *     Capability#ADAM_UPDATE}
-   */
-  default AdamUpdate adamUpdate() {
-    throw Capability.ADAM_UPDATE.unsupported(name());
+  default boolean readsLater() {
+    return false;
   }
 
   /** Releases everything this backend holds. Tensors it created must not be used afterwards. */

@@ -38,9 +38,4 @@ public final class SquaredError implements Cost {
     Shapes.requireSame("squared-error", output, target);
     backend.sub(output, target, grad);
   }
-
-  @Override
-  public boolean isSquaredError() {
-    return true;
-  }
 }

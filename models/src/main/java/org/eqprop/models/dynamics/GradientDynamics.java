@@ -6,10 +6,10 @@ import org.eqprop.api.Cost;
 import org.eqprop.api.Dynamics;
 import org.eqprop.api.State;
 import org.eqprop.api.tensor.Backend;
-import org.eqprop.api.tensor.Capability;
-import org.eqprop.api.tensor.ChainPhases;
-import org.eqprop.api.tensor.ChainRelaxation;
 import org.eqprop.api.tensor.Tensor;
+import org.eqprop.models.chain.ChainRelaxation;
+import org.eqprop.models.chain.DenseChain;
+import org.eqprop.models.cost.SquaredError;
 
 /**
  * The paper's discretised dynamics, all layers at once:
@@ -21,12 +21,10 @@ import org.eqprop.api.tensor.Tensor;
  * Every layer's gradient is taken at the old state before any layer moves (synchronous update).
  * Named {@code gradient}.
  *
- * <p>Where the backend offers {@link Capability#CHAIN_RELAXATION}, the energy is a {@link
- * ClampedEnergy#chain() chain} and the cost the squared error, the whole relaxation runs as the
- * backend's fused kernel; otherwise step by step through the energy's gradient. With a tolerance,
- * the relaxation stops after the first step that moves no state element by that much. Where the
- * backend also offers {@link Capability#CHAIN_PHASES}, it fuses a training step's two phases
- * ({@link #fusedPhases}).
+ * <p>Where the backend offers a {@link ChainRelaxation}, the energy is a {@link DenseChain} and the
+ * cost the squared error (or the phase free), the whole relaxation runs as the backend's kernel;
+ * otherwise step by step through the energy's gradient. With a tolerance, the relaxation stops
+ * after the first step that moves no state element by that much.
  */
 public final class GradientDynamics implements Dynamics {
   /** The dynamics' name. */
@@ -35,8 +33,7 @@ public final class GradientDynamics implements Dynamics {
   private final Backend backend;
   private final float eps;
   private final Workspace workspace;
-  private final ChainRelaxation fused;
-  private final ChainPhases phases;
+  private final Optional<ChainRelaxation> fused;
   private final float tolerance;
 
   /** Runs every step it is given (no convergence test). */
@@ -58,12 +55,12 @@ public final class GradientDynamics implements Dynamics {
     this.workspace = new Workspace(backend, stateSizes);
     this.eps = eps;
     this.tolerance = Workspace.requireTolerance(tolerance);
-    this.fused =
-        backend.capabilities().contains(Capability.CHAIN_RELAXATION)
-            ? backend.chainRelaxation()
-            : null;
-    this.phases =
-        backend.capabilities().contains(Capability.CHAIN_PHASES) ? backend.chainPhases() : null;
+    this.fused = backend.extension(ChainRelaxation.class);
+  }
+
+  /** The stopping tolerance; 0 runs every step. */
+  public float tolerance() {
+    return tolerance;
   }
 
   /** The step size. */
@@ -80,33 +77,20 @@ public final class GradientDynamics implements Dynamics {
   public int relax(
       ClampedEnergy energy, Cost cost, Tensor target, float beta, State state, int steps) {
     Workspace.Work w = workspace.forRelax(target, beta, state, steps);
-    Optional<ClampedEnergy.Chain> chain =
-        fused != null && (beta == 0f || cost.isSquaredError()) ? energy.chain() : Optional.empty();
+    Optional<DenseChain> chain =
+        fused.isPresent() && (beta == 0f || cost instanceof SquaredError) ? DenseChain.of(energy) : Optional.empty();
     if (chain.isPresent()) {
-      ClampedEnergy.Chain c = chain.get();
+      ChainRelaxation kernel = fused.get();
+      DenseChain c = chain.get();
+      Tensor drive = c.drive(energy);
       if (tolerance == 0f) {
-        fused.relax(c.drive(), c.weights(), c.biases(), target, beta, eps, state.layers(), steps);
+        kernel.relax(drive, c.weights(), c.biases(), target, beta, eps, state.layers(), steps);
         return steps;
       }
       return workspace.run(w, state, steps, tolerance,
-          () -> fused.relax(c.drive(), c.weights(), c.biases(), target, beta, eps, state.layers(), 1));
+          () -> kernel.relax(drive, c.weights(), c.biases(), target, beta, eps, state.layers(), 1));
     }
     return workspace.run(w, state, steps, tolerance, () -> step(energy, cost, target, beta, state, w));
-  }
-
-  /**
-   * Where the backend offers {@link Capability#CHAIN_PHASES}, every step is run (no tolerance), the
-   * energy is a chain and the cost the squared error: both phases as the backend's {@link
-   * ChainPhases}.
-   */
-  @Override
-  public Optional<FusedPhases> fusedPhases(ClampedEnergy energy, Cost cost) {
-    if (phases == null || tolerance != 0f || !cost.isSquaredError()) {
-      return Optional.empty();
-    }
-    return energy.chain().map(c -> (target, beta, free, nudged, freeSteps, nudgedSteps, fromZeros, e, classes) ->
-        phases.run(c.drive(), c.weights(), c.biases(), target, beta, eps, free.layers(), nudged.layers(), freeSteps,
-            nudgedSteps, fromZeros, e, classes));
   }
 
   private void step(

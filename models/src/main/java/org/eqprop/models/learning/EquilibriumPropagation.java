@@ -5,7 +5,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.random.RandomGenerator;
 import org.eqprop.api.Batch;
 import org.eqprop.api.ClampedEnergy;
@@ -20,7 +19,6 @@ import org.eqprop.api.PendingStep;
 import org.eqprop.api.State;
 import org.eqprop.api.TrainStep;
 import org.eqprop.api.tensor.Backend;
-import org.eqprop.api.tensor.Capability;
 import org.eqprop.api.tensor.HostRead;
 import org.eqprop.api.tensor.Tensor;
 
@@ -43,9 +41,8 @@ import org.eqprop.api.tensor.Tensor;
  * the output held at the target while the hidden layers relax for {@code T2} steps, giving
  * {@code sᶜ}, and {@code g = (∂E/∂θ(sᶜ) − ∂E/∂θ(s⁰)) / B}.
  *
- * <p>Where the dynamics fuse both phases ({@link Dynamics#fusedPhases}: the {@code gradient}
- * dynamics on a backend with {@link Capability#CHAIN_PHASES}), a one-sided EP step runs them, with
- * the free fixed point's energy and classes, in one call.
+ * <p>The learning rule is a {@link GradientEstimator}; how each part of the step runs (a kernel the
+ * backend offers, or the energy's own operations) is decided once, in {@code StepPlan}.
  *
  * <p>A training step reads back from the backend only what it reports: the free state's energy and
  * its predicted classes. {@link #train} reads them before the nudged phase (on a GPU each read
@@ -76,6 +73,8 @@ public final class EquilibriumPropagation implements Learner {
   private final List<Tensor> gradients = new ArrayList<>();
   private final Map<Integer, Phases> phases = new HashMap<>();
   private final PhaseTimes times = new PhaseTimes();
+  private final GradientEstimator estimator;
+  private final StepPlan plan;
 
   /**
    * @param examples size of the training set (the number of persistent particles, allocated at the
@@ -101,6 +100,13 @@ public final class EquilibriumPropagation implements Learner {
     for (Parameter p : energy.parameters()) {
       gradients.add(backend.zeros(p.value().rows(), p.value().cols()));
     }
+    this.estimator = GradientEstimator.of(settings);
+    this.plan = new StepPlan(energy, dynamics, cost, estimator, optimizer);
+  }
+
+  /** The learning rule's gradient estimator. */
+  public GradientEstimator estimator() {
+    return estimator;
   }
 
   @Override
@@ -141,14 +147,18 @@ public final class EquilibriumPropagation implements Learner {
 
   /**
    * {@link #train}, deferring the report where the backend reads asynchronously ({@link
-   * Capability#ASYNC_READ}): the free state's energy and classes are then copied to the host while
+   * Backend#readsLater()}): the free state's energy and classes are then copied to the host while
    * the nudged phase and the update run, and checked when the report is read, after the update.
    */
   @Override
   public PendingStep trainLater(Batch batch) {
-    return step(batch, backend.capabilities().contains(Capability.ASYNC_READ));
+    return step(batch, backend.readsLater());
   }
 
+  /**
+   * One step: the free phase with the free fixed point's energy and classes, the estimator's
+   * phases, the report, the particles, the update.
+   */
   private PendingStep step(Batch batch, boolean deferred) {
     Particles store = settings.persistentParticles() ? particles() : null;
     Phases ph = phases(batch.size());
@@ -157,43 +167,48 @@ public final class EquilibriumPropagation implements Learner {
       beta = -beta;
     }
     PendingStep report;
-    long t0 = System.nanoTime();
-    long t1;
-    long t2;
     try (ClampedEnergy clamped = energy.clamp(batch.input())) {
-      Optional<Dynamics.FusedPhases> fused = settings.clampedOutput() || settings.nudgesBothWays()
-          ? Optional.empty()
-          : dynamics.fusedPhases(clamped, cost);
-      int freeSteps;
-      if (fused.isPresent()) {
-        if (store != null) {
-          store.load(batch.indices(), ph.free);
-        }
-        fused.get().run(batch.target(), beta, ph.free, ph.nudged, settings.freeSteps(), settings.nudgedSteps(),
-            store == null, ph.energy, ph.classes);
-        freeSteps = settings.freeSteps();
-      } else {
-        startFree(store, batch, ph);
-        freeSteps = dynamics.relax(clamped, cost, batch.target(), 0f, ph.free, settings.freeSteps());
-        clamped.energy(ph.free, ph.energy);
-        backend.argmaxRows(ph.free.output(), ph.classes);
+      if (store != null) {
+        store.load(batch.indices(), ph.free);
       }
+      int freeSteps = runPhases(clamped, batch, beta, ph, store == null);
       report = report(ph, batch, freeSteps, deferred);
       if (store != null) {
         store.store(batch.indices(), ph.free);
       }
-      t1 = System.nanoTime();
-      if (fused.isEmpty()) {
-        secondPhases(clamped, batch, beta, ph);
-      }
-      t2 = System.nanoTime();
+      long t2 = System.nanoTime();
       update(clamped, ph, beta, batch.size());
+      times.updateNanos += System.nanoTime() - t2;
     }
-    times.freeNanos += t1 - t0;
-    times.nudgedNanos += t2 - t1;
-    times.updateNanos += System.nanoTime() - t2;
     times.steps++;
     return report;
+  }
+
+  /**
+   * The free phase from {@code ph.free} (from zeros where {@code fromZeros}), the free fixed point's
+   * energy and classes into {@code ph}, then the estimator's phases: in one kernel where the plan
+   * has one and it takes these shapes, else phase by phase.
+   *
+   * @return the free phase's steps
+   */
+  private int runPhases(ClampedEnergy clamped, Batch batch, float beta, Phases ph, boolean fromZeros) {
+    long t0 = System.nanoTime();
+    if (plan.fusedPhases.isPresent() && plan.fusedPhases.get().run(clamped, batch, beta, ph.free, ph.second[0],
+        settings.freeSteps(), settings.nudgedSteps(), fromZeros, ph.energy, ph.classes)) {
+      times.freeNanos += System.nanoTime() - t0;
+      return settings.freeSteps();
+    }
+    if (fromZeros) {
+      ph.free.clear(backend);
+    }
+    int steps = dynamics.relax(clamped, cost, batch.target(), 0f, ph.free, settings.freeSteps());
+    plan.energy.energy(clamped, ph.free, ph.energy);
+    backend.argmaxRows(ph.free.output(), ph.classes);
+    long t1 = System.nanoTime();
+    estimator.phases(backend, dynamics, clamped, cost, batch, beta, ph.free, ph.second);
+    times.freeNanos += t1 - t0;
+    times.nudgedNanos += System.nanoTime() - t1;
+    return steps;
   }
 
   /**
@@ -276,97 +291,53 @@ public final class EquilibriumPropagation implements Learner {
     }
     Phases ph = phases(batch.size());
     try (ClampedEnergy clamped = energy.clamp(batch.input())) {
-      startFree(particles, batch, ph);
+      if (particles != null) {
+        particles.load(batch.indices(), ph.free);
+      } else {
+        ph.free.clear(backend);
+      }
       dynamics.relax(clamped, cost, batch.target(), 0f, ph.free, settings.freeSteps());
-      secondPhases(clamped, batch, beta, ph);
-      contrast(clamped, ph, beta, batch.size());
+      estimator.phases(backend, dynamics, clamped, cost, batch, beta, ph.free, ph.second);
+      contrastIntoGradients(clamped, ph, beta, batch.size());
     }
     return List.copyOf(gradients);
   }
 
-  private void startFree(Particles store, Batch batch, Phases ph) {
-    if (store != null) {
-      store.load(batch.indices(), ph.free);
-    } else {
-      ph.free.clear(backend);
-    }
-  }
-
   /**
-   * From the free fixed point in {@code ph.free}: the clamped phase (CHL), or the nudged phase at
-   * {@code beta} and, centered, the one at {@code −beta}.
-   */
-  private void secondPhases(ClampedEnergy clamped, Batch batch, float beta, Phases ph) {
-    if (settings.clampedOutput()) {
-      clampedPhase(clamped, batch, ph.free, ph.nudged);
-    } else {
-      nudgedPhase(clamped, batch, beta, ph.free, ph.nudged);
-      if (settings.nudgesBothWays()) {
-        nudgedPhase(clamped, batch, -beta, ph.free, ph.nudgedNegative);
-      }
-    }
-  }
-
-  /** A nudged phase at {@code beta} from the free fixed point {@code free}, into {@code into}. */
-  private void nudgedPhase(ClampedEnergy clamped, Batch batch, float beta, State free, State into) {
-    into.copyFrom(backend, free);
-    dynamics.relax(clamped, cost, batch.target(), beta, into, settings.nudgedSteps());
-  }
-
-  /**
-   * The clamped phase of contrastive Hebbian learning: from {@code free}, the output held at the
-   * target after every step (so the hidden layers always see it), into {@code into}.
-   */
-  private void clampedPhase(ClampedEnergy clamped, Batch batch, State free, State into) {
-    into.copyFrom(backend, free);
-    backend.copy(batch.target(), into.output());
-    for (int t = 0; t < settings.nudgedSteps(); t++) {
-      dynamics.relax(clamped, cost, null, 0f, into, 1);
-      backend.copy(batch.target(), into.output());
-    }
-  }
-
-  /**
-   * Applies the step: where the optimizer is plain gradient descent and the energy takes
-   * per-parameter scales, the contrast goes straight into the parameters; otherwise into {@link
-   * #gradients}, then through the optimizer.
+   * Applies the step: with plain SGD, the scaled contrast straight into the parameters; otherwise
+   * the estimate into {@link #gradients}, then the optimizer.
    */
   private void update(ClampedEnergy clamped, Phases ph, float beta, int batchSize) {
     List<Parameter> parameters = energy.parameters();
-    Optional<float[]> rates = optimizer.descentRates(parameters);
-    if (rates.isPresent()) {
-      float[] scales = rates.get();
-      float c = contrastScale(beta, batchSize);
+    float scale = estimator.scale(beta, batchSize);
+    if (plan.foldsUpdate.isPresent()) {
+      float[] scales = plan.foldsUpdate.get().descentRates(parameters).orElseThrow();
       List<Tensor> values = new ArrayList<>(parameters.size());
       for (int i = 0; i < scales.length; i++) {
-        scales[i] *= -c;
+        scales[i] *= -scale;
         values.add(parameters.get(i).value());
       }
-      if (clamped.addScaledContrast(ph.nudged, contrastPartner(ph), scales, values)) {
-        return;
-      }
+      plan.contrast.orElseThrow().add(clamped, estimator.first(ph.free, ph.second),
+          estimator.second(ph.free, ph.second), scales, values);
+      return;
     }
-    contrast(clamped, ph, beta, batchSize);
+    contrastIntoGradients(clamped, ph, beta, batchSize);
     optimizer.step(parameters, gradients);
   }
 
-  /** The state the nudged (or clamped) state is contrasted with: the free one, or the negative nudge. */
-  private State contrastPartner(Phases ph) {
-    return settings.nudgesBothWays() ? ph.nudgedNegative : ph.free;
-  }
-
-  /** The factor that turns the contrast into the gradient estimate. */
-  private float contrastScale(float beta, int batchSize) {
-    if (settings.clampedOutput()) {
-      return 1f / batchSize;
-    }
-    return settings.nudgesBothWays() ? 1f / (2 * beta * batchSize) : 1f / (beta * batchSize);
-  }
-
-  /** The gradient estimate into {@link #gradients}: one-sided, or centered from the two nudged phases. */
-  private void contrast(ClampedEnergy clamped, Phases ph, float beta, int batchSize) {
+  /** The gradient estimate into {@link #gradients}. */
+  private void contrastIntoGradients(ClampedEnergy clamped, Phases ph, float beta, int batchSize) {
     zeroGradients();
-    clamped.accumulateContrast(ph.nudged, contrastPartner(ph), contrastScale(beta, batchSize), gradients);
+    float scale = estimator.scale(beta, batchSize);
+    State a = estimator.first(ph.free, ph.second);
+    State b = estimator.second(ph.free, ph.second);
+    if (plan.contrast.isPresent()) {
+      float[] scales = new float[gradients.size()];
+      java.util.Arrays.fill(scales, scale);
+      plan.contrast.get().add(clamped, a, b, scales, gradients);
+    } else {
+      clamped.accumulateContrast(a, b, scale, gradients);
+    }
   }
 
   private void zeroGradients() {
@@ -401,9 +372,8 @@ public final class EquilibriumPropagation implements Learner {
     }
     for (Phases p : phases.values()) {
       p.free.close();
-      p.nudged.close();
-      if (p.nudgedNegative != null) {
-        p.nudgedNegative.close();
+      for (State s : p.second) {
+        s.close();
       }
       p.energy.close();
       p.classes.close();
@@ -413,15 +383,17 @@ public final class EquilibriumPropagation implements Learner {
 
   private final class Phases {
     final State free;
-    final State nudged;
-    final State nudgedNegative;
+    final State[] second;
     final Tensor classes;
     final Tensor energy;
 
     Phases(int batch) {
-      free = State.zeros(backend, batch, EquilibriumPropagation.this.energy.stateSizes());
-      nudged = State.zeros(backend, batch, EquilibriumPropagation.this.energy.stateSizes());
-      nudgedNegative = settings.nudgesBothWays() ? State.zeros(backend, batch, EquilibriumPropagation.this.energy.stateSizes()) : null;
+      int[] sizes = EquilibriumPropagation.this.energy.stateSizes();
+      free = State.zeros(backend, batch, sizes);
+      second = new State[estimator.states()];
+      for (int i = 0; i < second.length; i++) {
+        second[i] = State.zeros(backend, batch, sizes);
+      }
       classes = backend.zeros(batch, 1);
       energy = backend.zeros(batch, 1);
     }

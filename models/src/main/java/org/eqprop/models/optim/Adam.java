@@ -7,9 +7,7 @@ import java.util.List;
 import java.util.Map;
 import org.eqprop.api.Optimizer;
 import org.eqprop.api.Parameter;
-import org.eqprop.api.tensor.AdamUpdate;
 import org.eqprop.api.tensor.Backend;
-import org.eqprop.api.tensor.Capability;
 import org.eqprop.api.tensor.Shapes;
 import org.eqprop.api.tensor.Tensor;
 
@@ -24,7 +22,7 @@ import org.eqprop.api.tensor.Tensor;
  * </pre>
  *
  * Named {@code adam}; {@code m}, {@code v} and the step count {@code t} are its checkpointed state.
- * Where the backend offers {@link Capability#ADAM_UPDATE} each tensor is updated in one fused pass.
+ * Where the backend offers an {@link AdamUpdate} kernel each tensor is updated in one fused pass.
  */
 public final class Adam implements Optimizer {
   /** The optimizer's name. */
@@ -76,7 +74,7 @@ public final class Adam implements Optimizer {
     }
     steps = backend.zeros(1, 1);
     state.put("t", steps);
-    fused = backend.capabilities().contains(Capability.ADAM_UPDATE) ? backend.adamUpdate() : null;
+    fused = backend.extension(AdamUpdate.class).orElse(null);
   }
 
   @Override

@@ -94,8 +94,13 @@ public final class Sgd implements Optimizer {
     }
   }
 
-  /** Plain SGD (no momentum, no weight decay) is {@code θ ← θ − α·g}: its rates. */
-  @Override
+  /**
+   * The rates {@code r_i} when this is plain SGD (no momentum, no weight decay), whose next {@link
+   * #step} is exactly {@code θ_i ← θ_i − r_i·g_i} and changes nothing else, so a learner may fold
+   * the step into computing the gradient; empty otherwise.
+   *
+   * @param parameters the parameters, in the model's order
+   */
   public Optional<float[]> descentRates(List<Parameter> parameters) {
     if (momentum > 0f || weightDecay > 0f) {
       return Optional.empty();

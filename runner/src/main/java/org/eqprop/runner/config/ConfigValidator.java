@@ -24,6 +24,9 @@ final class ConfigValidator {
         throw new ConfigException("config key 'model.layers' must hold positive sizes, got " + layers);
       }
     }
+    if (c.model().interactions() == null) {
+      throw new ConfigException("config key 'model.interactions' must be a list (empty unless model.name is network)");
+    }
     name("cost.name", c.cost().name());
     name("dynamics.name", c.dynamics().name());
     positive("dynamics.eps", c.dynamics().eps());

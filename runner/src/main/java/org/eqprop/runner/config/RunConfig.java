@@ -39,11 +39,21 @@ public record RunConfig(
   }
 
   /**
-   * @param name the model provider's name
+   * @param name the model provider's name, or {@code network} for a network declared by its
+   *     interactions
    * @param layers units per layer, input first
+   * @param interactions for {@code network}: the energy terms, each {@code {type, layers, name,
+   *     group, options}} ({@code name}, {@code group} and {@code options} optional); empty otherwise
    * @param options model-specific options
    */
-  public record Model(String name, List<Integer> layers, Map<String, Object> options) {}
+  public record Model(String name, List<Integer> layers, List<Map<String, Object>> interactions,
+      Map<String, Object> options) {
+
+    /** A model with no declared interactions. */
+    public Model(String name, List<Integer> layers, Map<String, Object> options) {
+      this(name, layers, List.of(), options);
+    }
+  }
 
   /** @param name the cost's name ({@code squared-error}) */
   public record Cost(String name) {}

@@ -13,13 +13,30 @@ import org.eqprop.runner.config.RunConfig;
 import org.eqprop.runner.config.Suggest;
 import org.eqprop.runner.plugins.Plugins;
 
-/** The {@link ModelProvider}s on the class path, by name. */
+/**
+ * The {@link ModelProvider}s on the class path, by name, and the model {@code network}, built from
+ * the declared interactions with the discovered {@link InteractionRegistry interaction types}.
+ */
 public final class ModelRegistry {
   private final Map<String, ModelProvider> providers = new LinkedHashMap<>();
+  private final InteractionRegistry interactions;
 
-  /** A registry of the given providers; two with one name are a usage error naming both origins. */
+  /** A registry of the given providers and no interaction types. */
   public ModelRegistry(List<ModelProvider> list) {
+    this(list, new InteractionRegistry(List.of()));
+  }
+
+  /**
+   * A registry of the given providers and interaction types; two models with one name (or a model
+   * named {@code network}) are a usage error naming both origins.
+   */
+  public ModelRegistry(List<ModelProvider> list, InteractionRegistry interactions) {
+    this.interactions = interactions;
     for (ModelProvider p : list) {
+      if (p.name().equals(NetworkModel.NAME)) {
+        throw EqpropException.usage("a model provider is named '" + NetworkModel.NAME + "', the built-in model of "
+            + "declared networks: " + p.getClass().getName() + " (from " + Plugins.origin(p) + ")");
+      }
       ModelProvider old = providers.putIfAbsent(p.name(), p);
       if (old != null) {
         throw EqpropException.usage(
@@ -31,7 +48,12 @@ public final class ModelRegistry {
 
   /** Discovers every {@link ModelProvider} on the class path and in the plug-ins. */
   public static ModelRegistry discover(Plugins plugins) {
-    return new ModelRegistry(plugins.providers(ModelProvider.class));
+    return new ModelRegistry(plugins.providers(ModelProvider.class), InteractionRegistry.discover(plugins));
+  }
+
+  /** The interaction types networks may be declared with. */
+  public InteractionRegistry interactions() {
+    return interactions;
   }
 
   /** All providers in discovery order. */
@@ -41,12 +63,21 @@ public final class ModelRegistry {
 
   /** Creates the configured model; unknown names and rejected specs are usage errors. */
   public Energy create(RunConfig.Model model, Backend backend, RandomGenerator random) {
+    if (model.name().equals(NetworkModel.NAME)) {
+      return NetworkModel.create(model.layers(), model.interactions(), interactions, backend, random);
+    }
     ModelProvider p = providers.get(model.name());
     if (p == null) {
+      List<String> known = new java.util.ArrayList<>(providers.keySet());
+      known.add(NetworkModel.NAME);
       throw EqpropException.usage(
           "Unknown model '" + model.name() + "'"
-              + Suggest.hint(model.name(), providers.keySet())
-              + ". Known models: " + providers.keySet());
+              + Suggest.hint(model.name(), known)
+              + ". Known models: " + known);
+    }
+    if (!model.interactions().isEmpty()) {
+      throw EqpropException.usage("model " + model.name() + " takes no 'model.interactions' (they declare a network:"
+          + " set model.name to network)");
     }
     try {
       return p.create(new ModelSpec(model.layers(), model.options()), backend, random);

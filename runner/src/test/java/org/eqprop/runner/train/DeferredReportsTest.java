@@ -11,16 +11,13 @@ import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.eqprop.api.Energy;
 import org.eqprop.api.Learner;
 import org.eqprop.api.spi.Availability;
 import org.eqprop.api.spi.BackendProvider;
 import org.eqprop.api.tensor.Backend;
-import org.eqprop.api.tensor.Capability;
 import org.eqprop.api.tensor.HostRead;
 import org.eqprop.backend.ejml.EjmlBackendProvider;
 import org.eqprop.runner.EqpropException;
@@ -46,7 +43,7 @@ class DeferredReportsTest {
   @TempDir
   Path dir;
 
-  /** {@code ejml}, listing {@link Capability#ASYNC_READ} and counting the reads it defers. */
+  /** {@code ejml}, saying it {@link Backend#readsLater() reads later} and counting the reads it defers. */
   private static final class Deferring implements BackendProvider {
     int deferred;
 
@@ -76,11 +73,8 @@ class DeferredReportsTest {
       return (Backend) Proxy.newProxyInstance(Backend.class.getClassLoader(), new Class<?>[] {Backend.class},
           (proxy, method, args) -> {
             switch (method.getName()) {
-              case "capabilities" -> {
-                Set<Capability> all = EnumSet.noneOf(Capability.class);
-                all.addAll(inner.capabilities());
-                all.add(Capability.ASYNC_READ);
-                return all;
+              case "readsLater" -> {
+                return true;
               }
               case "readLater" -> {
                 deferred++;

@@ -1,25 +1,22 @@
 package org.eqprop.backend.ejml;
 
-import java.util.EnumSet;
-import java.util.Set;
-import org.eqprop.api.tensor.AdamUpdate;
+import java.util.Optional;
 import org.eqprop.api.tensor.Backend;
-import org.eqprop.api.tensor.Capability;
-import org.eqprop.api.tensor.ChainRelaxation;
 import org.eqprop.api.tensor.Shapes;
 import org.eqprop.api.tensor.Tensor;
 import org.ejml.data.FMatrixRMaj;
 import org.ejml.dense.row.CommonOps_FDRM;
 import org.ejml.dense.row.CommonOps_MT_FDRM;
+import org.eqprop.models.chain.ChainRelaxation;
+import org.eqprop.models.optim.AdamUpdate;
 
 /**
  * {@link Backend} on EJML's float32 row-major matrices. Products with an untransposed right operand
  * go through the Vector API kernel ({@link VectorKernels}) where the JVM has it, split by columns
  * over the worker threads from {@code mtThreshold} multiply-adds on; the others through EJML's
  * {@code CommonOps_FDRM} or, from {@code mtThreshold} on, {@code CommonOps_MT_FDRM}. Element-wise
- * operations are single loops over the backing arrays. Offers {@link Capability#CHAIN_RELAXATION}
- * and {@link Capability#ADAM_UPDATE}
- * unless built without it.
+ * operations are single loops over the backing arrays. Offers the kernels {@link ChainRelaxation}
+ * and {@link AdamUpdate} through {@link #extension} unless built without them.
  */
 public final class EjmlBackend implements Backend {
   /** The backend's name. */
@@ -48,8 +45,8 @@ public final class EjmlBackend implements Backend {
    *     Long#MAX_VALUE} never does
    * @param threads the most threads a kernel uses
    * @param kernel the product kernel for untransposed right operands, or null for EJML's own
-   * @param fused the loops of the fused kernels, or null to offer no {@link
-   *     Capability#CHAIN_RELAXATION} and no {@link Capability#ADAM_UPDATE}
+   * @param fused the loops of the fused kernels, or null to offer no {@link ChainRelaxation} and no
+   *     {@link AdamUpdate}
    */
   EjmlBackend(long mtThreshold, int threads, Gemm kernel, Lanes fused) {
     this.mtThreshold = mtThreshold;
@@ -62,26 +59,14 @@ public final class EjmlBackend implements Backend {
   }
 
   @Override
-  public Set<Capability> capabilities() {
-    return chainRelaxation == null
-        ? Set.of()
-        : EnumSet.of(Capability.CHAIN_RELAXATION, Capability.ADAM_UPDATE);
-  }
-
-  @Override
-  public ChainRelaxation chainRelaxation() {
-    if (chainRelaxation == null) {
-      throw Capability.CHAIN_RELAXATION.unsupported(NAME);
+  public <T> Optional<T> extension(Class<T> kernel) {
+    if (kernel == ChainRelaxation.class && chainRelaxation != null) {
+      return Optional.of(kernel.cast(chainRelaxation));
     }
-    return chainRelaxation;
-  }
-
-  @Override
-  public AdamUpdate adamUpdate() {
-    if (adamUpdate == null) {
-      throw Capability.ADAM_UPDATE.unsupported(NAME);
+    if (kernel == AdamUpdate.class && adamUpdate != null) {
+      return Optional.of(kernel.cast(adamUpdate));
     }
-    return adamUpdate;
+    return Optional.empty();
   }
 
   private void adam(Tensor param, Tensor grad, Tensor m, Tensor v, float lr, float beta1, float beta2,

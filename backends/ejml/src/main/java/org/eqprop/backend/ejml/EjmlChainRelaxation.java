@@ -1,7 +1,7 @@
 package org.eqprop.backend.ejml;
 
 import java.util.List;
-import org.eqprop.api.tensor.ChainRelaxation;
+import org.eqprop.models.chain.ChainRelaxation;
 import org.eqprop.api.tensor.Tensor;
 
 /**

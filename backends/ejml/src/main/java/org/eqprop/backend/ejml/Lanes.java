@@ -78,7 +78,7 @@ interface Lanes {
   void energy(float[] s, float[] p, int units, float[] e);
 
   /**
-   * Adam's update of {@code n} elements in one pass (see {@link org.eqprop.api.tensor.AdamUpdate}):
+   * Adam's update of {@code n} elements in one pass (see {@link org.eqprop.models.optim.AdamUpdate}):
    * {@code decay = 1 − lr·λ}, {@code step = lr/c₁}, {@code root = 1/√c₂}. Moments smaller than
    * {@link #TINY} in magnitude become 0: parameters whose gradient stays 0 (weights from the
    * always-blank border pixels) would otherwise decay theirs into subnormal floats, which make every

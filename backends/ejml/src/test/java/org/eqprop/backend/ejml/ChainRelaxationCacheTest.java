@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.eqprop.api.tensor.Backend;
-import org.eqprop.api.tensor.ChainRelaxation;
+import org.eqprop.models.chain.ChainRelaxation;
 import org.eqprop.api.tensor.Tensor;
 import org.junit.jupiter.api.Test;
 
@@ -48,14 +48,14 @@ class ChainRelaxationCacheTest {
     float[] y0 = random(random, 20 * 7, 0, 1);
     try (Backend kept = new EjmlBackendProvider().create(Map.of());
         Tensor weights = kept.zeros(30, 7)) {
-      ChainRelaxation chain = kept.chainRelaxation();
+      ChainRelaxation chain = kept.extension(ChainRelaxation.class).orElseThrow();
       relax(kept, chain, w, drive, h0, y0, weights);
       for (int change : new int[] {0, 30 * 7 - 1, 100}) {
         w[change] += 0.25f;
         float[][] got = relax(kept, chain, w, drive, h0, y0, weights);
         try (Backend fresh = new EjmlBackendProvider().create(Map.of());
             Tensor freshWeights = fresh.zeros(30, 7)) {
-          float[][] expected = relax(fresh, fresh.chainRelaxation(), w, drive, h0, y0, freshWeights);
+          float[][] expected = relax(fresh, fresh.extension(ChainRelaxation.class).orElseThrow(), w, drive, h0, y0, freshWeights);
           assertArrayEquals(expected[0], got[0], "hidden layer after changing weight " + change);
           assertArrayEquals(expected[1], got[1], "output layer after changing weight " + change);
         }

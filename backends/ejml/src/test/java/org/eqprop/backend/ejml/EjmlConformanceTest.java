@@ -1,5 +1,8 @@
 package org.eqprop.backend.ejml;
 
+import java.util.Set;
+import org.eqprop.models.chain.ChainRelaxation;
+import org.eqprop.models.optim.AdamUpdate;
 import org.eqprop.api.spi.BackendProvider;
 import org.eqprop.backend.tck.BackendConformanceTest;
 
@@ -8,5 +11,10 @@ class EjmlConformanceTest extends BackendConformanceTest {
   @Override
   protected BackendProvider provider() {
     return new EjmlBackendProvider();
+  }
+
+  @Override
+  protected Set<Class<?>> expectedExtensions() {
+    return Set.of(ChainRelaxation.class, AdamUpdate.class);
   }
 }

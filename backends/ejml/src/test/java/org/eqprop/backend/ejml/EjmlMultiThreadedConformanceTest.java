@@ -1,5 +1,8 @@
 package org.eqprop.backend.ejml;
 
+import java.util.Set;
+import org.eqprop.models.chain.ChainRelaxation;
+import org.eqprop.models.optim.AdamUpdate;
 import java.util.Map;
 import org.eqprop.api.spi.BackendProvider;
 import org.eqprop.backend.tck.BackendConformanceTest;
@@ -17,5 +20,10 @@ class EjmlMultiThreadedConformanceTest extends BackendConformanceTest {
   @Override
   protected Map<String, String> options() {
     return Map.of("mt-threshold", "1", "simd", "off");
+  }
+
+  @Override
+  protected Set<Class<?>> expectedExtensions() {
+    return Set.of(ChainRelaxation.class, AdamUpdate.class);
   }
 }

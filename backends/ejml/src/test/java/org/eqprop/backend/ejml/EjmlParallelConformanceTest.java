@@ -1,5 +1,8 @@
 package org.eqprop.backend.ejml;
 
+import java.util.Set;
+import org.eqprop.models.chain.ChainRelaxation;
+import org.eqprop.models.optim.AdamUpdate;
 import java.util.Map;
 import org.eqprop.api.spi.BackendProvider;
 import org.eqprop.backend.tck.BackendConformanceTest;
@@ -14,5 +17,10 @@ class EjmlParallelConformanceTest extends BackendConformanceTest {
   @Override
   protected Map<String, String> options() {
     return Map.of("mt-threshold", "1", "threads", "3");
+  }
+
+  @Override
+  protected Set<Class<?>> expectedExtensions() {
+    return Set.of(ChainRelaxation.class, AdamUpdate.class);
   }
 }

@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.eqprop.api.tensor.Backend;
-import org.eqprop.api.tensor.ChainRelaxation;
+import org.eqprop.models.chain.ChainRelaxation;
 import org.eqprop.api.tensor.Tensor;
 import org.junit.jupiter.api.Test;
 
@@ -38,7 +38,7 @@ class RelaxationAllocationTest {
         Tensor h = tensor(backend, random, batch, sizes[1], 0, 1);
         Tensor y = tensor(backend, random, batch, sizes[2], 0, 1);
         Tensor target = tensor(backend, random, batch, sizes[2], 0, 1)) {
-      ChainRelaxation chain = backend.chainRelaxation();
+      ChainRelaxation chain = backend.extension(ChainRelaxation.class).orElseThrow();
       List<Tensor> weights = List.of(w);
       List<Tensor> biases = List.of(b1, b2);
       List<Tensor> layers = List.of(h, y);

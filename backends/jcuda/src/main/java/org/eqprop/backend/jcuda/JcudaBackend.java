@@ -4,27 +4,28 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
-import org.eqprop.api.tensor.AdamUpdate;
 import org.eqprop.api.tensor.Backend;
-import org.eqprop.api.tensor.Capability;
-import org.eqprop.api.tensor.ChainContrast;
-import org.eqprop.api.tensor.ChainPhases;
-import org.eqprop.api.tensor.ChainRelaxation;
 import org.eqprop.api.tensor.HostRead;
 import org.eqprop.api.tensor.ShapeMismatchException;
 import org.eqprop.api.tensor.Shapes;
 import org.eqprop.api.tensor.Tensor;
+import org.eqprop.models.chain.ChainContrast;
+import org.eqprop.models.chain.ChainPhases;
+import org.eqprop.models.chain.ChainRelaxation;
+import org.eqprop.models.optim.AdamUpdate;
 
 /**
  * {@link Backend} on a GPU through the CUDA driver API: every tensor lives in device memory and
  * every operation is one launch of eqprop's own kernels ({@code eqprop_kernels.cu}), queued on one
  * stream without waiting. Only {@link #download}, {@link #argmaxRows(Tensor, int[])}, {@link
  * #maxAbs} and {@link #isFinite} wait for the device, as they return values to the host; {@link
- * #readLater} waits only when its values are asked for. Offers {@link Capability#CHAIN_RELAXATION}
- * (a whole phase in one launch, the energy in another), {@link Capability#CHAIN_PHASES} (both
- * phases and the report between them in one launch), {@link Capability#CHAIN_CONTRAST} (one
- * launch), {@link Capability#ADAM_UPDATE} and {@link Capability#ASYNC_READ}.
+ * #readLater} waits only when its values are asked for ({@link #readsLater()}). Offers the kernels
+ * (through {@link #extension}) {@link ChainRelaxation} (a whole phase in one launch, the energy in
+ * another), {@link ChainPhases} (both phases and the report between them in one launch, with {@code relaxation}
+ * {@code auto} or {@code kernel}), {@link
+ * ChainContrast} (one launch) and {@link AdamUpdate}.
  */
 final class JcudaBackend implements Backend {
   /** The backend's name. */
@@ -352,17 +353,30 @@ final class JcudaBackend implements Backend {
   }
 
   @Override
-  public Set<Capability> capabilities() {
-    return Set.of(Capability.CHAIN_RELAXATION, Capability.CHAIN_PHASES, Capability.CHAIN_CONTRAST,
-        Capability.ADAM_UPDATE, Capability.ASYNC_READ);
+  public boolean readsLater() {
+    return true;
+  }
+
+  @Override
+  public <T> Optional<T> extension(Class<T> kernel) {
+    Object offered = null;
+    if (kernel == ChainRelaxation.class) {
+      offered = chainRelaxation();
+    } else if (kernel == ChainPhases.class && relaxation.runsPhases()) {
+      offered = chainPhases();
+    } else if (kernel == ChainContrast.class) {
+      offered = chainContrast();
+    } else if (kernel == AdamUpdate.class) {
+      offered = adamUpdate();
+    }
+    return Optional.ofNullable(offered).map(kernel::cast);
   }
 
   /**
    * One launch of {@code eq_contrast} for every layer's weights and bias (per {@link
    * JcudaRelaxation#MAX_FREE} layers): {@code ρ} and the states' difference taken as its tiles load.
    */
-  @Override
-  public ChainContrast chainContrast() {
+  private ChainContrast chainContrast() {
     return (rhoX, a, b, weightScales, biasScales, weights, biases) -> {
       int[] n = ChainContrast.check(rhoX, a, b, weightScales, biasScales, weights, biases);
       for (int from = 0; from < n.length - 1; from += JcudaRelaxation.MAX_FREE) {
@@ -401,19 +415,16 @@ final class JcudaBackend implements Backend {
     return (value & 0xffffffffL) << (32 * (i % 2));
   }
 
-  @Override
-  public ChainRelaxation chainRelaxation() {
+  private ChainRelaxation chainRelaxation() {
     return relaxation;
   }
 
   /** Both phases of a training step in one launch where the per-sample kernel runs ({@link JcudaRelaxation}). */
-  @Override
-  public ChainPhases chainPhases() {
+  private ChainPhases chainPhases() {
     return relaxation;
   }
 
-  @Override
-  public AdamUpdate adamUpdate() {
+  private AdamUpdate adamUpdate() {
     return (param, grad, m, v, lr, beta1, beta2, epsilon, correction1, correction2, weightDecay) -> {
       Shapes.requireSame("adam-update", param, grad);
       Shapes.requireSame("adam-update", param, m);

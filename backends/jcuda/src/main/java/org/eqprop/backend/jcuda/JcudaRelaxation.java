@@ -2,8 +2,8 @@ package org.eqprop.backend.jcuda;
 
 import java.util.ArrayList;
 import java.util.List;
-import org.eqprop.api.tensor.ChainPhases;
-import org.eqprop.api.tensor.ChainRelaxation;
+import org.eqprop.models.chain.ChainPhases;
+import org.eqprop.models.chain.ChainRelaxation;
 import org.eqprop.api.tensor.Tensor;
 
 /**
@@ -29,8 +29,8 @@ import org.eqprop.api.tensor.Tensor;
  *
  * <p>{@link ChainPhases}: where {@code auto} or {@code kernel} takes the per-sample kernel, a
  * training step's two phases, the free fixed point's energy and classes in between, are one
- * launch of {@code eq_chain_phases}; elsewhere they are composed from the relaxation, the energy,
- * {@code argmaxRows} and copies.
+ * launch of {@code eq_chain_phases}; elsewhere it declines and the learner runs the phases one by
+ * one.
  */
 final class JcudaRelaxation implements ChainRelaxation, ChainPhases, AutoCloseable {
   /** Free layers the fused kernel takes ({@code EQ_MAX_FREE} in the kernel source). */
@@ -97,6 +97,11 @@ final class JcudaRelaxation implements ChainRelaxation, ChainPhases, AutoCloseab
    *
    * @throws IllegalArgumentException in mode {@code kernel}, where it does not fit
    */
+  /** Whether {@link #run} can ever take the per-sample kernel: in modes {@code auto} and {@code kernel}. */
+  boolean runsPhases() {
+    return mode == Mode.KERNEL || mode == Mode.AUTO;
+  }
+
   private int[] perSample(int[] n, Kernel kernel, int extraFloats) {
     if (mode != Mode.KERNEL && mode != Mode.AUTO) {
       return null;
@@ -270,24 +275,14 @@ final class JcudaRelaxation implements ChainRelaxation, ChainPhases, AutoCloseab
   }
 
   @Override
-  public void run(Tensor drive, List<Tensor> weights, List<Tensor> biases, Tensor target, float beta, float eps,
+  public boolean run(Tensor drive, List<Tensor> weights, List<Tensor> biases, Tensor target, float beta, float eps,
       List<Tensor> free, List<Tensor> nudged, int freeSteps, int nudgedSteps, boolean fromZeros, Tensor energy,
       Tensor classes) {
     int[] n = ChainPhases.check(drive, weights, biases, target, beta, free, nudged, freeSteps, nudgedSteps, energy,
         classes);
     int[] fit = perSample(n, Kernel.CHAIN_PHASES, MAX_THREADS);
     if (fit == null) {
-      if (fromZeros) {
-        free.forEach(t -> backend.fill(t, 0f));
-      }
-      relax(drive, weights, biases, null, 0f, eps, free, freeSteps);
-      energy(drive, weights, biases, free, energy);
-      backend.argmaxRows(free.get(n.length - 1), classes);
-      for (int k = 0; k < n.length; k++) {
-        backend.copy(free.get(k), nudged.get(k));
-      }
-      relax(drive, weights, biases, target, beta, eps, nudged, nudgedSteps);
-      return;
+      return false;
     }
     long[] out = new long[LAYERS_BYTES / 8];
     for (int k = 0; k < n.length; k++) {
@@ -298,6 +293,7 @@ final class JcudaRelaxation implements ChainRelaxation, ChainPhases, AutoCloseab
             .ptr(backend.address(drive)).ptr(beta != 0f ? backend.address(target) : 0L).f32(beta).f32(eps)
             .i32(freeSteps).i32(nudgedSteps).i32(fit[0]).i32(fromZeros ? 1 : 0).ptr(backend.address(energy))
             .ptr(backend.address(classes)));
+    return true;
   }
 
   /** Scratch tensor {@code i}, {@code rows × cols}, kept between calls while the shape holds. */

@@ -5,7 +5,7 @@
  *
  * <p>Options ({@code backend.options.*}): {@code device} — the CUDA device ordinal (default 0);
  * {@code relaxation} — {@code auto} (default), {@code kernel} or {@code products}, how {@link
- * org.eqprop.api.tensor.ChainRelaxation} runs (see {@code JcudaRelaxation}); {@code graphs} — {@code
+ * org.eqprop.models.chain.ChainRelaxation} runs (see {@code JcudaRelaxation}); {@code graphs} — {@code
  * off} (default) or {@code on}, repeated launch sequences replayed as CUDA graphs (see {@code
  * GraphedDevice}). The PTX needs the
  * driver named in its header (CUDA 13.0, R580, or newer) and a GPU of compute capability 8.0 or

@@ -1,5 +1,10 @@
 package org.eqprop.backend.jcuda;
 
+import java.util.Set;
+import org.eqprop.models.chain.ChainContrast;
+import org.eqprop.models.chain.ChainPhases;
+import org.eqprop.models.chain.ChainRelaxation;
+import org.eqprop.models.optim.AdamUpdate;
 import java.util.Map;
 import org.eqprop.api.spi.BackendProvider;
 import org.eqprop.backend.tck.BackendConformanceTest;
@@ -20,5 +25,10 @@ class EmulatedConformanceTest extends BackendConformanceTest {
   @Override
   protected Map<String, String> options() {
     return Map.of("relaxation", "kernel");
+  }
+
+  @Override
+  protected Set<Class<?>> expectedExtensions() {
+    return Set.of(ChainRelaxation.class, ChainPhases.class, ChainContrast.class, AdamUpdate.class);
   }
 }

@@ -1,5 +1,9 @@
 package org.eqprop.backend.jcuda;
 
+import java.util.Set;
+import org.eqprop.models.chain.ChainContrast;
+import org.eqprop.models.chain.ChainRelaxation;
+import org.eqprop.models.optim.AdamUpdate;
 import java.util.Map;
 
 /** The kit on the emulated jcuda backend with the relaxation as per-step products. */
@@ -7,5 +11,10 @@ class EmulatedProductsConformanceTest extends EmulatedConformanceTest {
   @Override
   protected Map<String, String> options() {
     return Map.of("relaxation", "products");
+  }
+
+  @Override
+  protected Set<Class<?>> expectedExtensions() {
+    return Set.of(ChainRelaxation.class, ChainContrast.class, AdamUpdate.class);
   }
 }

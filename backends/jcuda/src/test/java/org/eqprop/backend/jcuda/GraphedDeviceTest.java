@@ -12,6 +12,7 @@ import org.eqprop.api.Parameter;
 import org.eqprop.api.tensor.Tensor;
 import org.eqprop.models.cost.SquaredError;
 import org.eqprop.models.dynamics.GradientDynamics;
+import org.eqprop.models.compose.ComposedEnergy;
 import org.eqprop.models.hopfield.LayeredHopfield;
 import org.eqprop.models.learning.EpSettings;
 import org.eqprop.models.learning.EquilibriumPropagation;
@@ -73,7 +74,7 @@ class GraphedDeviceTest {
     float[] xs = new float[4 * 12];
     float[] ts = new float[4 * 3];
     try (JcudaBackend backend = new JcudaBackend(device, JcudaRelaxation.Mode.AUTO);
-        LayeredHopfield net = LayeredHopfield.glorot(backend, sizes, new SplittableRandom(3));
+        ComposedEnergy net = LayeredHopfield.glorot(backend, sizes, new SplittableRandom(3));
         Tensor x = backend.zeros(4, 12);
         Tensor target = backend.zeros(4, 3);
         EquilibriumPropagation ep = new EquilibriumPropagation(net,

@@ -1,5 +1,10 @@
 package org.eqprop.backend.jcuda;
 
+import java.util.Set;
+import org.eqprop.models.chain.ChainContrast;
+import org.eqprop.models.chain.ChainPhases;
+import org.eqprop.models.chain.ChainRelaxation;
+import org.eqprop.models.optim.AdamUpdate;
 import org.eqprop.api.spi.Availability;
 import org.eqprop.api.spi.BackendProvider;
 import org.eqprop.backend.tck.BackendConformanceTest;
@@ -30,5 +35,10 @@ class JcudaConformanceTest extends BackendConformanceTest {
           ? ConditionEvaluationResult.enabled("jcuda runs on " + a.reason())
           : ConditionEvaluationResult.disabled("jcuda unavailable: " + a.reason());
     }
+  }
+
+  @Override
+  protected Set<Class<?>> expectedExtensions() {
+    return Set.of(ChainRelaxation.class, ChainPhases.class, ChainContrast.class, AdamUpdate.class);
   }
 }

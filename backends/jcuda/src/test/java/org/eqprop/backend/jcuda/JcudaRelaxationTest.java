@@ -39,8 +39,8 @@ class JcudaRelaxationTest {
       ref.relax(x, expected, 3, 0.5, 0.5, d);
       ReferenceChain chain = ReferenceChain.of(backend, ref, x);
       Tensor target = Fixtures.tensor(backend, d);
-      chain.relax(backend.chainRelaxation(), null, 0f, 0.5f, s.layers(), 6);
-      chain.relax(backend.chainRelaxation(), target, 0.5f, 0.5f, s.layers(), 3);
+      chain.relax(backend.extension(org.eqprop.models.chain.ChainRelaxation.class).orElseThrow(), null, 0f, 0.5f, s.layers(), 6);
+      chain.relax(backend.extension(org.eqprop.models.chain.ChainRelaxation.class).orElseThrow(), target, 0.5f, 0.5f, s.layers(), 3);
       double worst = 0;
       for (int k = 0; k < s.size(); k++) {
         worst = Math.max(worst, Fixtures.maxAbsDiff(backend, s.layer(k), expected[k]));
@@ -118,7 +118,7 @@ class JcudaRelaxationTest {
       State s = Fixtures.state(backend, states);
       ReferenceChain chain = ReferenceChain.of(backend, ref, x);
       Tensor out = backend.zeros(batch, 1);
-      backend.chainRelaxation().energy(chain.drive(), chain.weights(), chain.biases(), s.layers(), out);
+      backend.extension(org.eqprop.models.chain.ChainRelaxation.class).orElseThrow().energy(chain.drive(), chain.weights(), chain.biases(), s.layers(), out);
       float[] got = backend.toHost(out);
       for (int i = 0; i < batch; i++) {
         assertEquals(expected[i], got[i], 1e-5 * (1 + Math.abs(expected[i])), "sample " + i);

@@ -1,5 +1,9 @@
 package org.eqprop.backend.jcuda;
 
+import java.util.Set;
+import org.eqprop.models.chain.ChainContrast;
+import org.eqprop.models.chain.ChainRelaxation;
+import org.eqprop.models.optim.AdamUpdate;
 import java.util.Map;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -15,5 +19,10 @@ class JcudaStepsConformanceTest extends JcudaConformanceTest {
   @Override
   protected Map<String, String> options() {
     return Map.of("relaxation", "steps");
+  }
+
+  @Override
+  protected Set<Class<?>> expectedExtensions() {
+    return Set.of(ChainRelaxation.class, ChainContrast.class, AdamUpdate.class);
   }
 }

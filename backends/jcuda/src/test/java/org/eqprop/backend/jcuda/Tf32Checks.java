@@ -91,7 +91,7 @@ abstract class Tf32Checks {
         State s = Fixtures.state(backend, expected);
         ref.relax(x, expected, 6, 0.5, 0, null);
         ReferenceChain chain = ReferenceChain.of(backend, ref, x);
-        chain.relax(backend.chainRelaxation(), null, 0f, 0.5f, s.layers(), 6);
+        chain.relax(backend.extension(org.eqprop.models.chain.ChainRelaxation.class).orElseThrow(), null, 0f, 0.5f, s.layers(), 6);
         for (int k = 0; k < s.size(); k++) {
           worst[t] = Math.max(worst[t], Fixtures.maxAbsDiff(backend, s.layer(k), expected[k]));
         }

@@ -9,6 +9,7 @@ import org.eqprop.api.PendingStep;
 import org.eqprop.api.tensor.Tensor;
 import org.eqprop.models.cost.SquaredError;
 import org.eqprop.models.dynamics.GradientDynamics;
+import org.eqprop.models.compose.ComposedEnergy;
 import org.eqprop.models.hopfield.LayeredHopfield;
 import org.eqprop.models.learning.EpSettings;
 import org.eqprop.models.learning.EquilibriumPropagation;
@@ -30,7 +31,7 @@ class TrainingStepTrafficTest {
     RecordingDevice device = new RecordingDevice(new EmulatedDevice());
     int[] sizes = {12, 9, 3};
     try (JcudaBackend backend = new JcudaBackend(device, JcudaRelaxation.Mode.AUTO);
-        LayeredHopfield net = LayeredHopfield.glorot(backend, sizes, new SplittableRandom(3));
+        ComposedEnergy net = LayeredHopfield.glorot(backend, sizes, new SplittableRandom(3));
         Tensor x = backend.fromHost(new float[4 * 12], 4, 12);
         Tensor target = backend.fromHost(new float[4 * 3], 4, 3);
         EquilibriumPropagation ep = new EquilibriumPropagation(net,

@@ -1,5 +1,6 @@
 package org.eqprop.backend.nd4j;
 
+import java.util.Set;
 import org.eqprop.api.spi.BackendProvider;
 import org.eqprop.backend.tck.BackendConformanceTest;
 
@@ -8,5 +9,10 @@ class Nd4jConformanceTest extends BackendConformanceTest {
   @Override
   protected BackendProvider provider() {
     return new Nd4jBackendProvider();
+  }
+
+  @Override
+  protected Set<Class<?>> expectedExtensions() {
+    return Set.of();
   }
 }

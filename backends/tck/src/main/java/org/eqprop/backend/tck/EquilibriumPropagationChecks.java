@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.SplittableRandom;
 import org.eqprop.api.Batch;
 import org.eqprop.api.DivergenceException;
+import org.eqprop.api.Energy;
 import org.eqprop.api.Optimizer;
 import org.eqprop.api.Parameter;
 import org.eqprop.api.PendingStep;
@@ -18,6 +19,7 @@ import org.eqprop.api.tensor.Backend;
 import org.eqprop.api.tensor.Tensor;
 import org.eqprop.models.cost.SquaredError;
 import org.eqprop.models.dynamics.GradientDynamics;
+import org.eqprop.models.compose.ComposedEnergy;
 import org.eqprop.models.hopfield.LayeredHopfield;
 import org.eqprop.models.learning.EpSettings;
 import org.eqprop.models.learning.EquilibriumPropagation;
@@ -137,7 +139,7 @@ public abstract class EquilibriumPropagationChecks extends GradientDynamicsCheck
     /** The EP estimates on the backend under test, one-sided or centered, at each beta. */
     double[][] estimates(boolean centered, float... betas) {
       EpSettings settings = new EpSettings(400, 400, 1f, false, false, 400, centered);
-      try (LayeredHopfield net = LayeredHopfield.of(backend, sizes, ref.floatWeights(), ref.floatBiases());
+      try (ComposedEnergy net = LayeredHopfield.of(backend, sizes, ref.floatWeights(), ref.floatBiases());
           Tensor xt = Fixtures.tensor(backend, x);
           Tensor target = Fixtures.tensor(backend, d);
           EquilibriumPropagation ep = new EquilibriumPropagation(net,
@@ -264,8 +266,8 @@ public abstract class EquilibriumPropagationChecks extends GradientDynamicsCheck
     }
     EpSettings settings = new EpSettings(12, 3, 1f, true, true, 12);
     int[] indices = {0, 1, 2, 3, 4};
-    try (LayeredHopfield direct = LayeredHopfield.of(backend, sizes, ref.floatWeights(), ref.floatBiases());
-        LayeredHopfield deferred = LayeredHopfield.of(backend, sizes, ref.floatWeights(), ref.floatBiases());
+    try (ComposedEnergy direct = LayeredHopfield.of(backend, sizes, ref.floatWeights(), ref.floatBiases());
+        ComposedEnergy deferred = LayeredHopfield.of(backend, sizes, ref.floatWeights(), ref.floatBiases());
         Tensor x = backend.zeros(batchSize, sizes[0]);
         Tensor target = backend.zeros(batchSize, sizes[2]);
         EquilibriumPropagation now = learner(direct, settings);
@@ -303,7 +305,7 @@ public abstract class EquilibriumPropagationChecks extends GradientDynamicsCheck
     ReferenceHopfield ref = ReferenceHopfield.random(sizes, 51, 0.5, 0.3);
     List<float[]> weights = ref.floatWeights();
     weights.get(1)[0] = Float.NaN;
-    try (LayeredHopfield net = LayeredHopfield.of(backend, sizes, weights, ref.floatBiases());
+    try (ComposedEnergy net = LayeredHopfield.of(backend, sizes, weights, ref.floatBiases());
         Tensor xt = Fixtures.tensor(backend, Fixtures.uniform(random, 2, sizes[0], 0, 1));
         Tensor target = Fixtures.tensor(backend, Fixtures.oneHot(new int[] {0, 1}, 2));
         EquilibriumPropagation ep = learner(net, new EpSettings(3, 2, 1f, false, false, 3))) {
@@ -315,7 +317,7 @@ public abstract class EquilibriumPropagationChecks extends GradientDynamicsCheck
     }
   }
 
-  private EquilibriumPropagation learner(LayeredHopfield net, EpSettings settings) {
+  private EquilibriumPropagation learner(Energy net, EpSettings settings) {
     return new EquilibriumPropagation(net, new GradientDynamics(backend, net.stateSizes(), 0.5f),
         new SquaredError(backend), new Sgd(backend, new float[] {0.2f, 0.05f}), settings, 5, new SplittableRandom(9));
   }
@@ -340,7 +342,7 @@ public abstract class EquilibriumPropagationChecks extends GradientDynamicsCheck
     int[] sizes = ref.sizes;
     int batchSize = x.length;
     String path = optimizer instanceof ThroughGradients ? " (through gradients)" : " (contrast added directly)";
-    try (LayeredHopfield net = LayeredHopfield.of(backend, sizes, ref.floatWeights(), ref.floatBiases());
+    try (ComposedEnergy net = LayeredHopfield.of(backend, sizes, ref.floatWeights(), ref.floatBiases());
         Tensor xt = Fixtures.tensor(backend, x);
         Tensor target = Fixtures.tensor(backend, d);
         EquilibriumPropagation ep = new EquilibriumPropagation(net,
@@ -402,7 +404,7 @@ public abstract class EquilibriumPropagationChecks extends GradientDynamicsCheck
       }
     }
     EpSettings settings = new EpSettings(20, 6, 1f, true, false, 20, true, true);
-    try (LayeredHopfield net = LayeredHopfield.of(backend, sizes, ref.floatWeights(), ref.floatBiases());
+    try (ComposedEnergy net = LayeredHopfield.of(backend, sizes, ref.floatWeights(), ref.floatBiases());
         Tensor xt = Fixtures.tensor(backend, x);
         Tensor target = Fixtures.tensor(backend, d);
         EquilibriumPropagation chl = new EquilibriumPropagation(net,
@@ -425,7 +427,7 @@ public abstract class EquilibriumPropagationChecks extends GradientDynamicsCheck
     int[] labels = {2, 0};
     double[][] d = Fixtures.oneHot(labels, 3);
     EpSettings settings = new EpSettings(3, 2, 1f, false, true, 3);
-    try (LayeredHopfield net = LayeredHopfield.of(backend, sizes, ref.floatWeights(), ref.floatBiases());
+    try (ComposedEnergy net = LayeredHopfield.of(backend, sizes, ref.floatWeights(), ref.floatBiases());
         Tensor xt = Fixtures.tensor(backend, x);
         Tensor target = Fixtures.tensor(backend, d);
         EquilibriumPropagation ep = new EquilibriumPropagation(net,
@@ -458,7 +460,7 @@ public abstract class EquilibriumPropagationChecks extends GradientDynamicsCheck
     List<float[]> weights = ref.floatWeights();
     weights.get(1)[0] = Float.NaN;
     double[][] x = Fixtures.uniform(random, 2, sizes[0], 0, 1);
-    try (LayeredHopfield net = LayeredHopfield.of(backend, sizes, weights, ref.floatBiases());
+    try (ComposedEnergy net = LayeredHopfield.of(backend, sizes, weights, ref.floatBiases());
         Tensor xt = Fixtures.tensor(backend, x);
         Tensor target = Fixtures.tensor(backend, Fixtures.oneHot(new int[] {0, 1}, 2));
         EquilibriumPropagation ep = new EquilibriumPropagation(net,

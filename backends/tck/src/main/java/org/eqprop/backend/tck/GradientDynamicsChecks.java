@@ -11,6 +11,7 @@ import org.eqprop.api.tensor.Tensor;
 import org.eqprop.models.cost.SquaredError;
 import org.eqprop.models.dynamics.FixedPointDynamics;
 import org.eqprop.models.dynamics.GradientDynamics;
+import org.eqprop.models.compose.ComposedEnergy;
 import org.eqprop.models.hopfield.LayeredHopfield;
 import org.junit.jupiter.api.Test;
 
@@ -37,7 +38,7 @@ public abstract class GradientDynamicsChecks extends OptimizerChecks {
   public void totalEnergyDecreasesAtEveryStepForASmallStepSize() {
     ReferenceHopfield ref = ReferenceHopfield.random(SIZES, 5, 0.6, 0.3);
     float beta = 0.5f;
-    try (LayeredHopfield net = LayeredHopfield.of(backend, SIZES, ref.floatWeights(), ref.floatBiases());
+    try (ComposedEnergy net = LayeredHopfield.of(backend, SIZES, ref.floatWeights(), ref.floatBiases());
         Tensor x = Fixtures.tensor(backend, Fixtures.uniform(random, BATCH, SIZES[0], 0, 1));
         Tensor target = Fixtures.tensor(backend, Fixtures.oneHot(new int[] {0, 1, 2, 3, 0}, 4));
         State s = State.zeros(backend, BATCH, net.stateSizes());
@@ -64,7 +65,7 @@ public abstract class GradientDynamicsChecks extends OptimizerChecks {
     double[][][] expected = ref.zeroState(BATCH);
     ref.relax(x, expected, 20, 0.5, 0, d);
     ref.relax(x, expected, 4, 0.5, -1.0, d);
-    try (LayeredHopfield net = LayeredHopfield.of(backend, SIZES, ref.floatWeights(), ref.floatBiases());
+    try (ComposedEnergy net = LayeredHopfield.of(backend, SIZES, ref.floatWeights(), ref.floatBiases());
         Tensor xt = Fixtures.tensor(backend, x);
         Tensor target = Fixtures.tensor(backend, d);
         State s = State.zeros(backend, BATCH, net.stateSizes());
@@ -82,7 +83,7 @@ public abstract class GradientDynamicsChecks extends OptimizerChecks {
   @Test
   public void aToleranceStopsTheRelaxationOnceItHasConverged() {
     ReferenceHopfield ref = ReferenceHopfield.random(SIZES, 9, 0.6, 0.3);
-    try (LayeredHopfield net = LayeredHopfield.of(backend, SIZES, ref.floatWeights(), ref.floatBiases());
+    try (ComposedEnergy net = LayeredHopfield.of(backend, SIZES, ref.floatWeights(), ref.floatBiases());
         Tensor x = Fixtures.tensor(backend, Fixtures.uniform(random, BATCH, SIZES[0], 0, 1));
         State full = State.zeros(backend, BATCH, net.stateSizes());
         State early = State.zeros(backend, BATCH, net.stateSizes());
@@ -139,7 +140,7 @@ public abstract class GradientDynamicsChecks extends OptimizerChecks {
   @Test
   public void fixedPointDynamicsReachesTheSameFixedPointInFewerSteps() {
     ReferenceHopfield ref = ReferenceHopfield.random(SIZES, 8, 0.6, 0.3);
-    try (LayeredHopfield net = LayeredHopfield.of(backend, SIZES, ref.floatWeights(), ref.floatBiases());
+    try (ComposedEnergy net = LayeredHopfield.of(backend, SIZES, ref.floatWeights(), ref.floatBiases());
         Tensor x = Fixtures.tensor(backend, Fixtures.uniform(random, BATCH, SIZES[0], 0, 1));
         Tensor target = Fixtures.tensor(backend, Fixtures.oneHot(new int[] {0, 1, 2, 3, 0}, 4));
         State slow = State.zeros(backend, BATCH, net.stateSizes());

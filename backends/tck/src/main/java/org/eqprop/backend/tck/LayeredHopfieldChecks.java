@@ -8,9 +8,16 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import org.eqprop.api.ClampedEnergy;
+import org.eqprop.api.Energy;
 import org.eqprop.api.State;
+import org.eqprop.api.check.GradientChecker;
+import org.eqprop.api.compose.Interaction;
+import org.eqprop.api.compose.Layer;
+import org.eqprop.models.compose.Bias;
+import org.eqprop.models.compose.Dense;
 import org.eqprop.api.tensor.Backend;
 import org.eqprop.api.tensor.Tensor;
+import org.eqprop.models.compose.ComposedEnergy;
 import org.eqprop.models.hopfield.LayeredHopfield;
 import java.util.Map;
 import org.eqprop.api.spi.BackendProvider;
@@ -21,7 +28,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The paper's layered network on the backend under test: energies and every gradient against the
  * double-precision {@link ReferenceHopfield}, whose own gradients are checked against finite
- * differences. The base of the kit: it creates the backend for every test.
+ * differences; and every built-in interaction type against finite differences. The base of the
+ * kit: it creates the backend for every test.
  */
 public abstract class LayeredHopfieldChecks {
   private static final int[] SIZES = {7, 6, 5, 4};
@@ -132,7 +140,7 @@ public abstract class LayeredHopfieldChecks {
     double[][][] s = Fixtures.roundToFloat(Fixtures.randomState(random, ref, BATCH, -0.3, 1.3));
     double[][][] s2 = Fixtures.roundToFloat(Fixtures.randomState(random, ref, BATCH, 0, 1));
 
-    try (LayeredHopfield net =
+    try (ComposedEnergy net =
             LayeredHopfield.of(backend, SIZES, ref.floatWeights(), ref.floatBiases());
         Tensor xt = Fixtures.tensor(backend, x);
         State st = Fixtures.state(backend, s);
@@ -177,9 +185,46 @@ public abstract class LayeredHopfieldChecks {
     }
   }
 
+  /**
+   * Every built-in interaction type, in every form it takes (dense from the input, between free
+   * layers, skipping a layer, into the clamped input; bias), against finite differences of the
+   * composed energy on this backend: state gradients, parameter gradients and contrasts, term by
+   * term. Every network composed from them inherits the check.
+   */
+  @Test
+  public void everyBuiltInInteractionMatchesFiniteDifferences() {
+    java.util.SplittableRandom r = new java.util.SplittableRandom(5);
+    List<Layer> layers = LayeredHopfield.layers(new int[] {6, 5, 4, 3});
+    List<Interaction> terms = new ArrayList<>();
+    terms.add(Dense.glorot(backend, layers, 0, 1, "W1", 0, r));
+    terms.add(Bias.zeros(backend, layers, 1, "b1", 0));
+    terms.add(Dense.glorot(backend, layers, 1, 2, "W2", 1, r));
+    terms.add(Dense.glorot(backend, layers, 0, 2, "V2", 1, r));
+    terms.add(Dense.glorot(backend, layers, 2, 3, "W3", 2, r));
+    terms.add(Dense.glorot(backend, layers, 1, 3, "V3", 2, r));
+    terms.add(Dense.glorot(backend, layers, 3, 0, "U", 2, r));
+    terms.add(Bias.zeros(backend, layers, 3, "b3", 2));
+    for (Interaction t : terms) {
+      for (org.eqprop.api.Parameter p : t.parameters()) {
+        if (p.value().rows() == 1) {
+          float[] b = new float[p.value().cols()];
+          for (int j = 0; j < b.length; j++) {
+            b[j] = (float) (r.nextDouble() - 0.5);
+          }
+          backend.upload(b, p.value());
+        }
+      }
+    }
+    try (ComposedEnergy net = new ComposedEnergy(backend, layers, terms)) {
+      GradientChecker.Report report = new GradientChecker(net, 4, 3, GradientChecker.DEFAULT_TOLERANCE, 60).check();
+      assertTrue(report.ok(), "terms that do not match finite differences: " + report.failures());
+      assertEquals(3 + 2 * net.parameters().size(), report.terms().size(), report.format());
+    }
+  }
+
   @Test
   public void glorotInitialisationUsesTheGlorotRangeAndZeroBiases() {
-    try (LayeredHopfield net = LayeredHopfield.glorot(backend, new int[] {784, 500, 10}, new java.util.SplittableRandom(1))) {
+    try (ComposedEnergy net = LayeredHopfield.glorot(backend, new int[] {784, 500, 10}, new java.util.SplittableRandom(1))) {
       float[] w1 = backend.toHost(net.parameters().get(0).value());
       double limit = Math.sqrt(6.0 / (784 + 500));
       double max = 0;
@@ -203,14 +248,14 @@ public abstract class LayeredHopfieldChecks {
         assertThrows(IllegalArgumentException.class,
             () -> LayeredHopfield.glorot(backend, new int[] {784}, new java.util.SplittableRandom(1)));
     assertEquals("a layered network needs at least an input and an output layer, got [784]", e.getMessage());
-    try (LayeredHopfield net = LayeredHopfield.glorot(backend, SIZES, new java.util.SplittableRandom(1));
+    try (ComposedEnergy net = LayeredHopfield.glorot(backend, SIZES, new java.util.SplittableRandom(1));
         Tensor wrong = backend.zeros(2, 5)) {
       RuntimeException ex = assertThrows(RuntimeException.class, () -> net.clamp(wrong));
       assertEquals("clamp: expected 2x7 but got 2x5", ex.getMessage());
     }
   }
 
-  private List<Tensor> zerosLike(LayeredHopfield net) {
+  private List<Tensor> zerosLike(Energy net) {
     List<Tensor> out = new ArrayList<>();
     net.parameters().forEach(p -> out.add(backend.zeros(p.value().rows(), p.value().cols())));
     return out;

@@ -3,7 +3,7 @@ package org.eqprop.backend.tck;
 import java.util.ArrayList;
 import java.util.List;
 import org.eqprop.api.tensor.Backend;
-import org.eqprop.api.tensor.ChainRelaxation;
+import org.eqprop.models.chain.ChainRelaxation;
 import org.eqprop.api.tensor.Tensor;
 
 /**

@@ -54,8 +54,13 @@ class PluginTest {
     return new Result(p.exitValue(), new String(out, StandardCharsets.UTF_8), new String(err, StandardCharsets.UTF_8));
   }
 
-  /** A jar of the example's classes, the given test classes, and a services file listing {@code providers}. */
+  /** A jar of the example's classes, the given test classes, and a model services file listing {@code providers}. */
   Path jar(String name, List<Class<?>> testClasses, String... providers) throws IOException {
+    return jar(name, SERVICES, testClasses, providers);
+  }
+
+  /** A jar of the example's classes, the given test classes, and the services file {@code services}. */
+  Path jar(String name, String services, List<Class<?>> testClasses, String... providers) throws IOException {
     Path jar = dir.resolve(name);
     try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar))) {
       Path classes = Path.of("target", "classes");
@@ -69,7 +74,7 @@ class PluginTest {
         String path = c.getName().replace('.', '/') + ".class";
         put(out, path, Files.readAllBytes(testClassesDir.resolve(path)));
       }
-      put(out, SERVICES, (String.join("\n", providers) + "\n").getBytes(StandardCharsets.UTF_8));
+      put(out, services, (String.join("\n", providers) + "\n").getBytes(StandardCharsets.UTF_8));
     }
     return jar;
   }
@@ -111,7 +116,48 @@ class PluginTest {
     assertTrue(Files.readString(dir.resolve("run/config.yaml")).contains("name: skip-hopfield"));
     Result without = launcher("check-model", "skip-hopfield");
     assertEquals(2, without.code());
-    assertEquals("eqprop: Unknown model 'skip-hopfield'. Known models: [layered-hopfield]", without.err().trim());
+    assertEquals("eqprop: Unknown model 'skip-hopfield'. Known models: [layered-hopfield, network]", without.err().trim());
+  }
+
+  /**
+   * A network declared in YAML alone, with the plug-in's interaction type beside the built-in ones:
+   * {@code check-model} passes every term of it, and it trains, through the launcher with the jar;
+   * without the jar the type is unknown.
+   */
+  @Test
+  void aPluginInteractionJarTrainsADeclaredNetworkAndPassesCheckModel() throws Exception {
+    Path jar = jar("lateral.jar", "META-INF/services/org.eqprop.api.spi.InteractionProvider", List.of(),
+        LateralProvider.class.getName());
+    Path config = dir.resolve("lateral.yaml");
+    Files.writeString(config, String.join("\n",
+        "model:",
+        "  name: network",
+        "  layers: [784, 40, 10]",
+        "  interactions:",
+        "    - {type: dense, layers: [0, 1]}",
+        "    - {type: bias, layers: [1]}",
+        "    - {type: lateral, layers: [1], options: {scale: 0.01}}",
+        "    - {type: dense, layers: [1, 2]}",
+        "    - {type: bias, layers: [2]}",
+        ""));
+    Result models = launcher("models", "--plugins", jar.toString());
+    assertTrue(models.out().lines().anyMatch(l -> l.startsWith("lateral") && l.endsWith("[plugin " + jar + "]")),
+        models.out());
+    Result check = launcher("check-model", "--config", config.toString(), "--plugins", jar.toString());
+    assertEquals(0, check.code(), check.out() + check.err());
+    assertTrue(check.out().lines().anyMatch(l -> l.startsWith("  dE/dlateral1") && l.endsWith("ok")), check.out());
+    assertTrue(check.out().contains("all 12 terms match finite differences"), check.out());
+    Result train = launcher("train", "--config", config.toString(), "--plugins", jar.toString(), "--data", DATA,
+        "--out", dir.resolve("run").toString(), "--epochs", "2", "--set", "training.train-limit=1000",
+        "--set", "training.test-limit=500", "--json");
+    assertEquals(0, train.code(), train.err());
+    List<String> epochs = train.out().lines().toList();
+    double first = Double.parseDouble(epochs.get(0).replaceAll(".*\"test_error\":([0-9.]+).*", "$1"));
+    double second = Double.parseDouble(epochs.get(1).replaceAll(".*\"test_error\":([0-9.]+).*", "$1"));
+    assertTrue(second < first && second < 0.45, "the declared network learns: test error " + first + " -> " + second);
+    Result without = launcher("check-model", "--config", config.toString());
+    assertEquals(2, without.code());
+    assertEquals("eqprop: Unknown interaction type 'lateral'. Known: [bias, dense]", without.err().trim());
   }
 
   @Test

@@ -1,8 +1,9 @@
-package org.eqprop.api.tensor;
+package org.eqprop.models.optim;
+
+import org.eqprop.api.tensor.Tensor;
 
 /**
- * Adam's update of one parameter tensor in one pass over its elements ({@link
- * Capability#ADAM_UPDATE}), with decoupled weight decay, as PyTorch computes it:
+ * Adam's update of one parameter tensor in one pass over its elements (a kernel a backend offers through {@link org.eqprop.api.tensor.Backend#extension}), with decoupled weight decay, as PyTorch computes it:
  *
  * <pre>
  *   θ ← θ·(1 − lr·λ)

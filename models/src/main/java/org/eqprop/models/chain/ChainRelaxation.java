@@ -1,10 +1,12 @@
-package org.eqprop.api.tensor;
+package org.eqprop.models.chain;
+
+import org.eqprop.api.tensor.Shapes;
+import org.eqprop.api.tensor.Tensor;
 
 import java.util.List;
 
 /**
- * The paper's relaxation of a layered network fused into one backend kernel ({@link
- * Capability#CHAIN_RELAXATION}). Layers {@code 1…N} are free, layer 0 is the clamped input, whose
+ * The paper's relaxation of a layered network fused into one backend kernel (a kernel a backend offers through {@link org.eqprop.api.tensor.Backend#extension}). Layers {@code 1…N} are free, layer 0 is the clamped input, whose
  * contribution arrives precomputed as {@code drive = ρ(x)·W₁}. Each of {@code steps} synchronous
  * steps sets, for every layer at once from the old state,
  *

@@ -1,10 +1,13 @@
-package org.eqprop.api.tensor;
+package org.eqprop.models.chain;
+
+import org.eqprop.api.tensor.Shapes;
+import org.eqprop.api.tensor.Tensor;
 
 import java.util.List;
 
 /**
  * The learning rule's update of a layered hard-sigmoid network fused into a few backend kernels
- * ({@link Capability#CHAIN_CONTRAST}): from two states {@code a} and {@code b} of the free layers
+ * (a kernel a backend offers through {@link org.eqprop.api.tensor.Backend#extension}): from two states {@code a} and {@code b} of the free layers
  * {@code 1…N} (the nudged and the free fixed point, say) and the clamped input's {@code ρ(x)},
  * for every layer {@code k}
  *

@@ -1,10 +1,13 @@
-package org.eqprop.api.tensor;
+package org.eqprop.models.chain;
+
+import org.eqprop.api.tensor.Shapes;
+import org.eqprop.api.tensor.Tensor;
 
 import java.util.List;
 
 /**
  * Both relaxations of an EP training step for the layered network of {@link ChainRelaxation}, and
- * what the step reports between them, in one call ({@link Capability#CHAIN_PHASES}): on a GPU one
+ * what the step reports between them, in one call (a kernel a backend offers through {@link org.eqprop.api.tensor.Backend#extension}): on a GPU one
  * launch where the training step otherwise takes eight calls (clearing the state, the free phase,
  * its energy, its classes, copying it, the nudged phase).
  */
@@ -16,7 +19,9 @@ public interface ChainPhases {
    * energy at the free fixed point ({@link ChainRelaxation#energy}) into {@code energy} and its
    * predicted class (the first largest unit of the output layer, as a float) into {@code classes};
    * then the nudged phase, {@code nudgedSteps} steps at {@code beta} towards {@code target}, from
-   * the free fixed point into {@code nudged}. {@code free} keeps the free fixed point.
+   * the free fixed point into {@code nudged}. {@code free} keeps the free fixed point. An
+   * implementation may decline shapes its kernel does not suit (too many units for one block, say):
+   * it then returns {@code false} having changed nothing, and the caller runs the phases one by one.
    *
    * @param drive {@code batch × n₁}, the input's contribution {@code ρ(x)·W₁}
    * @param weights {@code W₂ … W_N} as for {@link ChainRelaxation#relax}
@@ -31,8 +36,10 @@ public interface ChainPhases {
    * @param fromZeros start the free phase from zeros instead of {@code free}'s contents
    * @param energy {@code batch × 1}, overwritten with each sample's energy at the free fixed point
    * @param classes {@code batch × 1}, overwritten with each sample's predicted class
+   * @return whether it ran; {@code false} where it declined these shapes
+   * @throws IllegalArgumentException when the arguments do not fit (checked before declining)
    */
-  void run(Tensor drive, List<Tensor> weights, List<Tensor> biases, Tensor target, float beta, float eps,
+  boolean run(Tensor drive, List<Tensor> weights, List<Tensor> biases, Tensor target, float beta, float eps,
       List<Tensor> free, List<Tensor> nudged, int freeSteps, int nudgedSteps, boolean fromZeros, Tensor energy,
       Tensor classes);
 
