@@ -34,6 +34,9 @@ public final class GradientDynamics implements Dynamics {
   private final float eps;
   private final Workspace workspace;
   private final Optional<ChainRelaxation> fused;
+  /** The energy last relaxed and its chain form, recognised once per energy. */
+  private org.eqprop.api.Energy lastEnergy;
+  private Optional<DenseChain> lastChain = Optional.empty();
   private final float tolerance;
 
   /** Runs every step it is given (no convergence test). */
@@ -78,7 +81,7 @@ public final class GradientDynamics implements Dynamics {
       ClampedEnergy energy, Cost cost, Tensor target, float beta, State state, int steps) {
     Workspace.Work w = workspace.forRelax(target, beta, state, steps);
     Optional<DenseChain> chain =
-        fused.isPresent() && (beta == 0f || cost instanceof SquaredError) ? DenseChain.of(energy) : Optional.empty();
+        fused.isPresent() && (beta == 0f || cost instanceof SquaredError) ? chain(energy) : Optional.empty();
     if (chain.isPresent()) {
       ChainRelaxation kernel = fused.get();
       DenseChain c = chain.get();
@@ -91,6 +94,17 @@ public final class GradientDynamics implements Dynamics {
           () -> kernel.relax(drive, c.weights(), c.biases(), target, beta, eps, state.layers(), 1));
     }
     return workspace.run(w, state, steps, tolerance, () -> step(energy, cost, target, beta, state, w));
+  }
+
+  private Optional<DenseChain> chain(ClampedEnergy clamped) {
+    if (!(clamped instanceof org.eqprop.models.compose.ComposedEnergy.Clamped c)) {
+      return Optional.empty();
+    }
+    if (c.energy() != lastEnergy) {
+      lastEnergy = c.energy();
+      lastChain = DenseChain.of(lastEnergy);
+    }
+    return lastChain;
   }
 
   private void step(

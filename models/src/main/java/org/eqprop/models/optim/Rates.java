@@ -36,6 +36,25 @@ final class Rates {
     return rates[p.group()] * scale;
   }
 
+  /**
+   * {@code optimizer.learning-rates}, one per parameter group of {@code energy}.
+   *
+   * @throws IllegalArgumentException where the count differs from the model's groups
+   */
+  static float[] configured(org.eqprop.api.spi.Settings config, org.eqprop.api.Energy energy) {
+    int groups = energy.parameterGroups();
+    List<Double> rates = config.numbers("optimizer.learning-rates");
+    if (rates.size() != groups) {
+      throw new IllegalArgumentException("config key 'optimizer.learning-rates' has " + rates.size()
+          + " rates but the model has " + groups + " layers of parameters (one rate each)");
+    }
+    float[] r = new float[groups];
+    for (int i = 0; i < groups; i++) {
+      r[i] = rates.get(i).floatValue();
+    }
+    return r;
+  }
+
   static void requireSameSize(List<?> parameters, List<?> gradients) {
     if (parameters.size() != gradients.size()) {
       throw new IllegalArgumentException(

@@ -99,6 +99,12 @@ public final class ConfigLoader {
     return config;
   }
 
+  /** The configuration as a tree of maps, lists and scalars with its YAML keys, for plug-ins. */
+  @SuppressWarnings("unchecked")
+  public Map<String, Object> toTree(RunConfig config) {
+    return yaml.convertValue(config, Map.class);
+  }
+
   /** The configuration as YAML, in the form a {@code --config} file takes. */
   public String toYaml(RunConfig config) {
     try {

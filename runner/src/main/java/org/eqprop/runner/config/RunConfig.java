@@ -55,16 +55,20 @@ public record RunConfig(
     }
   }
 
-  /** @param name the cost's name ({@code squared-error}) */
-  public record Cost(String name) {}
+  /**
+   * @param name the cost's name ({@code squared-error}, {@code cross-entropy} or a plug-in's)
+   * @param options a plug-in cost's own settings
+   */
+  public record Cost(String name, Map<String, Object> options) {}
 
   /**
    * @param name the dynamics' name ({@code gradient} or {@code fixed-point})
    * @param eps the step size
    * @param tolerance stop a phase once a step moves no state element by this much; 0: always run
    *     the configured steps
+   * @param options a plug-in dynamics' own settings
    */
-  public record Dynamics(String name, double eps, double tolerance) {}
+  public record Dynamics(String name, double eps, double tolerance, Map<String, Object> options) {}
 
   /**
    * @param name the learner's name ({@code ep})
@@ -75,6 +79,7 @@ public record RunConfig(
    * @param persistentParticles start free phases from each example's last free fixed point
    * @param inferenceSteps free steps from zeros when predicting; {@code null} means free-steps
    * @param centered nudge at +beta and −beta and update from the difference (O(beta²) bias)
+   * @param options a plug-in learner's own settings
    */
   public record Learner(
       String name,
@@ -84,7 +89,8 @@ public record RunConfig(
       boolean randomSign,
       boolean persistentParticles,
       Integer inferenceSteps,
-      boolean centered) {
+      boolean centered,
+      Map<String, Object> options) {
 
     /** The inference steps in effect. */
     public int effectiveInferenceSteps() {
@@ -101,6 +107,7 @@ public record RunConfig(
    * @param beta2 {@code adam}'s second-moment decay
    * @param epsilon {@code adam}'s ε
    * @param schedule how the learning rates change over the epochs
+   * @param options a plug-in optimizer's own settings
    */
   public record Optimizer(
       String name,
@@ -110,7 +117,8 @@ public record RunConfig(
       double beta1,
       double beta2,
       double epsilon,
-      Schedule schedule) {}
+      Schedule schedule,
+      Map<String, Object> options) {}
 
   /**
    * A learning-rate schedule: the configured rates times a factor that depends on the epoch.

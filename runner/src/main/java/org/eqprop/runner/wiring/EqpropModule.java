@@ -11,28 +11,24 @@ import org.eqprop.api.Dynamics;
 import org.eqprop.api.Energy;
 import org.eqprop.api.Learner;
 import org.eqprop.api.Optimizer;
+import org.eqprop.api.spi.CostProvider;
+import org.eqprop.api.spi.DynamicsProvider;
+import org.eqprop.api.spi.LearnerProvider;
+import org.eqprop.api.spi.OptimizerProvider;
+import org.eqprop.api.spi.Settings;
 import org.eqprop.api.tensor.Backend;
-import org.eqprop.models.cost.CrossEntropy;
-import org.eqprop.models.cost.SquaredError;
-import org.eqprop.models.dynamics.FixedPointDynamics;
-import org.eqprop.models.dynamics.GradientDynamics;
-import org.eqprop.models.learning.EpSettings;
-import org.eqprop.models.learning.EquilibriumPropagation;
-import org.eqprop.models.optim.Adam;
-import org.eqprop.models.optim.Sgd;
 import org.eqprop.runner.EqpropException;
 import org.eqprop.runner.backend.BackendRegistry;
+import org.eqprop.runner.config.ConfigLoader;
 import org.eqprop.runner.config.RunConfig;
 import org.eqprop.runner.config.Suggest;
 import org.eqprop.runner.train.SplitMix64;
-import org.eqprop.runner.wiring.Factories.CostFactory;
-import org.eqprop.runner.wiring.Factories.DynamicsFactory;
-import org.eqprop.runner.wiring.Factories.LearnerFactory;
-import org.eqprop.runner.wiring.Factories.OptimizerFactory;
 
 /**
  * Binds a run: the chosen backend, the configured model from its {@link ModelRegistry}, and the
- * dynamics, cost, optimizer and learner picked by name. Every component is a singleton of the run.
+ * dynamics, cost, optimizer and learner picked by name from the providers discovered with {@link
+ * java.util.ServiceLoader} (the built-in ones and plug-ins' alike: each kind is a {@link MapBinder}
+ * filled from its {@link Registry}). Every component is a singleton of the run.
  *
  * <p>Three independent random streams are derived from {@code training.seed}: initialisation,
  * shuffling and the learner's (the sign of beta). The last two are {@link SplitMix64}s whose state
@@ -76,76 +72,28 @@ public final class EqpropModule extends AbstractModule {
   protected void configure() {
     bind(RunConfig.class).toInstance(config);
     bind(BackendRegistry.Choice.class).toInstance(choice);
-
-    MapBinder<String, DynamicsFactory> dynamics =
-        MapBinder.newMapBinder(binder(), String.class, DynamicsFactory.class);
-    dynamics
-        .addBinding(GradientDynamics.NAME)
-        .toInstance((c, e) -> new GradientDynamics(
-            e.backend(), e.stateSizes(), (float) c.dynamics().eps(), (float) c.dynamics().tolerance()));
-    dynamics.addBinding(FixedPointDynamics.NAME).toInstance(EqpropModule::fixedPoint);
-
-    MapBinder<String, CostFactory> costs = MapBinder.newMapBinder(binder(), String.class, CostFactory.class);
-    costs.addBinding(SquaredError.NAME).toInstance((c, e) -> new SquaredError(e.backend()));
-    costs.addBinding(CrossEntropy.NAME).toInstance((c, e) -> new CrossEntropy(e.backend()));
-
-    MapBinder<String, OptimizerFactory> optimizers =
-        MapBinder.newMapBinder(binder(), String.class, OptimizerFactory.class);
-    optimizers.addBinding(Sgd.NAME).toInstance(EqpropModule::sgd);
-    optimizers.addBinding(Adam.NAME).toInstance(EqpropModule::adam);
-
-    MapBinder<String, LearnerFactory> learners =
-        MapBinder.newMapBinder(binder(), String.class, LearnerFactory.class);
-    learners.addBinding(EquilibriumPropagation.NAME).toInstance((c, e, d, cost, o, n, r) -> ep(c, e, d, cost, o, n, r, false));
-    learners.addBinding(EquilibriumPropagation.CHL).toInstance((c, e, d, cost, o, n, r) -> ep(c, e, d, cost, o, n, r, true));
+    ComponentRegistry c = models.components();
+    bindAll(DynamicsProvider.class, c.dynamics(), DynamicsProvider::name);
+    bindAll(CostProvider.class, c.costs(), CostProvider::name);
+    bindAll(OptimizerProvider.class, c.optimizers(), OptimizerProvider::name);
+    bindAll(LearnerProvider.class, c.learners(), LearnerProvider::name);
   }
 
-  private static Dynamics fixedPoint(RunConfig c, Energy e) {
-    double beta = c.learner().beta();
-    double lowest = c.learner().randomSign() ? -Math.abs(beta) : beta;
-    if (lowest <= -1 && !c.learner().name().equals(EquilibriumPropagation.CHL)) {
-      throw EqpropException.usage("dynamics fixed-point needs every beta > -1 (the nudged output's curvature 1 + beta "
-          + "must stay positive); learner.beta " + beta + (c.learner().randomSign() ? " with learner.random-sign" : "")
-          + " reaches " + lowest);
+  /** A map binder of every discovered provider of one kind, by name. */
+  private <T> void bindAll(Class<T> type, Registry<T> registry, java.util.function.Function<T, String> name) {
+    MapBinder<String, T> binder = MapBinder.newMapBinder(binder(), String.class, type);
+    for (T p : registry.providers()) {
+      binder.addBinding(name.apply(p)).toInstance(p);
     }
-    return new FixedPointDynamics(e.backend(), e.stateSizes(), (float) c.dynamics().tolerance());
   }
 
-  private static float[] rates(RunConfig c, Energy e) {
-    int groups = e.parameterGroups();
-    var rates = c.optimizer().learningRates();
-    if (rates.size() != groups) {
-      throw EqpropException.usage(
-          "config key 'optimizer.learning-rates' has " + rates.size() + " rates but the model has "
-              + groups + " layers of parameters (one rate each)");
+  /** Runs a provider's {@code create}, its refusal a usage error with the provider's message. */
+  private static <T> T created(java.util.function.Supplier<T> create) {
+    try {
+      return create.get();
+    } catch (IllegalArgumentException e) {
+      throw EqpropException.usage(e.getMessage());
     }
-    float[] r = new float[groups];
-    for (int i = 0; i < groups; i++) {
-      r[i] = rates.get(i).floatValue();
-    }
-    return r;
-  }
-
-  private static Optimizer sgd(RunConfig c, Energy e) {
-    RunConfig.Optimizer o = c.optimizer();
-    return new Sgd(e.backend(), e.parameters(), rates(c, e), (float) o.momentum(), (float) o.weightDecay());
-  }
-
-  private static Optimizer adam(RunConfig c, Energy e) {
-    RunConfig.Optimizer o = c.optimizer();
-    return new Adam(e.backend(), e.parameters(), rates(c, e), (float) o.beta1(), (float) o.beta2(),
-        (float) o.epsilon(), (float) o.weightDecay());
-  }
-
-  private static Learner ep(
-      RunConfig c, Energy e, Dynamics d, Cost cost, Optimizer o, int examples, java.util.random.RandomGenerator random,
-      boolean contrastiveHebbian) {
-    RunConfig.Learner l = c.learner();
-    EpSettings settings =
-        new EpSettings(
-            l.freeSteps(), l.nudgedSteps(), (float) l.beta(), l.randomSign(), l.persistentParticles(),
-            l.effectiveInferenceSteps(), l.centered(), contrastiveHebbian);
-    return new EquilibriumPropagation(e, d, cost, o, settings, examples, random);
   }
 
   static <T> T pick(Map<String, T> options, String name, String what) {
@@ -187,33 +135,44 @@ public final class EqpropModule extends AbstractModule {
     return learnerRandom;
   }
 
+  /** The configuration as plug-ins read it. */
   @Provides
   @Singleton
-  Dynamics dynamics(Map<String, DynamicsFactory> options, Energy energy) {
-    return pick(options, config.dynamics().name(), "dynamics").create(config, energy);
+  Settings settings() {
+    return Settings.of(new ConfigLoader().toTree(config));
   }
 
   @Provides
   @Singleton
-  Cost cost(Map<String, CostFactory> options, Energy energy) {
-    return pick(options, config.cost().name(), "cost").create(config, energy);
+  Dynamics dynamics(Map<String, DynamicsProvider> options, Settings settings, Energy energy) {
+    DynamicsProvider p = pick(options, config.dynamics().name(), "dynamics");
+    return created(() -> p.create(settings, energy));
   }
 
   @Provides
   @Singleton
-  Optimizer optimizer(Map<String, OptimizerFactory> options, Energy energy) {
-    return pick(options, config.optimizer().name(), "optimizer").create(config, energy);
+  Cost cost(Map<String, CostProvider> options, Settings settings, Energy energy) {
+    CostProvider p = pick(options, config.cost().name(), "cost");
+    return created(() -> p.create(settings, energy));
+  }
+
+  @Provides
+  @Singleton
+  Optimizer optimizer(Map<String, OptimizerProvider> options, Settings settings, Energy energy) {
+    OptimizerProvider p = pick(options, config.optimizer().name(), "optimizer");
+    return created(() -> p.create(settings, energy));
   }
 
   @Provides
   @Singleton
   Learner learner(
-      Map<String, LearnerFactory> options,
+      Map<String, LearnerProvider> options,
+      Settings settings,
       Energy energy,
       Dynamics dynamics,
       Cost cost,
       Optimizer optimizer) {
-    return pick(options, config.learner().name(), "learner")
-        .create(config, energy, dynamics, cost, optimizer, trainingExamples, learnerRandom);
+    LearnerProvider p = pick(options, config.learner().name(), "learner");
+    return created(() -> p.create(settings, energy, dynamics, cost, optimizer, trainingExamples, learnerRandom));
   }
 }

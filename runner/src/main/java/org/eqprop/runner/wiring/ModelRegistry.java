@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.random.RandomGenerator;
 import org.eqprop.api.Energy;
+import org.eqprop.api.spi.InteractionProvider;
 import org.eqprop.api.spi.ModelProvider;
 import org.eqprop.api.spi.ModelSpec;
 import org.eqprop.api.tensor.Backend;
@@ -19,19 +20,23 @@ import org.eqprop.runner.plugins.Plugins;
  */
 public final class ModelRegistry {
   private final Map<String, ModelProvider> providers = new LinkedHashMap<>();
-  private final InteractionRegistry interactions;
+  private final Registry<InteractionProvider> interactions;
+  private final ComponentRegistry components;
 
-  /** A registry of the given providers and no interaction types. */
+  /** A registry of the given providers, no interaction types and the built-in components. */
   public ModelRegistry(List<ModelProvider> list) {
-    this(list, new InteractionRegistry(List.of()));
+    this(list, new Registry<>("interaction type", List.of(), InteractionProvider::type),
+        ComponentRegistry.builtIn());
   }
 
   /**
-   * A registry of the given providers and interaction types; two models with one name (or a model
-   * named {@code network}) are a usage error naming both origins.
+   * A registry of the given providers, interaction types and components; two models with one name
+   * (or a model named {@code network}) are a usage error naming both origins.
    */
-  public ModelRegistry(List<ModelProvider> list, InteractionRegistry interactions) {
+  public ModelRegistry(List<ModelProvider> list, Registry<InteractionProvider> interactions,
+      ComponentRegistry components) {
     this.interactions = interactions;
+    this.components = components;
     for (ModelProvider p : list) {
       if (p.name().equals(NetworkModel.NAME)) {
         throw EqpropException.usage("a model provider is named '" + NetworkModel.NAME + "', the built-in model of "
@@ -48,12 +53,19 @@ public final class ModelRegistry {
 
   /** Discovers every {@link ModelProvider} on the class path and in the plug-ins. */
   public static ModelRegistry discover(Plugins plugins) {
-    return new ModelRegistry(plugins.providers(ModelProvider.class), InteractionRegistry.discover(plugins));
+    return new ModelRegistry(plugins.providers(ModelProvider.class),
+        new Registry<>("interaction type", plugins.providers(InteractionProvider.class), InteractionProvider::type),
+        ComponentRegistry.discover(plugins));
   }
 
   /** The interaction types networks may be declared with. */
-  public InteractionRegistry interactions() {
+  public Registry<InteractionProvider> interactions() {
     return interactions;
+  }
+
+  /** The dynamics, costs, optimizers and learners discovered with the models. */
+  public ComponentRegistry components() {
+    return components;
   }
 
   /** All providers in discovery order. */

@@ -9,6 +9,7 @@ import java.util.random.RandomGenerator;
 import org.eqprop.api.Energy;
 import org.eqprop.api.compose.Interaction;
 import org.eqprop.api.compose.Layer;
+import org.eqprop.api.spi.InteractionProvider;
 import org.eqprop.api.spi.InteractionSpec;
 import org.eqprop.api.tensor.Backend;
 import org.eqprop.models.compose.ComposedEnergy;
@@ -42,7 +43,7 @@ public final class NetworkModel {
    *
    * @throws EqpropException (usage) naming the declaration at fault
    */
-  public static Energy create(List<Integer> sizes, List<Map<String, Object>> declared, InteractionRegistry types,
+  public static Energy create(List<Integer> sizes, List<Map<String, Object>> declared, Registry<InteractionProvider> types,
       Backend backend, RandomGenerator random) {
     if (declared.isEmpty()) {
       throw EqpropException.usage("model network needs its terms in config key 'model.interactions' (a list of "

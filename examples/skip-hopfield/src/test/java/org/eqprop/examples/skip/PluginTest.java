@@ -160,6 +160,36 @@ class PluginTest {
     assertEquals("eqprop: Unknown interaction type 'lateral'. Known: [bias, dense]", without.err().trim());
   }
 
+  /**
+   * An optimizer from a jar the runner has never seen: discovered like a model, listed, selected by
+   * {@code optimizer.name} and configured under {@code optimizer.options}; it trains.
+   */
+  @Test
+  void aPluginOptimizerTrainsWithoutTouchingTheRunner() throws Exception {
+    Path jar = jar("optimizer.jar", "META-INF/services/org.eqprop.api.spi.OptimizerProvider",
+        List.of(MaxNormSgdProvider.class, MaxNormSgdProvider.MaxNormSgd.class), MaxNormSgdProvider.class.getName());
+    Result models = launcher("models", "--plugins", jar.toString());
+    assertTrue(models.out().lines().anyMatch(l -> l.startsWith("max-norm-sgd") && l.endsWith("[plugin " + jar + "]")),
+        models.out());
+    Result train = launcher("train", "--plugins", jar.toString(), "--data", DATA, "--out", dir.resolve("run").toString(),
+        "--epochs", "2", "--set", "model.layers=[784, 40, 10]", "--set", "optimizer.name=max-norm-sgd",
+        "--set", "optimizer.learning-rates=[0.02, 0.01]", "--set", "optimizer.options.scale=0.5",
+        "--set", "training.train-limit=1000", "--set", "training.test-limit=500", "--json");
+    assertEquals(0, train.code(), train.err());
+    List<String> epochs = train.out().lines().toList();
+    double first = Double.parseDouble(epochs.get(0).replaceAll(".*\"test_error\":([0-9.]+).*", "$1"));
+    double second = Double.parseDouble(epochs.get(1).replaceAll(".*\"test_error\":([0-9.]+).*", "$1"));
+    assertTrue(second < first && second < 0.5, "max-norm-sgd learns: test error " + first + " -> " + second);
+    Result bad = launcher("train", "--plugins", jar.toString(), "--data", DATA, "--out", dir.resolve("bad").toString(),
+        "--set", "optimizer.name=max-norm-sgd", "--set", "optimizer.options.scale=-1");
+    assertEquals(2, bad.code(), bad.err());
+    assertEquals("eqprop: config key 'optimizer.options.scale' must be a number > 0, got -1", bad.err().trim());
+    Result without = launcher("train", "--data", DATA, "--out", dir.resolve("without").toString(),
+        "--set", "optimizer.name=max-norm-sgd");
+    assertEquals(2, without.code());
+    assertEquals("eqprop: Unknown optimizer 'max-norm-sgd'. Known: [adam, sgd]", without.err().trim());
+  }
+
   @Test
   void checkModelCatchesADeliberatelyWrongGradient() throws Exception {
     Path jar = jar("broken.jar", List.of(BrokenProviders.class, BrokenProviders.WrongGradient.class,
