@@ -24,10 +24,15 @@ import org.eqprop.api.tensor.Tensor;
  * </pre>
  *
  * solved by conjugate gradients (in double, on the host) with Hessian-vector products taken as
- * central differences of {@link ClampedEnergy#stateGradient}, and the mixed term as central
- * differences of {@link ClampedEnergy#accumulateParameterGradient} along {@code λ}. For energies
- * quadratic in the state inside the box (the layered Hopfield network) these differences are exact
- * up to float rounding; the step is kept below the distance of most free units to a bound.
+ * central differences of {@link ClampedEnergy#stateGradient} (each sample's own, so no sum over
+ * the batch enters them), and the mixed term as central differences of {@link
+ * ClampedEnergy#accumulateContrast} along {@code λ}, taken <em>one sample at a time</em> with the
+ * sample clamped alone and summed over the samples in double: a float32 difference of two sums
+ * over a whole batch would lose the few samples that carry the gradient in the rounding of all the
+ * others (on a trained network, most examples' outputs sit at a bound and carry none). For
+ * energies quadratic in the state inside the box (the layered Hopfield network) these differences
+ * are exact up to float rounding; the step is kept below the distance of most free units to a
+ * bound.
  */
 public final class ImplicitGradient {
   private static final double STEP = 1e-3;
@@ -45,15 +50,22 @@ public final class ImplicitGradient {
   }
 
   /**
-   * @param clamped the energy with the batch's input clamped
+   * @param input the batch's input {@code x} ({@code batch × inputs})
    * @param cost the loss {@code C}
    * @param target the targets {@code d}
-   * @param fixedPoint the free fixed point {@code s*} (not changed)
+   * @param fixedPoint the free fixed point {@code s*} of that input (not changed)
    * @param tolerance stop the solve when {@code ‖Hλ − g‖ ≤ tolerance·‖g‖}
    * @param maxIterations the most conjugate-gradient iterations
    */
-  public Result gradient(ClampedEnergy clamped, Cost cost, Tensor target, State fixedPoint, double tolerance,
+  public Result gradient(Tensor input, Cost cost, Tensor target, State fixedPoint, double tolerance,
       int maxIterations) {
+    try (ClampedEnergy clamped = energy.clamp(input)) {
+      return gradient(clamped, input, cost, target, fixedPoint, tolerance, maxIterations);
+    }
+  }
+
+  private Result gradient(ClampedEnergy clamped, Tensor input, Cost cost, Tensor target, State fixedPoint,
+      double tolerance, int maxIterations) {
     int layers = fixedPoint.size();
     int batch = fixedPoint.batchSize();
     int[] sizes = new int[layers];
@@ -109,74 +121,135 @@ public final class ImplicitGradient {
         it++;
       }
       double residual = Math.sqrt(rr / Math.max(dot(g, g), Double.MIN_NORMAL));
-      // dL/dθ = −∂/∂θ ⟨∂E/∂s, λ⟩, by central differences along λ
-      double scale = Math.max(maxAbs(lambda), Double.MIN_NORMAL);
-      p.set(lambda, STEP / scale);
-      List<Parameter> params = energy.parameters();
-      List<Tensor> out = new ArrayList<>();
-      try {
-        for (Parameter q : params) {
-          out.add(backend.zeros(q.value().rows(), q.value().cols()));
-        }
-        float h = (float) (STEP / scale);
-        clamped.accumulateParameterGradient(p.plus, -1f / (2 * h), out);
-        clamped.accumulateParameterGradient(p.minus, 1f / (2 * h), out);
-        List<double[]> result = new ArrayList<>();
-        for (Tensor t : out) {
-          float[] v = backend.toHost(t);
-          double[] dv = new double[v.length];
-          for (int i = 0; i < v.length; i++) {
-            dv[i] = v[i];
-          }
-          result.add(dv);
-        }
-        return new Result(result, it, residual, freeUnits, units);
-      } finally {
-        out.forEach(Tensor::close);
-      }
+      return new Result(mixedTerm(input, s, lambda), it, residual, freeUnits, units);
     }
   }
 
-  /** {@code s ± h·v} uploaded into two states. */
+  /**
+   * {@code −∂/∂θ ⟨∂E/∂s, λ⟩} summed over the samples, each sample's term a central difference
+   * along its own {@code λ} with the sample clamped alone, added up in double. Samples whose {@code
+   * λ} is zero (every free unit's loss gradient zero) add nothing and are skipped.
+   */
+  private List<double[]> mixedTerm(Tensor input, float[][] s, double[][] lambda) {
+    int layers = s.length;
+    int batch = input.rows();
+    int[] sizes = new int[layers];
+    for (int k = 0; k < layers; k++) {
+      sizes[k] = s[k].length / batch;
+    }
+    List<Parameter> params = energy.parameters();
+    List<double[]> result = new ArrayList<>();
+    List<Tensor> out = new ArrayList<>();
+    try (Tensor x = backend.zeros(1, input.cols());
+        State plus = State.zeros(backend, 1, sizes);
+        State minus = State.zeros(backend, 1, sizes)) {
+      for (Parameter q : params) {
+        out.add(backend.zeros(q.value().rows(), q.value().cols()));
+        result.add(new double[Math.toIntExact(q.value().size())]);
+      }
+      for (int i = 0; i < batch; i++) {
+        double scale = 0;
+        for (int k = 0; k < layers; k++) {
+          for (int j = 0; j < sizes[k]; j++) {
+            scale = Math.max(scale, Math.abs(lambda[k][i * sizes[k] + j]));
+          }
+        }
+        if (scale == 0) {
+          continue;
+        }
+        double h = STEP / scale;
+        for (int k = 0; k < layers; k++) {
+          float[] a = new float[sizes[k]];
+          float[] b = new float[sizes[k]];
+          for (int j = 0; j < sizes[k]; j++) {
+            int at = i * sizes[k] + j;
+            a[j] = (float) (s[k][at] + h * lambda[k][at]);
+            b[j] = (float) (s[k][at] - h * lambda[k][at]);
+          }
+          backend.upload(a, plus.layer(k));
+          backend.upload(b, minus.layer(k));
+        }
+        backend.gatherRows(input, new int[] {i}, x);
+        out.forEach(t -> backend.fill(t, 0f));
+        try (ClampedEnergy alone = energy.clamp(x)) {
+          alone.accumulateContrast(plus, minus, (float) (-1 / (2 * h)), out);
+        }
+        for (int p = 0; p < out.size(); p++) {
+          float[] v = backend.toHost(out.get(p));
+          double[] sum = result.get(p);
+          for (int j = 0; j < v.length; j++) {
+            sum[j] += v[j];
+          }
+        }
+      }
+      return result;
+    } finally {
+      out.forEach(Tensor::close);
+    }
+  }
+
+  /** {@code s ± h_i·v} uploaded into two states, with a step {@code h_i} of each sample's own. */
   private final class Perturbed {
     final float[][] s;
     final State plus;
     final State minus;
+    final int batch;
 
     Perturbed(float[][] s, State plus, State minus) {
       this.s = s;
       this.plus = plus;
       this.minus = minus;
+      this.batch = plus.batchSize();
     }
 
-    void set(double[][] v, double h) {
+    /**
+     * Sets the states for direction {@code v}, sample {@code i} moved by {@code h_i = STEP / max
+     * |v_i|} (0 where its {@code v_i} is zero), so that every sample's difference is resolved in
+     * float32 however small its part of {@code v}.
+     *
+     * @return the steps {@code h_i}
+     */
+    double[] set(double[][] v) {
+      double[] h = new double[batch];
       for (int k = 0; k < s.length; k++) {
+        int n = s[k].length / batch;
+        for (int i = 0; i < s[k].length; i++) {
+          h[i / n] = Math.max(h[i / n], Math.abs(v[k][i]));
+        }
+      }
+      for (int i = 0; i < batch; i++) {
+        h[i] = h[i] == 0 ? 0 : STEP / h[i];
+      }
+      for (int k = 0; k < s.length; k++) {
+        int n = s[k].length / batch;
         float[] a = new float[s[k].length];
         float[] b = new float[s[k].length];
         for (int i = 0; i < a.length; i++) {
-          a[i] = (float) (s[k][i] + h * v[k][i]);
-          b[i] = (float) (s[k][i] - h * v[k][i]);
+          a[i] = (float) (s[k][i] + h[i / n] * v[k][i]);
+          b[i] = (float) (s[k][i] - h[i / n] * v[k][i]);
         }
         backend.upload(a, plus.layer(k));
         backend.upload(b, minus.layer(k));
       }
+      return h;
     }
   }
 
+  /** {@code H·v} on the free units, each sample's block by its own central difference. */
   private double[][] hessianTimes(ClampedEnergy clamped, Perturbed p, double[][] v, boolean[][] free, State gPlus,
       State gMinus) {
-    double scale = Math.max(maxAbs(v), Double.MIN_NORMAL);
-    double h = STEP / scale;
-    p.set(v, h);
+    double[] h = p.set(v);
     clamped.stateGradient(p.plus, gPlus);
     clamped.stateGradient(p.minus, gMinus);
     double[][] out = new double[v.length][];
     for (int k = 0; k < v.length; k++) {
       float[] a = backend.toHost(gPlus.layer(k));
       float[] b = backend.toHost(gMinus.layer(k));
+      int n = a.length / p.batch;
       out[k] = new double[a.length];
       for (int i = 0; i < a.length; i++) {
-        out[k][i] = free[k][i] ? ((double) a[i] - b[i]) / (2 * h) : 0;
+        double hi = h[i / n];
+        out[k][i] = free[k][i] && hi > 0 ? ((double) a[i] - b[i]) / (2 * hi) : 0;
       }
     }
     return out;
@@ -214,15 +287,5 @@ public final class ImplicitGradient {
         y[k][i] += alpha * x[k][i];
       }
     }
-  }
-
-  private static double maxAbs(double[][] v) {
-    double m = 0;
-    for (double[] row : v) {
-      for (double x : row) {
-        m = Math.max(m, Math.abs(x));
-      }
-    }
-    return m;
   }
 }
