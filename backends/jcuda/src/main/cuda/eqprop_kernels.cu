@@ -59,7 +59,16 @@ EQ_DEVICE float eq_step(float x, float p, const float* t, float beta, float eps)
   return eq_rho(x - eps * g);
 }
 
-// out = a op b: 0 add, 1 sub, 2 mul, 3 div, 4 a + alpha*b (axpy).
+// eq_binary's opcodes, mirrored by the Java enum BinaryOp (KernelSourceTest compares the two).
+enum EqBinaryOp { EQ_BINARY_ADD = 0, EQ_BINARY_SUB = 1, EQ_BINARY_MUL = 2, EQ_BINARY_DIV = 3, EQ_BINARY_AXPY = 4 };
+
+// eq_unary's opcodes, mirrored by the Java enum UnaryOp (KernelSourceTest compares the two).
+enum EqUnaryOp {
+  EQ_UNARY_SCALE = 0, EQ_UNARY_ADD_SCALAR = 1, EQ_UNARY_SQRT = 2, EQ_UNARY_CLIP = 3, EQ_UNARY_INDICATOR = 4,
+  EQ_UNARY_FILL = 5
+};
+
+// out = a op b: add, sub, mul, div, or a + alpha*b (axpy).
 EQ_KERNEL void eq_binary(int op, const float* a, const float* b, float* out, int n, float alpha) {
   int stride = blockDim.x * gridDim.x;
   for (int i = blockIdx.x * blockDim.x + threadIdx.x; i < n; i += stride) {
@@ -67,28 +76,28 @@ EQ_KERNEL void eq_binary(int op, const float* a, const float* b, float* out, int
     float y = b[i];
     float r;
     switch (op) {
-      case 0: r = x + y; break;
-      case 1: r = x - y; break;
-      case 2: r = x * y; break;
-      case 3: r = x / y; break;
-      default: r = x + alpha * y; break;
+      case EQ_BINARY_ADD: r = x + y; break;
+      case EQ_BINARY_SUB: r = x - y; break;
+      case EQ_BINARY_MUL: r = x * y; break;
+      case EQ_BINARY_DIV: r = x / y; break;
+      default: r = x + alpha * y; break;  // EQ_BINARY_AXPY
     }
     out[i] = r;
   }
 }
 
-// out = f(a): 0 p*a, 1 a + p, 2 sqrt(a), 3 clip(a, p, q), 4 indicator of [p, q], 5 fill with p.
+// out = f(a): p*a, a + p, sqrt(a), clip(a, p, q), the indicator of [p, q], or p (fill).
 EQ_KERNEL void eq_unary(int op, const float* a, float* out, int n, float p, float q) {
   int stride = blockDim.x * gridDim.x;
   for (int i = blockIdx.x * blockDim.x + threadIdx.x; i < n; i += stride) {
     float r;
     switch (op) {
-      case 0: r = p * a[i]; break;
-      case 1: r = a[i] + p; break;
-      case 2: r = sqrtf(a[i]); break;
-      case 3: r = eq_clip(a[i], p, q); break;
-      case 4: r = (a[i] >= p && a[i] <= q) ? 1.0f : 0.0f; break;
-      default: r = p; break;
+      case EQ_UNARY_SCALE: r = p * a[i]; break;
+      case EQ_UNARY_ADD_SCALAR: r = a[i] + p; break;
+      case EQ_UNARY_SQRT: r = sqrtf(a[i]); break;
+      case EQ_UNARY_CLIP: r = eq_clip(a[i], p, q); break;
+      case EQ_UNARY_INDICATOR: r = (a[i] >= p && a[i] <= q) ? 1.0f : 0.0f; break;
+      default: r = p; break;  // EQ_UNARY_FILL
     }
     out[i] = r;
   }

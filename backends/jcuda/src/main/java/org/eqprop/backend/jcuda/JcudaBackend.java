@@ -155,7 +155,7 @@ final class JcudaBackend implements Backend {
 
   @Override
   public void fill(Tensor t, float value) {
-    unary(5, t, t, value, 0f);
+    unary(UnaryOp.FILL, t, t, value, 0f);
   }
 
   @Override
@@ -172,72 +172,72 @@ final class JcudaBackend implements Backend {
             .ptr(address(b)).i32(transB ? 1 : 0).f32(beta).ptr(address(c)));
   }
 
-  private void binary(String op, int code, Tensor a, Tensor b, Tensor out, float alpha) {
+  private void binary(String op, BinaryOp code, Tensor a, Tensor b, Tensor out, float alpha) {
     Shapes.requireSame(op, a, b);
     Shapes.requireSame(op, a, out);
     elementwise(Kernel.BINARY, a.size(),
-        new KernelArgs().i32(code).ptr(address(a)).ptr(address(b)).ptr(address(out)).i32(n(a)).f32(alpha));
+        new KernelArgs().i32(code.code()).ptr(address(a)).ptr(address(b)).ptr(address(out)).i32(n(a)).f32(alpha));
   }
 
-  private void unary(int code, Tensor a, Tensor out, float p, float q) {
+  private void unary(UnaryOp code, Tensor a, Tensor out, float p, float q) {
     elementwise(Kernel.UNARY, a.size(),
-        new KernelArgs().i32(code).ptr(address(a)).ptr(address(out)).i32(n(a)).f32(p).f32(q));
+        new KernelArgs().i32(code.code()).ptr(address(a)).ptr(address(out)).i32(n(a)).f32(p).f32(q));
   }
 
   @Override
   public void add(Tensor a, Tensor b, Tensor out) {
-    binary("add", 0, a, b, out, 0f);
+    binary("add", BinaryOp.ADD, a, b, out, 0f);
   }
 
   @Override
   public void sub(Tensor a, Tensor b, Tensor out) {
-    binary("sub", 1, a, b, out, 0f);
+    binary("sub", BinaryOp.SUB, a, b, out, 0f);
   }
 
   @Override
   public void mul(Tensor a, Tensor b, Tensor out) {
-    binary("mul", 2, a, b, out, 0f);
+    binary("mul", BinaryOp.MUL, a, b, out, 0f);
   }
 
   @Override
   public void div(Tensor a, Tensor b, Tensor out) {
-    binary("div", 3, a, b, out, 0f);
+    binary("div", BinaryOp.DIV, a, b, out, 0f);
   }
 
   @Override
   public void axpy(float alpha, Tensor x, Tensor y) {
     Shapes.requireSame("axpy", x, y);
-    binary("axpy", 4, y, x, y, alpha);
+    binary("axpy", BinaryOp.AXPY, y, x, y, alpha);
   }
 
   @Override
   public void scale(float alpha, Tensor a, Tensor out) {
     Shapes.requireSame("scale", a, out);
-    unary(0, a, out, alpha, 0f);
+    unary(UnaryOp.SCALE, a, out, alpha, 0f);
   }
 
   @Override
   public void addScalar(Tensor a, float alpha, Tensor out) {
     Shapes.requireSame("addScalar", a, out);
-    unary(1, a, out, alpha, 0f);
+    unary(UnaryOp.ADD_SCALAR, a, out, alpha, 0f);
   }
 
   @Override
   public void sqrt(Tensor a, Tensor out) {
     Shapes.requireSame("sqrt", a, out);
-    unary(2, a, out, 0f, 0f);
+    unary(UnaryOp.SQRT, a, out, 0f, 0f);
   }
 
   @Override
   public void clip(Tensor a, float lo, float hi, Tensor out) {
     Shapes.requireSame("clip", a, out);
-    unary(3, a, out, lo, hi);
+    unary(UnaryOp.CLIP, a, out, lo, hi);
   }
 
   @Override
   public void indicator(Tensor a, float lo, float hi, Tensor out) {
     Shapes.requireSame("indicator", a, out);
-    unary(4, a, out, lo, hi);
+    unary(UnaryOp.INDICATOR, a, out, lo, hi);
   }
 
   @Override

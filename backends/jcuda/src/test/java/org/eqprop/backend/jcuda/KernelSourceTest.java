@@ -68,4 +68,35 @@ class KernelSourceTest {
         () -> Kernel.SUM_ROWS.check(new KernelArgs().ptr(1).i32(2).i32(3)));
     assertEquals("kernel eq_sum_rows takes (u64 u64 u32 u32), launched with (u64 u32 u32)", e.getMessage());
   }
+
+  /** {@code NAME = code} pairs of the C enum {@code type} in the kernel source, in source order. */
+  static Map<String, Integer> cEnum(String source, String type, String prefix) {
+    Matcher body = Pattern.compile("enum " + type + " \\{([^}]*)\\}").matcher(source);
+    assertTrue(body.find(), "enum " + type + " in eqprop_kernels.cu");
+    Map<String, Integer> out = new java.util.LinkedHashMap<>();
+    Matcher item = Pattern.compile(prefix + "(\\w+)\\s*=\\s*(\\d+)").matcher(body.group(1));
+    while (item.find()) {
+      out.put(item.group(1), Integer.parseInt(item.group(2)));
+    }
+    return out;
+  }
+
+  /** The element-wise kernels' opcodes are named alike, with the same codes, in Java and in the kernel source. */
+  @Test
+  void theElementwiseOpcodesMirrorTheKernelSource() throws Exception {
+    String source = Files.readString(Path.of("src/main/cuda/eqprop_kernels.cu"));
+    Map<String, Integer> binary = new java.util.LinkedHashMap<>();
+    for (BinaryOp op : BinaryOp.values()) {
+      binary.put(op.name(), op.code());
+    }
+    assertEquals(binary, cEnum(source, "EqBinaryOp", "EQ_BINARY_"));
+    Map<String, Integer> unary = new java.util.LinkedHashMap<>();
+    for (UnaryOp op : UnaryOp.values()) {
+      unary.put(op.name(), op.code());
+    }
+    assertEquals(unary, cEnum(source, "EqUnaryOp", "EQ_UNARY_"));
+    // a mirror that drifted is caught: a swapped pair reads differently
+    String swapped = source.replace("EQ_BINARY_SUB = 1, EQ_BINARY_MUL = 2", "EQ_BINARY_SUB = 2, EQ_BINARY_MUL = 1");
+    org.junit.jupiter.api.Assertions.assertNotEquals(binary, cEnum(swapped, "EqBinaryOp", "EQ_BINARY_"));
+  }
 }
