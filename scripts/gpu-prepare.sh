@@ -25,7 +25,7 @@ done
 # JCuda's natives jar also holds NVRTC, runtime and PTX-compiler bindings the backend never loads
 zip -q -d "$work/gpu/lib/jcuda-natives-"*"-linux-x86_64.jar" 'lib/libJNvPTXCompiler*' 'lib/libJNvrtc*' 'lib/libJCudaRuntime*'
 cp -r backends/jcuda/target/test-classes "$work/gpu/test/classes"
-cp backends/tck/target/eqprop-backend-tck-*.jar "$work/gpu/test/"
+cp testing/backend-tck/target/eqprop-backend-tck-*.jar "$work/gpu/test/"
 mvn -q -B -ntp dependency:copy -Dartifact=org.junit.platform:junit-platform-console-standalone:$console_version \
   -DoutputDirectory="$work/gpu/test"
 jlink --add-modules java.base,java.compiler,java.desktop,java.logging,java.management,java.sql,java.xml,jdk.unsupported,jdk.incubator.vector \

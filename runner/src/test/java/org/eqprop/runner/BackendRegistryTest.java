@@ -2,6 +2,12 @@ package org.eqprop.runner;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.mockito.ArgumentMatchers.anyMap;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.never;
+import static org.mockito.Mockito.times;
+import static org.mockito.Mockito.verify;
+import static org.mockito.Mockito.when;
 
 import java.util.List;
 import java.util.Map;
@@ -30,38 +36,21 @@ class BackendRegistryTest {
     }
   }
 
-  record Throwing() implements BackendProvider {
-    @Override
-    public String name() {
-      return "broken";
-    }
+  /** A provider whose probe throws, as a broken native library's might. */
+  private final BackendProvider broken = mock(BackendProvider.class);
 
-    @Override
-    public int priority() {
-      return 100;
-    }
+  private final BackendRegistry registry;
 
-    @Override
-    public String description() {
-      return "throws in probe";
-    }
-
-    @Override
-    public Availability probe() {
-      throw new IllegalStateException("boom");
-    }
-
-    @Override
-    public Backend create(Map<String, String> options) {
-      throw new UnsupportedOperationException();
-    }
+  BackendRegistryTest() {
+    when(broken.name()).thenReturn("broken");
+    when(broken.priority()).thenReturn(100);
+    when(broken.probe()).thenThrow(new IllegalStateException("boom"));
+    registry = new BackendRegistry(List.of(
+        new Fake("ejml", 10, Availability.available("pure Java")),
+        new Fake("nd4j", 20, Availability.available("native")),
+        new Fake("jcuda", 30, Availability.unavailable("no CUDA driver (libcuda.so.1 not found)")),
+        broken));
   }
-
-  private final BackendRegistry registry = new BackendRegistry(List.of(
-      new Fake("ejml", 10, Availability.available("pure Java")),
-      new Fake("nd4j", 20, Availability.available("native")),
-      new Fake("jcuda", 30, Availability.unavailable("no CUDA driver (libcuda.so.1 not found)")),
-      new Throwing()));
 
   private String chosen(String flag, String property, String env, String config) {
     return registry.choose(flag, property, env, config).entry().name();
@@ -83,6 +72,11 @@ class BackendRegistryTest {
         registry.entries().stream().map(BackendRegistry.Entry::name).toList());
     assertEquals("probe failed: java.lang.IllegalStateException: boom",
         registry.entries().get(0).availability().reason());
+    // probed once, when the registry was made; never created, whatever was asked of it since
+    registry.choose(null, null, null, null);
+    assertThrows(EqpropException.class, () -> registry.choose("broken", null, null, null));
+    verify(broken, times(1)).probe();
+    verify(broken, never()).create(anyMap());
   }
 
   @Test

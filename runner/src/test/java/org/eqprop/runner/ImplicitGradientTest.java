@@ -9,13 +9,13 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import org.eqprop.api.ClampedEnergy;
 import org.eqprop.api.State;
-import org.eqprop.api.check.ImplicitGradient;
 import org.eqprop.api.tensor.Backend;
 import org.eqprop.api.tensor.Tensor;
 import org.eqprop.backend.ejml.EjmlBackendProvider;
+import org.eqprop.models.check.ImplicitGradient;
+import org.eqprop.models.compose.ComposedEnergy;
 import org.eqprop.models.cost.SquaredError;
 import org.eqprop.models.dynamics.GradientDynamics;
-import org.eqprop.models.compose.ComposedEnergy;
 import org.eqprop.models.hopfield.LayeredHopfield;
 import org.junit.jupiter.api.Test;
 

@@ -11,7 +11,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.eqprop.runner.train.Checkpoint;
+import org.eqprop.runner.run.Checkpoint;
 import org.eqprop.runner.train.EpochResult;
 import org.eqprop.runner.train.Progress;
 import org.junit.jupiter.api.BeforeAll;

@@ -16,6 +16,7 @@ import org.eqprop.api.tensor.Backend;
 import org.eqprop.models.learning.EquilibriumPropagation;
 import org.eqprop.models.learning.PhaseTimes;
 import org.eqprop.runner.data.Dataset;
+import org.eqprop.runner.report.Charts;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategoryChartBuilder;
 

@@ -22,6 +22,9 @@ import org.eqprop.runner.EqpropException;
 import org.eqprop.runner.config.RunConfig;
 import org.eqprop.runner.data.Dataset;
 import org.eqprop.runner.data.MnistData;
+import org.eqprop.runner.report.MetricsPlot;
+import org.eqprop.runner.run.Checkpoint;
+import org.eqprop.runner.run.RunDirectory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -1,6 +1,7 @@
 /**
- * The training loop, evaluation, benchmarks, the gradient check, and what a run writes: {@code
- * config.yaml}, {@code metrics.csv}, {@code metrics.png} and {@code checkpoint.safetensors} in its
- * output directory.
+ * The training loop ({@link org.eqprop.runner.train.Trainer}) and what drives it: minibatches,
+ * evaluation, the random streams, progress and listeners; the benchmark and the gradient check,
+ * which run the same components. The run's files are in {@code org.eqprop.runner.run}, plots in
+ * {@code org.eqprop.runner.report}.
  */
 package org.eqprop.runner.train;

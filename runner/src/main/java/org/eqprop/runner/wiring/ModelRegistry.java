@@ -1,8 +1,6 @@
 package org.eqprop.runner.wiring;
 
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.random.RandomGenerator;
 import org.eqprop.api.Energy;
 import org.eqprop.api.spi.InteractionProvider;
@@ -16,10 +14,11 @@ import org.eqprop.runner.plugins.Plugins;
 
 /**
  * The {@link ModelProvider}s on the class path, by name, and the model {@code network}, built from
- * the declared interactions with the discovered {@link InteractionRegistry interaction types}.
+ * the declared interactions with the discovered interaction types; and the dynamics, costs,
+ * optimizers and learners discovered with them ({@link ComponentRegistry}).
  */
 public final class ModelRegistry {
-  private final Map<String, ModelProvider> providers = new LinkedHashMap<>();
+  private final Registry<ModelProvider> providers;
   private final Registry<InteractionProvider> interactions;
   private final ComponentRegistry components;
 
@@ -42,13 +41,8 @@ public final class ModelRegistry {
         throw EqpropException.usage("a model provider is named '" + NetworkModel.NAME + "', the built-in model of "
             + "declared networks: " + p.getClass().getName() + " (from " + Plugins.origin(p) + ")");
       }
-      ModelProvider old = providers.putIfAbsent(p.name(), p);
-      if (old != null) {
-        throw EqpropException.usage(
-            "two model providers are named '" + p.name() + "': " + old.getClass().getName() + " (from "
-                + Plugins.origin(old) + ") and " + p.getClass().getName() + " (from " + Plugins.origin(p) + ")");
-      }
     }
+    this.providers = new Registry<>("model", list, ModelProvider::name);
   }
 
   /** Discovers every {@link ModelProvider} on the class path and in the plug-ins. */
@@ -70,7 +64,7 @@ public final class ModelRegistry {
 
   /** All providers in discovery order. */
   public List<ModelProvider> providers() {
-    return List.copyOf(providers.values());
+    return providers.providers();
   }
 
   /** Creates the configured model; unknown names and rejected specs are usage errors. */
@@ -78,9 +72,9 @@ public final class ModelRegistry {
     if (model.name().equals(NetworkModel.NAME)) {
       return NetworkModel.create(model.layers(), model.interactions(), interactions, backend, random);
     }
-    ModelProvider p = providers.get(model.name());
+    ModelProvider p = providers.find(model.name());
     if (p == null) {
-      List<String> known = new java.util.ArrayList<>(providers.keySet());
+      List<String> known = providers.names();
       known.add(NetworkModel.NAME);
       throw EqpropException.usage(
           "Unknown model '" + model.name() + "'"

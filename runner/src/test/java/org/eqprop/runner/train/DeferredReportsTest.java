@@ -3,6 +3,12 @@ package org.eqprop.runner.train;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.mockito.ArgumentMatchers.anyDouble;
+import static org.mockito.ArgumentMatchers.anyLong;
+import static org.mockito.ArgumentMatchers.eq;
+import static org.mockito.Mockito.inOrder;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.verifyNoMoreInteractions;
 
 import com.google.inject.Guice;
 import com.google.inject.Injector;
@@ -26,10 +32,12 @@ import org.eqprop.runner.config.ConfigLoader;
 import org.eqprop.runner.config.RunConfig;
 import org.eqprop.runner.data.MnistData;
 import org.eqprop.runner.plugins.Plugins;
+import org.eqprop.runner.run.RunDirectory;
 import org.eqprop.runner.wiring.EqpropModule;
 import org.eqprop.runner.wiring.ModelRegistry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.mockito.InOrder;
 
 /**
  * The trainer on a backend that reads asynchronously (as {@code jcuda} does), where each step's
@@ -97,6 +105,28 @@ class DeferredReportsTest {
   private final List<String> heard = new ArrayList<>();
 
   private List<EpochResult> train(BackendProvider provider, Path out, String... sets) throws IOException {
+    return train(provider, out, recorder(), sets);
+  }
+
+  /** A listener that adds every minibatch it hears of to {@link #heard}. */
+  private TrainingListener recorder() {
+    return new TrainingListener() {
+      private int epoch;
+
+      @Override
+      public void epochStarted(int epoch, int batches, int firstBatch) {
+        this.epoch = epoch;
+      }
+
+      @Override
+      public void batchDone(int batchesDone, long samples, long errors, double seconds) {
+        heard.add(epoch + "." + batchesDone + ":" + samples + ":" + errors);
+      }
+    };
+  }
+
+  private List<EpochResult> train(BackendProvider provider, Path out, TrainingListener listener, String... sets)
+      throws IOException {
     ConfigLoader loader = new ConfigLoader();
     List<String> all = new ArrayList<>(List.of("data.dir=" + DATA, "training.epochs=2", "training.train-limit=600",
         "training.test-limit=200", "training.batch-size=20", "learner.persistent-particles=true"));
@@ -114,19 +144,6 @@ class DeferredReportsTest {
       RunDirectory run = RunDirectory.forNewRun(out, false);
       String yaml = loader.toYaml(config);
       run.start(yaml);
-      TrainingListener listener = new TrainingListener() {
-        private int epoch;
-
-        @Override
-        public void epochStarted(int epoch, int batches, int firstBatch) {
-          this.epoch = epoch;
-        }
-
-        @Override
-        public void batchDone(int batchesDone, long samples, long errors, double seconds) {
-          heard.add(epoch + "." + batchesDone + ":" + samples + ":" + errors);
-        }
-      };
       return trainer.train(data, trainer.start(), run, yaml, listener, () -> false);
     }
   }
@@ -170,5 +187,25 @@ class DeferredReportsTest {
     assertTrue(where.matches("training diverged at epoch 1, minibatch \\d+"), now.getMessage());
     assertEquals(where, later.getMessage().replaceAll(": .*", ""), later.getMessage());
     assertFalse(later.getMessage().contains("checkpoint.safetensors"), "no checkpoint in the first epoch");
+  }
+
+  /**
+   * With reports read a step late, the listener still hears each epoch start, each of its
+   * minibatches once and in order with the samples seen so far, and the epoch's result, and
+   * nothing else.
+   */
+  @Test
+  void theListenerHearsEachEpochAndItsMinibatchesInOrder() throws IOException {
+    TrainingListener listener = mock(TrainingListener.class);
+    List<EpochResult> epochs = train(new Deferring(), dir.resolve("run"), listener);
+    InOrder order = inOrder(listener);
+    for (int e = 1; e <= 2; e++) {
+      order.verify(listener).epochStarted(e, 30, 0);
+      for (int b = 1; b <= 30; b++) {
+        order.verify(listener).batchDone(eq(b), eq(20L * b), anyLong(), anyDouble());
+      }
+      order.verify(listener).epochDone(epochs.get(e - 1));
+    }
+    verifyNoMoreInteractions(listener);
   }
 }

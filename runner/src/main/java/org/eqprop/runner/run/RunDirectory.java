@@ -1,0 +1,135 @@
+package org.eqprop.runner.run;
+
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.eqprop.runner.EqpropException;
+import org.eqprop.runner.train.EpochResult;
+
+/**
+ * A run's output directory: {@code config.yaml} (the resolved configuration), {@code metrics.csv}
+ * (one row per epoch, appended as epochs finish), {@code metrics.png} (error and energy per epoch)
+ * and {@code checkpoint.safetensors} (rewritten atomically after every epoch and on Ctrl-C).
+ */
+public final class RunDirectory {
+  /** The resolved configuration of the run. */
+  public static final String CONFIG = "config.yaml";
+  /** One row per epoch. */
+  public static final String METRICS = "metrics.csv";
+  /** The plot of {@link #METRICS}. */
+  public static final String PLOT = "metrics.png";
+  /** The last checkpoint. */
+  public static final String CHECKPOINT = "checkpoint.safetensors";
+
+  private final Path dir;
+
+  private RunDirectory(Path dir) {
+    this.dir = dir;
+  }
+
+  /**
+   * Checks that {@code dir} may hold a new run: absent, empty, or {@code force} set. Creates
+   * nothing, so a run that fails before training leaves no directory behind.
+   */
+  public static RunDirectory forNewRun(Path dir, boolean force) {
+    if (Files.exists(dir) && !Files.isDirectory(dir)) {
+      throw EqpropException.usage("output path " + dir + " exists and is not a directory");
+    }
+    if (Files.isDirectory(dir) && !force) {
+      if (Files.exists(dir.resolve(CHECKPOINT))) {
+        throw EqpropException.usage("output directory " + dir + " holds a previous run: continue it with --resume "
+            + dir + ", or overwrite it with --force");
+      }
+      try (Stream<Path> s = Files.list(dir)) {
+        if (s.findAny().isPresent()) {
+          throw EqpropException.usage(
+              "output directory " + dir + " exists, is not empty and is not a previous run (use --force to write into it)");
+        }
+      } catch (IOException e) {
+        throw EqpropException.usage("cannot read output directory " + dir + ": " + e.getMessage());
+      }
+    }
+    return new RunDirectory(dir);
+  }
+
+  /** An existing run to resume: the directory must hold a checkpoint. */
+  public static RunDirectory existing(Path dir) {
+    if (!Files.isDirectory(dir)) {
+      throw EqpropException.usage("run directory " + dir + " not found");
+    }
+    if (!Files.isRegularFile(dir.resolve(CHECKPOINT))) {
+      throw EqpropException.usage("run directory " + dir + " has no " + CHECKPOINT + " to resume from");
+    }
+    return new RunDirectory(dir);
+  }
+
+  /** The directory. */
+  public Path path() {
+    return dir;
+  }
+
+  /** The checkpoint file. */
+  public Path checkpoint() {
+    return dir.resolve(CHECKPOINT);
+  }
+
+  /** Creates the directory and writes the configuration and the metrics header. */
+  public void start(String configYaml) throws IOException {
+    Files.createDirectories(dir);
+    writeConfig(configYaml);
+    Files.writeString(dir.resolve(METRICS), EpochResult.CSV_HEADER + "\n", StandardCharsets.UTF_8);
+    Files.deleteIfExists(dir.resolve(PLOT));
+  }
+
+  /** Rewrites {@code config.yaml} atomically. */
+  public void writeConfig(String configYaml) throws IOException {
+    AtomicFiles.write(dir.resolve(CONFIG), ByteBuffer.wrap(configYaml.getBytes(StandardCharsets.UTF_8)));
+  }
+
+  /**
+   * Keeps the rows of the first {@code epochs} epochs of {@code metrics.csv} and drops any later
+   * ones (written after the checkpoint a resumed run starts from).
+   */
+  public void keepMetrics(int epochs) throws IOException {
+    List<String> rows = new ArrayList<>();
+    rows.add(EpochResult.CSV_HEADER);
+    for (EpochResult r : results()) {
+      if (r.epoch() <= epochs) {
+        rows.add(r.csvRow());
+      }
+    }
+    AtomicFiles.write(dir.resolve(METRICS), ByteBuffer.wrap((String.join("\n", rows) + "\n").getBytes(StandardCharsets.UTF_8)));
+  }
+
+  /** The rows of {@code metrics.csv} so far. */
+  public List<EpochResult> results() throws IOException {
+    Path f = dir.resolve(METRICS);
+    List<EpochResult> out = new ArrayList<>();
+    if (!Files.exists(f)) {
+      return out;
+    }
+    List<String> lines = Files.readAllLines(f, StandardCharsets.UTF_8);
+    for (String line : lines.subList(Math.min(1, lines.size()), lines.size())) {
+      if (!line.isBlank()) {
+        out.add(EpochResult.parse(line));
+      }
+    }
+    return out;
+  }
+
+  /** Appends one epoch's row to {@code metrics.csv}. */
+  public void append(EpochResult result) throws IOException {
+    try (BufferedWriter w =
+        Files.newBufferedWriter(dir.resolve(METRICS), StandardCharsets.UTF_8, StandardOpenOption.APPEND)) {
+      w.write(result.csvRow());
+      w.newLine();
+    }
+  }
+}
