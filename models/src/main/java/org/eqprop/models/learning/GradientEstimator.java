@@ -23,8 +23,10 @@ public sealed interface GradientEstimator {
     return settings.centered() ? new Centered(settings.nudgedSteps()) : new Nudged(settings.nudgedSteps());
   }
 
-  /** How many states the phases after the free one fill (1 or 2). */
-  int states();
+  /** How many states the phases after the free one fill (1 or 2); one by default. */
+  default int states() {
+    return 1;
+  }
 
   /**
    * Runs the phases after the free one from {@code free}, each into one of {@code into} (which
@@ -33,11 +35,15 @@ public sealed interface GradientEstimator {
   void phases(Backend backend, Dynamics dynamics, ClampedEnergy energy, Cost cost, Batch batch, float beta,
       State free, State[] into);
 
-  /** The state whose parameter gradient the estimate adds ({@code a}). */
-  State first(State free, State[] into);
+  /** The state whose parameter gradient the estimate adds ({@code a}): the second phase's, by default. */
+  default State first(State free, State[] into) {
+    return into[0];
+  }
 
-  /** The state whose parameter gradient the estimate subtracts ({@code b}). */
-  State second(State free, State[] into);
+  /** The state whose parameter gradient the estimate subtracts ({@code b}): the free one, by default. */
+  default State second(State free, State[] into) {
+    return free;
+  }
 
   /** The factor that turns the contrast of {@link #first} and {@link #second} into the estimate. */
   float scale(float beta, int batchSize);
@@ -48,25 +54,10 @@ public sealed interface GradientEstimator {
    */
   record Nudged(int steps) implements GradientEstimator {
     @Override
-    public int states() {
-      return 1;
-    }
-
-    @Override
     public void phases(Backend backend, Dynamics dynamics, ClampedEnergy energy, Cost cost, Batch batch, float beta,
         State free, State[] into) {
       into[0].copyFrom(backend, free);
       dynamics.relax(energy, cost, batch.target(), beta, into[0], steps);
-    }
-
-    @Override
-    public State first(State free, State[] into) {
-      return into[0];
-    }
-
-    @Override
-    public State second(State free, State[] into) {
-      return free;
     }
 
     @Override
@@ -95,11 +86,6 @@ public sealed interface GradientEstimator {
     }
 
     @Override
-    public State first(State free, State[] into) {
-      return into[0];
-    }
-
-    @Override
     public State second(State free, State[] into) {
       return into[1];
     }
@@ -117,11 +103,6 @@ public sealed interface GradientEstimator {
    */
   record Contrastive(int steps) implements GradientEstimator {
     @Override
-    public int states() {
-      return 1;
-    }
-
-    @Override
     public void phases(Backend backend, Dynamics dynamics, ClampedEnergy energy, Cost cost, Batch batch, float beta,
         State free, State[] into) {
       State s = into[0];
@@ -131,16 +112,6 @@ public sealed interface GradientEstimator {
         dynamics.relax(energy, cost, null, 0f, s, 1);
         backend.copy(batch.target(), s.output());
       }
-    }
-
-    @Override
-    public State first(State free, State[] into) {
-      return into[0];
-    }
-
-    @Override
-    public State second(State free, State[] into) {
-      return free;
     }
 
     @Override
