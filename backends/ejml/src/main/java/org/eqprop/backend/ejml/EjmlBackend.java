@@ -12,7 +12,7 @@ import org.eqprop.models.optim.AdamUpdate;
 
 /**
  * {@link Backend} on EJML's float32 row-major matrices. Products with an untransposed right operand
- * go through the Vector API kernel ({@link VectorKernels}) where the JVM has it, split by columns
+ * go through the Vector API kernel ({@link VectorGemm}) where the JVM has it, split by columns
  * over the worker threads from {@code mtThreshold} multiply-adds on; the others through EJML's
  * {@code CommonOps_FDRM} or, from {@code mtThreshold} on, {@code CommonOps_MT_FDRM}. Element-wise
  * operations are single loops over the backing arrays. Offers the kernels {@link ChainRelaxation}
@@ -45,13 +45,14 @@ public final class EjmlBackend implements Backend {
    *     Long#MAX_VALUE} never does
    * @param threads the most threads a kernel uses
    * @param kernel the product kernel for untransposed right operands, or null for EJML's own
+   * @param vector the Vector API loops for plain element-wise work, or null for plain loops
    * @param fused the loops of the fused kernels, or null to offer no {@link ChainRelaxation} and no
    *     {@link AdamUpdate}
    */
-  EjmlBackend(long mtThreshold, int threads, Gemm kernel, Lanes fused) {
+  EjmlBackend(long mtThreshold, int threads, Gemm kernel, Lanes vector, Lanes fused) {
     this.mtThreshold = mtThreshold;
     this.kernel = kernel;
-    this.vector = kernel instanceof Lanes l ? l : null;
+    this.vector = vector;
     this.fused = fused;
     this.workers = new Workers(threads);
     this.chainRelaxation = fused == null ? null : new EjmlChainRelaxation(this, fused, workers);

@@ -37,11 +37,10 @@ public final class EjmlBackendProvider implements BackendProvider {
 
   @Override
   public Availability probe() {
-    Gemm vector = vectorKernels();
     return Availability.available(
         "pure Java, " + Runtime.getRuntime().availableProcessors() + " cores, "
-            + (vector != null
-                ? vector.describe() + " kernels"
+            + (vectorApi()
+                ? new VectorGemm().describe() + " kernels"
                 : "EJML kernels (--add-modules " + VECTOR_MODULE + " for the faster ones)"));
   }
 
@@ -62,24 +61,28 @@ public final class EjmlBackendProvider implements BackendProvider {
     } else {
       EjmlConcurrency.setMaxThreads(threads);
     }
-    VectorKernels vector = simd.equals("off") ? null : vectorKernels();
-    if (vector == null && simd.equals("on")) {
+    boolean simdOn = !simd.equals("off") && vectorApi();
+    if (!simdOn && simd.equals("on")) {
       throw new IllegalArgumentException(
           "backend ejml option simd=on needs the JVM started with --add-modules " + VECTOR_MODULE);
     }
+    Gemm gemm = simdOn ? new VectorGemm() : null;
+    Lanes vector = simdOn ? new VectorLanes() : null;
     Lanes lanes = !fused ? null : vector != null ? vector : new Lanes.Scalar();
-    return new EjmlBackend(threshold, threads, vector, lanes);
+    return new EjmlBackend(threshold, threads, gemm, vector, lanes);
   }
 
-  /** The Vector API kernels, or null where the JVM lacks the incubator module. */
-  private static VectorKernels vectorKernels() {
+  /** Whether the Vector API kernels can load: the JVM has the incubator module and links it. */
+  private static boolean vectorApi() {
     if (ModuleLayer.boot().findModule(VECTOR_MODULE).isEmpty()) {
-      return null;
+      return false;
     }
     try {
-      return new VectorKernels();
+      new VectorGemm();
+      new VectorLanes();
+      return true;
     } catch (LinkageError e) {
-      return null;
+      return false;
     }
   }
 

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
  * it falls back on when a value is NaN or infinite, and the copies in and out of a block.
  */
 class LanesTest {
-  private final VectorKernels vector = new VectorKernels();
+  private final VectorLanes vector = new VectorLanes();
   private final Lanes scalar = new Lanes.Scalar();
   private final SplittableRandom random = new SplittableRandom(7);
   private final int lanes = vector.block();
