@@ -45,9 +45,10 @@ import org.eqprop.api.tensor.Tensor;
  * backend offers, or the energy's own operations) is decided once, in {@code StepPlan}.
  *
  * <p>A training step reads back from the backend only what it reports: the free state's energy and
- * its predicted classes. {@link #train} reads them before the nudged phase (on a GPU each read
- * waits for the device); {@link #trainLater}, on a backend that reads asynchronously, copies them
- * to the host while the rest of the step runs and checks them when the report is read. A
+ * its predicted classes. {@link #train} reads them after the phases and before the update (on a
+ * GPU each read waits for the device); {@link #trainLater}, on a backend that reads
+ * asynchronously, copies them to the host while the rest of the step runs and checks them when
+ * the report is read. A
  * non-finite energy is where divergence shows: the report then looks for the parameter or
  * free-state layer at fault and throws {@link DivergenceException} ({@link #train} before the
  * update, so a parameter at fault is the cause; a deferred report after it). A nudged phase is not
