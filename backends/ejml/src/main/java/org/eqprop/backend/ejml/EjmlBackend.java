@@ -32,7 +32,7 @@ public final class EjmlBackend implements Backend {
   private final Gemm kernel;
   /** The Vector API loops for plain element-wise work, or null without them. */
   private final Lanes vector;
-  /** The loops of the fused capabilities, or null when they are off. */
+  /** The loops of the fused kernels, or null when they are off. */
   private final Lanes fused;
   private final Workers workers;
   /** {@code (bᵀ·a)} of a narrow product, kept between calls. */

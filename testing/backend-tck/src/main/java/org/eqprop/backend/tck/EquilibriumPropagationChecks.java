@@ -224,14 +224,14 @@ public abstract class EquilibriumPropagationChecks extends GradientDynamicsCheck
 
     EpSettings settings = new EpSettings(20, 4, (float) beta, false, false, 20);
     // plain SGD lets the learner add the contrast to the weights directly; hiding that takes the
-    // path through gradients and Optimizer.step: both must give the reference's step
+    // path through gradients and Optimizer.step: both must give the reference's step (see StepPlan)
     for (boolean direct : new boolean[] {true, false}) {
       Sgd sgd = new Sgd(backend, new float[] {0.4f, 0.1f, 0.01f});
       checkTrainingStep(ref, expected, x, d, labels, s0, settings, direct ? sgd : new ThroughGradients(sgd));
     }
   }
 
-  /** An optimizer's {@link Optimizer#step} without its {@link Optimizer#descentRates}. */
+  /** Plain SGD behind another type: the learner does not recognise it, so it takes the path through gradients. */
   private record ThroughGradients(Optimizer inner) implements Optimizer {
     @Override
     public String name() {
