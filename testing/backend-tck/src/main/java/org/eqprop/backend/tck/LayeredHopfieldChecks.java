@@ -13,6 +13,7 @@ import org.eqprop.api.State;
 import org.eqprop.models.check.GradientChecker;
 import org.eqprop.api.compose.Interaction;
 import org.eqprop.api.compose.Layer;
+import org.eqprop.models.chain.DenseChain;
 import org.eqprop.models.compose.Bias;
 import org.eqprop.models.compose.Dense;
 import org.eqprop.api.tensor.Backend;
@@ -220,6 +221,48 @@ public abstract class LayeredHopfieldChecks {
       GradientChecker.Report report = new GradientChecker(net, 3, 3, GradientChecker.DEFAULT_TOLERANCE, 20).check();
       assertTrue(report.ok(), "terms that do not match finite differences: " + report.failures());
       assertEquals(3 + 2 * net.parameters().size(), report.terms().size(), report.format());
+    }
+  }
+
+  /**
+   * The chain kernels take the paper's composition, in any order of its terms, and nothing else: a
+   * skip connection, a missing bias or a second dense term between neighbours make it generic.
+   */
+  @Test
+  public void theDenseChainIsThePapersCompositionAndNothingElse() {
+    java.util.SplittableRandom r = new java.util.SplittableRandom(2);
+    List<Layer> layers = LayeredHopfield.layers(new int[] {5, 4, 3});
+    try (ComposedEnergy paper = LayeredHopfield.glorot(backend, new int[] {5, 4, 3}, r)) {
+      DenseChain chain = DenseChain.of(paper).orElseThrow();
+      assertEquals(2, chain.depth());
+      assertEquals(List.of(paper.parameters().get(2).value()), chain.weights());
+      assertEquals(0, chain.weightIndex(1));
+      assertEquals(3, chain.biasIndex(2));
+    }
+    // the same terms, biases first
+    List<Interaction> reordered = new ArrayList<>(List.of(Bias.zeros(backend, layers, 2, "b2", 1),
+        Bias.zeros(backend, layers, 1, "b1", 0), Dense.glorot(backend, layers, 1, 2, "W2", 1, r),
+        Dense.glorot(backend, layers, 0, 1, "W1", 0, r)));
+    try (ComposedEnergy net = new ComposedEnergy(backend, layers, reordered)) {
+      DenseChain chain = DenseChain.of(net).orElseThrow();
+      assertEquals(3, chain.weightIndex(1));
+      assertEquals(1, chain.biasIndex(1));
+      assertEquals(List.of(net.parameters().get(2).value()), chain.weights());
+    }
+    // a skip connection beside the chain; one in place of W2; two dense terms between layers 1 and 2
+    // and no b2 (the last two have the chain's four terms)
+    List<List<Interaction>> notChains = List.of(
+        List.of(Dense.glorot(backend, layers, 0, 1, "W1", 0, r), Bias.zeros(backend, layers, 1, "b1", 0),
+            Dense.glorot(backend, layers, 1, 2, "W2", 1, r), Bias.zeros(backend, layers, 2, "b2", 1),
+            Dense.glorot(backend, layers, 0, 2, "V2", 1, r)),
+        List.of(Dense.glorot(backend, layers, 0, 1, "W1", 0, r), Bias.zeros(backend, layers, 1, "b1", 0),
+            Dense.glorot(backend, layers, 0, 2, "V2", 1, r), Bias.zeros(backend, layers, 2, "b2", 1)),
+        List.of(Dense.glorot(backend, layers, 0, 1, "W1", 0, r), Bias.zeros(backend, layers, 1, "b1", 0),
+            Dense.glorot(backend, layers, 1, 2, "W2", 1, r), Dense.glorot(backend, layers, 1, 2, "U2", 1, r)));
+    for (List<Interaction> terms : notChains) {
+      try (ComposedEnergy net = new ComposedEnergy(backend, layers, terms)) {
+        assertTrue(DenseChain.of(net).isEmpty(), "not a chain: " + net.parameters().stream().map(p -> p.name()).toList());
+      }
     }
   }
 
