@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.eqprop.runner.run.Checkpoint;
+import org.eqprop.runner.run.RunId;
 import org.eqprop.runner.train.EpochResult;
 import org.eqprop.runner.train.Progress;
 import org.junit.jupiter.api.BeforeAll;
@@ -66,11 +67,16 @@ class ResumeTest {
    * afterMs} more milliseconds.
    */
   static Process startAndWaitForFirstCheckpoint(Path out, long afterMs) throws Exception {
+    return startAndWaitForFirstCheckpoint(out, afterMs, args(out));
+  }
+
+  /** As {@link #startAndWaitForFirstCheckpoint(Path, long)}, with these arguments. */
+  static Process startAndWaitForFirstCheckpoint(Path out, long afterMs, List<String> args) throws Exception {
     List<String> cmd = new ArrayList<>(defaultSigint());
     cmd.addAll(List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-Xmx1g", "--add-modules", "jdk.incubator.vector", "-cp", System.getProperty("java.class.path"), Main.class.getName()));
-    cmd.addAll(args(out));
+    cmd.addAll(args);
     Process p = new ProcessBuilder(cmd).redirectOutput(dir.resolve(out.getFileName() + ".out").toFile())
         .redirectError(dir.resolve(out.getFileName() + ".err").toFile()).start();
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
@@ -93,9 +99,11 @@ class ResumeTest {
       assertEquals(a.testError(), b.testError(), "test error, epoch " + (i + 1));
       assertEquals(a.meanEnergy(), b.meanEnergy(), "mean energy, epoch " + (i + 1));
     }
-    assertArrayEquals(baselineCheckpoint, Files.readAllBytes(out.resolve("checkpoint.safetensors")),
+    byte[] resumedCheckpoint = Files.readAllBytes(out.resolve("checkpoint.safetensors"));
+    assertArrayEquals(RunIds.withRunId(baselineCheckpoint, RunIds.runId(resumedCheckpoint)), resumedCheckpoint,
         "parameters, particles and random states equal the uninterrupted run's");
   }
+
 
   @Test
   void aRunKilledMidEpochResumesFromItsLastCheckpointExactly() throws Exception {
@@ -109,7 +117,11 @@ class ResumeTest {
 
     CommandLineTest.Result r = CommandLineTest.run("train", "--resume", out.toString(), "--data", CommandLineTest.DATA);
     assertEquals(0, r.code(), r.err());
-    assertTrue(r.out().contains("resuming after epoch " + at.completedEpochs() + " minibatch 0"), r.out());
+    assertTrue(r.out().contains("resuming from the checkpoint saved after epoch " + at.completedEpochs()), r.out());
+    assertTrue(r.out().contains("backend ejml (the backend the run was trained on)"), r.out());
+    // the killed run's lock died with it; its file still names it, and the resumed run says so
+    assertTrue(r.out().contains("(pid " + p.pid() + " on "), r.out());
+    assertTrue(r.out().contains("ended without releasing it; this run took it over"), r.out());
     assertSameAsBaseline(out);
   }
 
@@ -130,7 +142,76 @@ class ResumeTest {
 
     CommandLineTest.Result r = CommandLineTest.run("train", "--resume", out.toString(), "--data", CommandLineTest.DATA);
     assertEquals(0, r.code(), r.err());
+    // the interrupt and the resume name the same place in the same words
+    String place = err.replaceAll("(?s).*checkpoint saved (at epoch 2, minibatch \\d+) of .*", "$1");
+    assertTrue(r.out().contains("resuming from the checkpoint saved " + place), place + " / " + r.out());
+    assertTrue(!r.out().contains("took it over"), "a run stopped by Ctrl-C released its lock: " + r.out());
     assertSameAsBaseline(out);
+  }
+
+  /**
+   * Two runs never share a directory: while one trains, a second {@code train} on its directory
+   * (with {@code --force}, or {@code --resume}) is refused with one line naming the holder, and the
+   * first run's files hold its epochs alone.
+   */
+  @Test
+  void aSecondRunOnABusyDirectoryIsRefusedAndNamesTheHolder() throws Exception {
+    Path out = dir.resolve("busy");
+    List<String> longer = new ArrayList<>(args(out));
+    longer.set(longer.indexOf("5"), "30"); // long enough to be running still when the others start
+    Process p = startAndWaitForFirstCheckpoint(out, 0, longer);
+    try {
+      String config = Files.readString(out.resolve("config.yaml"));
+      for (String[] second : List.of(
+          new String[] {"train", "--data", CommandLineTest.DATA, "--out", out.toString(), "--force", "--seed", "8"},
+          new String[] {"train", "--resume", out.toString(), "--data", CommandLineTest.DATA})) {
+        CommandLineTest.Result r = CommandLineTest.run(second);
+        assertEquals(2, r.code(), r.out() + r.err());
+        assertTrue(r.err().trim().matches("eqprop: run directory " + java.util.regex.Pattern.quote(out.toString())
+            + " is in use by another eqprop run \\(pid " + p.pid() + " on .+, since .+\\); wait for it to end, or "
+            + "use another --out"), r.err());
+        assertEquals(config, Files.readString(out.resolve("config.yaml")), "the holder's configuration is kept");
+      }
+    } finally {
+      assertTrue(p.waitFor(120, TimeUnit.SECONDS), "the first run ends");
+    }
+    assertEquals(0, p.exitValue(), Files.readString(dir.resolve("busy.err")));
+    List<EpochResult> rows = results(out);
+    assertEquals(30, rows.size());
+    for (int i = 0; i < rows.size(); i++) {
+      assertEquals(i + 1, rows.get(i).epoch(), "the holder's epochs alone, in order");
+    }
+  }
+
+  /**
+   * A checkpoint from another run (here: another seed's) put in a run's directory is refused on
+   * {@code --resume} with one line naming both runs, and nothing in the directory changes.
+   */
+  @Test
+  void aCheckpointFromAnotherRunIsRefused() throws Exception {
+    Path other = dir.resolve("other");
+    List<String> a = new ArrayList<>(args(other));
+    a.set(a.indexOf("7"), "8");
+    a.set(a.indexOf("5"), "1");
+    CommandLineTest.Result r = CommandLineTest.run(a.toArray(String[]::new));
+    assertEquals(0, r.code(), r.err());
+    Path mixed = dir.resolve("mixed");
+    Files.createDirectories(mixed);
+    Files.copy(dir.resolve("baseline/config.yaml"), mixed.resolve("config.yaml"));
+    Files.copy(dir.resolve("baseline/metrics.csv"), mixed.resolve("metrics.csv"));
+    Files.copy(other.resolve("checkpoint.safetensors"), mixed.resolve("checkpoint.safetensors"));
+    byte[] metrics = Files.readAllBytes(mixed.resolve("metrics.csv"));
+    byte[] config = Files.readAllBytes(mixed.resolve("config.yaml"));
+    CommandLineTest.Result resumed = CommandLineTest.run("train", "--resume", mixed.toString(), "--epochs", "9",
+        "--data", CommandLineTest.DATA);
+    assertEquals(2, resumed.code(), resumed.out() + resumed.err());
+    String baselineId = RunId.of(new String(config, java.nio.charset.StandardCharsets.UTF_8));
+    String otherId = RunId.of(Files.readString(other.resolve("config.yaml")));
+    assertEquals("eqprop: checkpoint " + mixed.resolve("checkpoint.safetensors") + " belongs to another run (run "
+        + otherId + "; config.yaml there is run " + baselineId + "): nothing was changed; put the run's own "
+        + "checkpoint back, or start a new run from this one's configuration", resumed.err().trim());
+    assertArrayEquals(metrics, Files.readAllBytes(mixed.resolve("metrics.csv")));
+    assertArrayEquals(config, Files.readAllBytes(mixed.resolve("config.yaml")));
   }
 
   @Test

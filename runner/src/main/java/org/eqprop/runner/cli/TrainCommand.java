@@ -21,6 +21,7 @@ import org.eqprop.runner.data.MnistData;
 import org.eqprop.runner.plugins.Plugins;
 import org.eqprop.runner.run.Checkpoint;
 import org.eqprop.runner.run.RunDirectory;
+import org.eqprop.runner.run.RunId;
 import org.eqprop.runner.train.EpochResult;
 import org.eqprop.runner.train.Progress;
 import org.eqprop.runner.train.Trainer;
@@ -83,7 +84,7 @@ public final class TrainCommand implements Callable<Integer> {
     flags.put("data.dir", data);
     Plugins loaded = plugins.load();
 
-    RunConfig cfg;
+    RunConfig cfg = null;
     RunDirectory run;
     Checkpoint checkpoint = null;
     if (resume != null) {
@@ -92,23 +93,43 @@ public final class TrainCommand implements Callable<Integer> {
             + "it takes only --epochs, --data, --backend and --plugins besides");
       }
       run = RunDirectory.existing(resume);
-      checkpoint = Checkpoint.read(run.checkpoint());
-      cfg = loader.fromYaml(checkpoint.config(), "the configuration in checkpoint " + run.checkpoint(), flags);
-      Progress p = checkpoint.progress();
-      if (p.completedEpochs() >= cfg.training().epochs()) {
-        throw EqpropException.usage("the run in " + resume + " already finished " + p.completedEpochs()
-            + " epochs; pass --epochs N with N > " + p.completedEpochs() + " to train further");
-      }
     } else {
       flags.put("training.seed", seed);
       flags.put("model.name", model);
       cfg = configOptions.load(loader, flags);
       run = RunDirectory.forNewRun(out != null ? out : defaultOut(), force);
     }
+    RunDirectory target = run;
+    try (RunDirectory.Claim claim = run.claim(() -> {
+      if (resume == null) {
+        RunDirectory.forNewRun(target.path(), force);
+      }
+    })) {
+      String runId;
+      if (resume != null) {
+        checkpoint = Checkpoint.read(run.checkpoint());
+        runId = RunId.of(checkpoint.config());
+        RunId.requireSame(run, runId);
+        cfg = loader.fromYaml(checkpoint.config(), "the configuration in checkpoint " + run.checkpoint(), flags);
+        Progress p = checkpoint.progress();
+        if (p.completedEpochs() >= cfg.training().epochs()) {
+          throw EqpropException.usage("the run in " + resume + " already finished " + p.completedEpochs()
+              + " epochs; pass --epochs N with N > " + p.completedEpochs() + " to train further");
+        }
+      } else {
+        runId = RunId.fresh();
+      }
+      return train(w, loader, loaded, cfg, run, checkpoint, runId, claim);
+    }
+  }
+
+  private int train(PrintWriter w, ConfigLoader loader, Plugins loaded, RunConfig cfg, RunDirectory run,
+      Checkpoint checkpoint, String runId, RunDirectory.Claim claim) throws IOException {
+    String takenOver = claim.takenOver();
     MnistData mnist = RunSetup.data(cfg);
     BackendRegistry registry = BackendRegistry.discover(loaded.loader());
     BackendRegistry.Choice choice = RunSetup.chooseBackend(registry, backend, cfg);
-    String yaml = loader.toYaml(cfg.withBackendName(choice.entry().name()));
+    String yaml = RunId.header(runId) + loader.toYaml(cfg.withBackendName(choice.entry().name()));
 
     ConsoleListener console = new ConsoleListener(ConsoleListener.mode(quiet, json), w, cfg.training().epochs());
     try (RunSetup.Session session = RunSetup.open(cfg, loaded, registry, choice, mnist.train().count())) {
@@ -122,19 +143,29 @@ public final class TrainCommand implements Callable<Integer> {
         from = trainer.start();
         run.start(yaml);
       }
+      if (takenOver != null) {
+        console.info("eqprop train: the run that held " + run.path() + " (" + takenOver + ") ended without "
+            + "releasing it; this run took it over");
+      }
+      String source = checkpoint != null && choice.source().equals("backend.name")
+          ? "the backend the run was trained on" : choice.source();
       console.info(String.format(Locale.ROOT,
           "eqprop train: model %s %s, learner %s, backend %s (%s), %d train / %d test examples, output %s%s",
-          cfg.model().name(), cfg.model().layers(), cfg.learner().name(), choice.entry().name(), choice.source(),
-          mnist.train().count(), mnist.test().count(), run.path(),
-          checkpoint == null ? "" : String.format(Locale.ROOT, ", resuming after epoch %d minibatch %d",
-              from.completedEpochs(), from.nextBatch())));
-      return trainInterruptibly(trainer, mnist, from, run, yaml, console);
+          cfg.model().name(), cfg.model().layers(), cfg.learner().name(), choice.entry().name(), source,
+          mnist.train().count(), mnist.test().count(), run.path(), checkpoint == null ? "" : ", resuming from the "
+              + "checkpoint saved " + (from.nextBatch() == 0
+                  ? "after epoch " + from.completedEpochs()
+                  : "at epoch " + (from.completedEpochs() + 1) + ", minibatch " + from.nextBatch())));
+      return trainInterruptibly(trainer, mnist, from, run, yaml, console, claim);
     }
   }
 
-  /** Trains with a shutdown hook that turns Ctrl-C into a checkpoint and exit code 130. */
+  /**
+   * Trains with a shutdown hook that turns Ctrl-C into a checkpoint and exit code 130; the run's
+   * claim on its directory is released before the hook lets the JVM exit.
+   */
   private int trainInterruptibly(Trainer trainer, MnistData mnist, Progress from, RunDirectory run, String yaml,
-      ConsoleListener console) {
+      ConsoleListener console, RunDirectory.Claim claim) {
     AtomicBoolean stop = new AtomicBoolean();
     CountDownLatch finished = new CountDownLatch(1);
     Thread hook = new Thread(() -> {
@@ -150,8 +181,8 @@ public final class TrainCommand implements Callable<Integer> {
       List<EpochResult> results = trainer.train(mnist, from, run, yaml, console, stop::get);
       if (!results.isEmpty()) {
         EpochResult last = results.get(results.size() - 1);
-        console.info(String.format(Locale.ROOT, "done: test error %.2f%% after %d epochs; results in %s",
-            100 * last.testError(), last.epoch(), run.path()));
+        console.info(String.format(Locale.ROOT, "done: test error %.2f%% after %d epoch%s; results in %s",
+            100 * last.testError(), last.epoch(), last.epoch() == 1 ? "" : "s", run.path()));
       }
       return 0;
     } catch (Trainer.Stopped s) {
@@ -162,6 +193,7 @@ public final class TrainCommand implements Callable<Integer> {
       return s.exitCode();
     } finally {
       console.closeBar();
+      claim.close(); // before the hook lets the JVM exit (Ctrl-C): the run releases its directory
       finished.countDown();
       try {
         Runtime.getRuntime().removeShutdownHook(hook);

@@ -48,7 +48,7 @@ public final class RunDirectory {
             + dir + ", or overwrite it with --force");
       }
       try (Stream<Path> s = Files.list(dir)) {
-        if (s.findAny().isPresent()) {
+        if (s.anyMatch(p -> !RunLock.isLockFile(p))) {
           throw EqpropException.usage(
               "output directory " + dir + " exists, is not empty and is not a previous run (use --force to write into it)");
         }
@@ -73,6 +73,70 @@ public final class RunDirectory {
   /** The directory. */
   public Path path() {
     return dir;
+  }
+
+  /**
+   * Takes the directory for this run ({@link RunLock}), creating it if absent; closing the claim
+   * lets go of it, and removes the directory again where this claim created it and the run never
+   * started (a run that fails at start-up leaves nothing behind).
+   *
+   * @param recheck run again under the lock (another run may have finished in it since it was checked)
+   * @throws EqpropException (usage) where another run holds the directory
+   */
+  public Claim claim(Runnable recheck) {
+    boolean created = !Files.isDirectory(dir);
+    try {
+      Files.createDirectories(dir);
+    } catch (IOException e) {
+      throw EqpropException.usage("cannot create output directory " + dir + ": " + e.getMessage());
+    }
+    // refused, it removes nothing: the directory is the holder's now
+    RunLock lock = RunLock.acquire(dir);
+    Claim claim = new Claim(lock, created);
+    try {
+      recheck.run();
+    } catch (RuntimeException e) {
+      claim.close();
+      throw e;
+    }
+    return claim;
+  }
+
+  /** Removes the directory where it holds nothing but the lock file. */
+  private void removeIfUnstarted() {
+    try (Stream<Path> s = Files.list(dir)) {
+      if (s.allMatch(RunLock::isLockFile)) {
+        Files.deleteIfExists(dir.resolve(RunLock.FILE));
+        Files.deleteIfExists(dir);
+      }
+    } catch (IOException e) {
+      // left for the user: an empty directory and a released lock file block nothing
+    }
+  }
+
+  /** This run's hold on the directory. */
+  public final class Claim implements AutoCloseable {
+    private final RunLock lock;
+    private final boolean created;
+
+    private Claim(RunLock lock, boolean created) {
+      this.lock = lock;
+      this.created = created;
+    }
+
+    /** The holder a crashed run had left named in the lock, or null (see {@link RunLock#takenOver()}). */
+    public String takenOver() {
+      return lock.takenOver();
+    }
+
+    /** Lets go of the directory; removes it first where this claim created it and nothing was written. */
+    @Override
+    public void close() {
+      if (created) {
+        removeIfUnstarted(); // while still holding the lock, so no other run can have claimed it
+      }
+      lock.close();
+    }
   }
 
   /** The checkpoint file. */
