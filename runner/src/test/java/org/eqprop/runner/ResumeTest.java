@@ -232,4 +232,63 @@ class ResumeTest {
     assertEquals(baseline.get(4), r.get(4));
     assertTrue(new File(out.toFile(), "metrics.png").isFile());
   }
+
+  /** A copy of the baseline run, finished, in a directory of its own. */
+  private static Path copyOfBaseline(String name) throws IOException {
+    Path out = dir.resolve(name);
+    Files.createDirectories(out);
+    for (String f : List.of("config.yaml", "metrics.csv", "metrics.png", "checkpoint.safetensors")) {
+      Files.copy(dir.resolve("baseline").resolve(f), out.resolve(f));
+    }
+    return out;
+  }
+
+  private static java.util.Map<String, byte[]> contents(Path run) throws IOException {
+    java.util.Map<String, byte[]> out = new java.util.TreeMap<>();
+    try (var files = Files.list(run)) {
+      for (Path f : files.filter(f -> !f.getFileName().toString().equals(".eqprop.lock")).toList()) {
+        out.put(f.getFileName().toString(), Files.readAllBytes(f));
+      }
+    }
+    return out;
+  }
+
+  /**
+   * {@code --force} onto a good run keeps it whole until the new run has saved its first
+   * checkpoint: a new run that fails before that (here it diverges in its first epoch) leaves the
+   * old run's every file as it was, and no file of its own; the old run still resumes.
+   */
+  @Test
+  void forceKeepsThePreviousRunWholeUntilTheNewOneHasACheckpoint() throws Exception {
+    Path out = copyOfBaseline("forced-failing");
+    java.util.Map<String, byte[]> before = contents(out);
+    CommandLineTest.Result r = CommandLineTest.run("train", "--data", CommandLineTest.DATA, "--out", out.toString(),
+        "--force", "--set", "training.train-limit=400", "--set", "optimizer.learning-rates=[1e38, 1e38]");
+    assertEquals(1, r.code(), r.out() + r.err());
+    assertTrue(r.err().contains("training diverged at epoch 1"), r.err());
+    java.util.Map<String, byte[]> after = contents(out);
+    assertEquals(before.keySet(), after.keySet(), "no file of the failed run is left");
+    for (String f : before.keySet()) {
+      assertArrayEquals(before.get(f), after.get(f), f + " is the previous run's");
+    }
+    CommandLineTest.Result more = CommandLineTest.run("train", "--resume", out.toString(), "--epochs", "6",
+        "--data", CommandLineTest.DATA);
+    assertEquals(0, more.code(), more.err());
+    assertEquals(6, results(out).size());
+  }
+
+  /** Once the forced run has its first checkpoint, its files have replaced the previous run's. */
+  @Test
+  void aForcedRunReplacesThePreviousOneAtItsFirstCheckpoint() throws Exception {
+    Path out = copyOfBaseline("forced");
+    CommandLineTest.Result r = CommandLineTest.run("train", "--data", CommandLineTest.DATA, "--out", out.toString(),
+        "--force", "--epochs", "2", "--set", "training.train-limit=400", "--set", "training.test-limit=200");
+    assertEquals(0, r.code(), r.out() + r.err());
+    assertEquals(java.util.Set.of("config.yaml", "metrics.csv", "metrics.png", "checkpoint.safetensors"),
+        contents(out).keySet());
+    assertEquals(2, results(out).size());
+    String id = RunId.of(Files.readString(out.resolve("config.yaml")));
+    assertEquals(id, RunId.of(Checkpoint.read(out.resolve("checkpoint.safetensors")).config()));
+    assertTrue(!id.equals(RunId.of(Files.readString(dir.resolve("baseline/config.yaml")))), "a new run");
+  }
 }

@@ -28,15 +28,26 @@ public final class RunDirectory {
   /** The last checkpoint. */
   public static final String CHECKPOINT = "checkpoint.safetensors";
 
-  private final Path dir;
+  /** The suffix of a forced run's files until its first checkpoint replaces the previous run's. */
+  static final String STAGED = ".new";
+  /** The files a run writes, in the order a forced run's replace the previous run's. */
+  private static final List<String> FILES = List.of(CONFIG, METRICS, PLOT, CHECKPOINT);
 
-  private RunDirectory(Path dir) {
+  private final Path dir;
+  /** Whether this run's files are still beside a previous run's, under {@link #STAGED} names. */
+  private boolean staged;
+
+  private RunDirectory(Path dir, boolean staged) {
     this.dir = dir;
+    this.staged = staged;
   }
 
   /**
    * Checks that {@code dir} may hold a new run: absent, empty, or {@code force} set. Creates
-   * nothing, so a run that fails before training leaves no directory behind.
+   * nothing, so a run that fails before training leaves no directory behind. With {@code force}
+   * onto a directory that holds files, the new run writes beside them ({@code config.yaml.new}, …)
+   * until its first checkpoint, then its files replace the previous run's ({@link #commit}): a run
+   * that fails before that leaves the previous one whole.
    */
   public static RunDirectory forNewRun(Path dir, boolean force) {
     if (Files.exists(dir) && !Files.isDirectory(dir)) {
@@ -56,7 +67,15 @@ public final class RunDirectory {
         throw EqpropException.usage("cannot read output directory " + dir + ": " + e.getMessage());
       }
     }
-    return new RunDirectory(dir);
+    boolean occupied = false;
+    if (force && Files.isDirectory(dir)) {
+      try (Stream<Path> s = Files.list(dir)) {
+        occupied = s.anyMatch(p -> FILES.contains(p.getFileName().toString()));
+      } catch (IOException e) {
+        throw EqpropException.usage("cannot read output directory " + dir + ": " + e.getMessage());
+      }
+    }
+    return new RunDirectory(dir, occupied);
   }
 
   /** An existing run to resume: the directory must hold a checkpoint. */
@@ -67,7 +86,7 @@ public final class RunDirectory {
     if (!Files.isRegularFile(dir.resolve(CHECKPOINT))) {
       throw EqpropException.usage("run directory " + dir + " has no " + CHECKPOINT + " to resume from");
     }
-    return new RunDirectory(dir);
+    return new RunDirectory(dir, false);
   }
 
   /** The directory. */
@@ -129,9 +148,13 @@ public final class RunDirectory {
       return lock.takenOver();
     }
 
-    /** Lets go of the directory; removes it first where this claim created it and nothing was written. */
+    /**
+     * Lets go of the directory; first removes a forced run's files that never replaced the previous
+     * run's, and the directory where this claim created it and nothing was written.
+     */
     @Override
     public void close() {
+      discardStaged();
       if (created) {
         removeIfUnstarted(); // while still holding the lock, so no other run can have claimed it
       }
@@ -139,22 +162,70 @@ public final class RunDirectory {
     }
   }
 
+  /** Where this run writes the file {@code name}: under its staged name until {@link #commit}. */
+  private Path file(String name) {
+    return dir.resolve(staged ? name + STAGED : name);
+  }
+
   /** The checkpoint file. */
   public Path checkpoint() {
-    return dir.resolve(CHECKPOINT);
+    return file(CHECKPOINT);
+  }
+
+  /** The plot of the metrics. */
+  public Path plot() {
+    return file(PLOT);
+  }
+
+  /**
+   * After a checkpoint: where this run's files are still beside a previous run's, they replace
+   * them now, one by one ({@code config.yaml}, {@code metrics.csv}, {@code metrics.png}, the
+   * checkpoint last); the previous run's plot goes where this run has none yet.
+   */
+  public void commit() throws IOException {
+    if (!staged) {
+      return;
+    }
+    for (String name : FILES) {
+      Path from = dir.resolve(name + STAGED);
+      if (Files.exists(from)) {
+        Files.move(from, dir.resolve(name), java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+            java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+      } else {
+        Files.deleteIfExists(dir.resolve(name));
+      }
+    }
+    staged = false;
+  }
+
+  /** Removes this run's staged files where it never reached {@link #commit}. */
+  private void discardStaged() {
+    if (!staged) {
+      return;
+    }
+    for (String name : FILES) {
+      try {
+        Files.deleteIfExists(dir.resolve(name + STAGED));
+      } catch (IOException e) {
+        // a leftover .new file blocks nothing: the previous run is whole
+      }
+    }
   }
 
   /** Creates the directory and writes the configuration and the metrics header. */
   public void start(String configYaml) throws IOException {
     Files.createDirectories(dir);
     writeConfig(configYaml);
-    Files.writeString(dir.resolve(METRICS), EpochResult.CSV_HEADER + "\n", StandardCharsets.UTF_8);
-    Files.deleteIfExists(dir.resolve(PLOT));
+    Files.writeString(file(METRICS), EpochResult.CSV_HEADER + "\n", StandardCharsets.UTF_8);
+    Files.deleteIfExists(file(PLOT));
+    if (staged) {
+      Files.deleteIfExists(file(CHECKPOINT));
+    }
   }
 
   /** Rewrites {@code config.yaml} atomically. */
   public void writeConfig(String configYaml) throws IOException {
-    AtomicFiles.write(dir.resolve(CONFIG), ByteBuffer.wrap(configYaml.getBytes(StandardCharsets.UTF_8)));
+    AtomicFiles.write(file(CONFIG), ByteBuffer.wrap(configYaml.getBytes(StandardCharsets.UTF_8)));
   }
 
   /**
@@ -169,12 +240,12 @@ public final class RunDirectory {
         rows.add(r.csvRow());
       }
     }
-    AtomicFiles.write(dir.resolve(METRICS), ByteBuffer.wrap((String.join("\n", rows) + "\n").getBytes(StandardCharsets.UTF_8)));
+    AtomicFiles.write(file(METRICS), ByteBuffer.wrap((String.join("\n", rows) + "\n").getBytes(StandardCharsets.UTF_8)));
   }
 
   /** The rows of {@code metrics.csv} so far. */
   public List<EpochResult> results() throws IOException {
-    Path f = dir.resolve(METRICS);
+    Path f = file(METRICS);
     List<EpochResult> out = new ArrayList<>();
     if (!Files.exists(f)) {
       return out;
@@ -191,7 +262,7 @@ public final class RunDirectory {
   /** Appends one epoch's row to {@code metrics.csv}. */
   public void append(EpochResult result) throws IOException {
     try (BufferedWriter w =
-        Files.newBufferedWriter(dir.resolve(METRICS), StandardCharsets.UTF_8, StandardOpenOption.APPEND)) {
+        Files.newBufferedWriter(file(METRICS), StandardCharsets.UTF_8, StandardOpenOption.APPEND)) {
       w.write(result.csvRow());
       w.newLine();
     }

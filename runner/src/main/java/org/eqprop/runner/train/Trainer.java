@@ -198,9 +198,9 @@ public final class Trainer {
   private void plot(RunDirectory run) {
     try {
       MetricsPlot.write(run.results(), "eqprop " + config.model().name() + " " + config.model().layers(),
-          run.path().resolve(RunDirectory.PLOT));
+          run.plot());
     } catch (IOException | RuntimeException | LinkageError e) {
-      LOG.warn("could not draw {}: {}", run.path().resolve(RunDirectory.PLOT), e.toString());
+      LOG.warn("could not draw {}: {}", run.plot(), e.toString());
     }
   }
 
@@ -208,6 +208,7 @@ public final class Trainer {
     try {
       long t0 = System.nanoTime();
       Checkpoint.save(run.checkpoint(), configYaml, p, checkpointTensors(), backend);
+      run.commit();
       LOG.debug("checkpoint {} saved in {} ms (epochs done {}, next minibatch {})", run.checkpoint(),
           (System.nanoTime() - t0) / 1_000_000, p.completedEpochs(), p.nextBatch());
     } catch (IOException e) {
