@@ -99,8 +99,7 @@ class ResumeTest {
       assertEquals(a.testError(), b.testError(), "test error, epoch " + (i + 1));
       assertEquals(a.meanEnergy(), b.meanEnergy(), "mean energy, epoch " + (i + 1));
     }
-    byte[] resumedCheckpoint = Files.readAllBytes(out.resolve("checkpoint.safetensors"));
-    assertArrayEquals(RunIds.withRunId(baselineCheckpoint, RunIds.runId(resumedCheckpoint)), resumedCheckpoint,
+    RunIds.assertSameRun(baselineCheckpoint, Files.readAllBytes(out.resolve("checkpoint.safetensors")),
         "parameters, particles and random states equal the uninterrupted run's");
   }
 
@@ -290,5 +289,42 @@ class ResumeTest {
     String id = RunId.of(Files.readString(out.resolve("config.yaml")));
     assertEquals(id, RunId.of(Checkpoint.read(out.resolve("checkpoint.safetensors")).config()));
     assertTrue(!id.equals(RunId.of(Files.readString(dir.resolve("baseline/config.yaml")))), "a new run");
+  }
+
+  /**
+   * An epoch's row and its checkpoint are written together or not at all: where the checkpoint
+   * cannot be written (its temporary file's place is taken, as a full disk would refuse it), the
+   * run stops with one line naming the checkpoint, and metrics.csv has no row for that epoch.
+   */
+  @Test
+  void noMetricsRowWithoutItsCheckpoint() throws Exception {
+    Path out = dir.resolve("unwritable");
+    Path blocker = out.resolve(".checkpoint.safetensors.tmp");
+    Files.createDirectories(blocker);
+    Files.writeString(blocker.resolve("keep"), "x");
+    CommandLineTest.Result r = CommandLineTest.run("train", "--data", CommandLineTest.DATA, "--out", out.toString(),
+        "--force", "--epochs", "2", "--set", "training.train-limit=400", "--set", "training.test-limit=200");
+    assertEquals(1, r.code(), r.out() + r.err());
+    assertTrue(r.err().contains("cannot write checkpoint " + out.resolve("checkpoint.safetensors")), r.err());
+    assertEquals(List.of(), results(out), "no row without its checkpoint");
+    assertTrue(!Files.exists(out.resolve("checkpoint.safetensors")));
+  }
+
+  /** A resumed run takes its rows from its checkpoint: a row written after it (or lost) is as the checkpoint says. */
+  @Test
+  void aResumedRunTakesItsRowsFromItsCheckpoint() throws Exception {
+    Path out = copyOfBaseline("rows");
+    // the rows of epochs 4 and 5 lost, and a stray row added: the checkpoint (after epoch 5) knows better
+    List<String> lines = Files.readAllLines(out.resolve("metrics.csv"));
+    Files.write(out.resolve("metrics.csv"), List.of(lines.get(0), lines.get(1), lines.get(2), lines.get(3),
+        "9,0.5,0.5,1.0,1.0,0.1,-1.0,20.00"));
+    CommandLineTest.Result more = CommandLineTest.run("train", "--resume", out.toString(), "--epochs", "6",
+        "--data", CommandLineTest.DATA);
+    assertEquals(0, more.code(), more.err());
+    List<EpochResult> rows = results(out);
+    assertEquals(6, rows.size());
+    for (int i = 0; i < 5; i++) {
+      assertEquals(baseline.get(i), rows.get(i), "epoch " + (i + 1));
+    }
   }
 }

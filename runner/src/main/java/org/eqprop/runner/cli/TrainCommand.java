@@ -137,7 +137,11 @@ public final class TrainCommand implements Callable<Integer> {
       Progress from;
       if (checkpoint != null) {
         from = trainer.restore(checkpoint, run.checkpoint());
-        run.keepMetrics(from.completedEpochs());
+        if (checkpoint.metrics() != null) {
+          run.writeMetrics(checkpoint.metrics());
+        } else {
+          run.keepMetrics(from.completedEpochs());
+        }
         run.writeConfig(yaml);
       } else {
         from = trainer.start();

@@ -28,9 +28,14 @@ public record Checkpoint(String config, Progress progress, SafeTensors.Contents 
 
   private static final String WHAT = "checkpoint";
 
-  /** Saves atomically: a crash mid-write leaves the previous checkpoint intact. */
-  public static void save(Path file, String config, Progress p, Map<String, Tensor> tensors, Backend backend)
-      throws IOException {
+  /**
+   * Saves atomically: a crash mid-write leaves the previous checkpoint intact.
+   *
+   * @param metrics the run's {@code metrics.csv} as of this checkpoint (kept in the metadata, so a
+   *     resumed run's rows are its checkpoint's); null for none
+   */
+  public static void save(Path file, String config, Progress p, Map<String, Tensor> tensors, Backend backend,
+      String metrics) throws IOException {
     Map<String, String> meta = new LinkedHashMap<>();
     meta.put("format", FORMAT);
     meta.put("format_version", Integer.toString(VERSION));
@@ -43,6 +48,9 @@ public record Checkpoint(String config, Progress progress, SafeTensors.Contents 
     meta.put("shuffle_state", Long.toString(p.shuffleState()));
     meta.put("learner_state", Long.toString(p.learnerState()));
     meta.put("config", config);
+    if (metrics != null) {
+      meta.put("metrics", metrics);
+    }
     SafeTensors.write(file, tensors, backend, meta);
   }
 
@@ -76,6 +84,11 @@ public record Checkpoint(String config, Progress progress, SafeTensors.Contents 
     } catch (NumberFormatException | NullPointerException e) {
       throw EqpropException.usage(WHAT + " " + file + " cannot be used: its progress metadata is missing or malformed");
     }
+  }
+
+  /** The run's {@code metrics.csv} as of this checkpoint; null in checkpoints written before it was kept. */
+  public String metrics() {
+    return contents.metadata().get("metrics");
   }
 
   /** Copies the stored tensors into {@code targets} (parameters, learner and optimizer state). */

@@ -1,12 +1,10 @@
 package org.eqprop.runner.run;
 
-import java.io.BufferedWriter;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
@@ -259,12 +257,25 @@ public final class RunDirectory {
     return out;
   }
 
-  /** Appends one epoch's row to {@code metrics.csv}. */
-  public void append(EpochResult result) throws IOException {
-    try (BufferedWriter w =
-        Files.newBufferedWriter(file(METRICS), StandardCharsets.UTF_8, StandardOpenOption.APPEND)) {
-      w.write(result.csvRow());
-      w.newLine();
+  /** {@code metrics.csv}'s text with the rows so far and then {@code next}'s, or with no new row where null. */
+  public String metricsWith(EpochResult next) throws IOException {
+    StringBuilder csv = new StringBuilder(EpochResult.CSV_HEADER).append('\n');
+    for (EpochResult r : results()) {
+      csv.append(r.csvRow()).append('\n');
     }
+    if (next != null) {
+      csv.append(next.csvRow()).append('\n');
+    }
+    return csv.toString();
+  }
+
+  /** Rewrites {@code metrics.csv} atomically. */
+  public void writeMetrics(String csv) throws IOException {
+    AtomicFiles.write(file(METRICS), ByteBuffer.wrap(csv.getBytes(StandardCharsets.UTF_8)));
+  }
+
+  /** Where {@code metrics.csv} is written now. */
+  public Path metrics() {
+    return file(METRICS);
   }
 }

@@ -159,7 +159,7 @@ public final class Trainer {
             requireFiniteParameters(run, epoch, b + 1);
             Progress mid = new Progress(epoch - 1, b + 1, tally.errors, tally.energySum, tally.seconds, tally.freeSteps,
                 epochShuffle, learnerRandom.state());
-            save(run, configYaml, mid);
+            save(run, configYaml, mid, metricsWith(run, null));
             throw new Stopped("interrupted: checkpoint saved at epoch " + epoch + ", minibatch " + (b + 1) + " of "
                 + batches + "; continue with: eqprop train --resume " + run.path());
           }
@@ -181,12 +181,15 @@ public final class Trainer {
             train.count() / seconds, evalSeconds, energySum / train.count(), (double) freeSteps / batches);
         results.add(r);
         p = new Progress(epoch, 0, 0, 0, 0, 0, shuffle.state(), learnerRandom.state());
+        // the epoch's row and its checkpoint together: the checkpoint carries the rows, so a row is
+        // written only once its checkpoint is, and a resumed run takes its rows from the checkpoint
+        String metrics = metricsWith(run, r);
+        save(run, configYaml, p, metrics);
         try {
-          run.append(r);
+          run.writeMetrics(metrics);
         } catch (IOException e) {
-          throw new UncheckedIOException("cannot write to " + run.path() + ": " + e.getMessage(), e);
+          throw new UncheckedIOException("cannot write " + run.metrics() + ": " + e.getMessage(), e);
         }
-        save(run, configYaml, p);
         plot(run);
         listener.epochDone(r);
       }
@@ -204,10 +207,18 @@ public final class Trainer {
     }
   }
 
-  private void save(RunDirectory run, String configYaml, Progress p) {
+  private static String metricsWith(RunDirectory run, EpochResult next) {
+    try {
+      return run.metricsWith(next);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + run.metrics() + ": " + e.getMessage(), e);
+    }
+  }
+
+  private void save(RunDirectory run, String configYaml, Progress p, String metrics) {
     try {
       long t0 = System.nanoTime();
-      Checkpoint.save(run.checkpoint(), configYaml, p, checkpointTensors(), backend);
+      Checkpoint.save(run.checkpoint(), configYaml, p, checkpointTensors(), backend, metrics);
       run.commit();
       LOG.debug("checkpoint {} saved in {} ms (epochs done {}, next minibatch {})", run.checkpoint(),
           (System.nanoTime() - t0) / 1_000_000, p.completedEpochs(), p.nextBatch());
