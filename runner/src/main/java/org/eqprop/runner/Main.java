@@ -70,7 +70,9 @@ public final class Main implements Runnable {
         (ex, c, parseResult) -> {
           Throwable cause = unwrap(ex);
           int code = cause instanceof EqpropException e ? e.exitCode() : EqpropException.FAILURE;
-          String message = cause.getMessage() != null ? cause.getMessage() : cause.toString();
+          String message = cause instanceof java.io.IOException io
+              ? org.eqprop.runner.run.IoErrors.describe(io)
+              : cause.getMessage() != null ? cause.getMessage() : cause.toString();
           err.println("eqprop: " + (code == EqpropException.FAILURE && !(cause instanceof EqpropException) ? "error: " : "") + message);
           if (main.verbose) {
             ex.printStackTrace(err);

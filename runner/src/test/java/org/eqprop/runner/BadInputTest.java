@@ -211,6 +211,8 @@ class BadInputTest {
         new Case("resume without a run", "run directory " + f + "/nowhere not found", "train", "--resume", f + "/nowhere"),
         new Case("resume without checkpoint", "run directory " + f + "/busy has no checkpoint.safetensors to resume from",
             "train", "--resume", f + "/busy"),
+        new Case("out below a file", "cannot create output directory " + f + "/malformed.yaml/run: Not a directory",
+            "train", "--data", data, "--out", f + "/malformed.yaml/run"),
         new Case("missing plugin", "plugin " + f + "/none.jar not found", "models", "--plugins", f + "/none.jar"),
         new Case("plugin not a jar", "plugin " + f + "/malformed.yaml is not a jar file: zip END header not found",
             "models", "--plugins", f + "/malformed.yaml"),

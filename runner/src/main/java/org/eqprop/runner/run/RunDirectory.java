@@ -62,7 +62,7 @@ public final class RunDirectory {
               "output directory " + dir + " exists, is not empty and is not a previous run (use --force to write into it)");
         }
       } catch (IOException e) {
-        throw EqpropException.usage("cannot read output directory " + dir + ": " + e.getMessage());
+        throw EqpropException.usage("cannot read output directory " + dir + ": " + IoErrors.reason(e));
       }
     }
     boolean occupied = false;
@@ -70,7 +70,7 @@ public final class RunDirectory {
       try (Stream<Path> s = Files.list(dir)) {
         occupied = s.anyMatch(p -> FILES.contains(p.getFileName().toString()));
       } catch (IOException e) {
-        throw EqpropException.usage("cannot read output directory " + dir + ": " + e.getMessage());
+        throw EqpropException.usage("cannot read output directory " + dir + ": " + IoErrors.reason(e));
       }
     }
     return new RunDirectory(dir, occupied);
@@ -105,7 +105,7 @@ public final class RunDirectory {
     try {
       Files.createDirectories(dir);
     } catch (IOException e) {
-      throw EqpropException.usage("cannot create output directory " + dir + ": " + e.getMessage());
+      throw EqpropException.usage("cannot create output directory " + dir + ": " + IoErrors.reason(e));
     }
     // refused, it removes nothing: the directory is the holder's now
     RunLock lock = RunLock.acquire(dir);

@@ -72,7 +72,7 @@ public final class RunLock implements AutoCloseable {
           // the first failure is the one to report
         }
       }
-      throw EqpropException.usage("cannot lock run directory " + dir + ": " + e.getMessage());
+      throw EqpropException.usage("cannot write in run directory " + dir + ": " + IoErrors.describe(e));
     }
   }
 

@@ -24,6 +24,7 @@ import org.eqprop.runner.data.Dataset;
 import org.eqprop.runner.data.MnistData;
 import org.eqprop.runner.report.MetricsPlot;
 import org.eqprop.runner.run.Checkpoint;
+import org.eqprop.runner.run.IoErrors;
 import org.eqprop.runner.run.RunDirectory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -188,7 +189,7 @@ public final class Trainer {
         try {
           run.writeMetrics(metrics);
         } catch (IOException e) {
-          throw new UncheckedIOException("cannot write " + run.metrics() + ": " + e.getMessage(), e);
+          throw new UncheckedIOException("cannot write " + run.metrics() + ": " + IoErrors.reason(e), e);
         }
         plot(run);
         listener.epochDone(r);
@@ -211,7 +212,7 @@ public final class Trainer {
     try {
       return run.metricsWith(next);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot read " + run.metrics() + ": " + e.getMessage(), e);
+      throw new UncheckedIOException("cannot read " + run.metrics() + ": " + IoErrors.reason(e), e);
     }
   }
 
@@ -223,7 +224,7 @@ public final class Trainer {
       LOG.debug("checkpoint {} saved in {} ms (epochs done {}, next minibatch {})", run.checkpoint(),
           (System.nanoTime() - t0) / 1_000_000, p.completedEpochs(), p.nextBatch());
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot write checkpoint " + run.checkpoint() + ": " + e.getMessage(), e);
+      throw new UncheckedIOException("cannot write checkpoint " + run.checkpoint() + ": " + IoErrors.reason(e), e);
     }
   }
 
