@@ -61,7 +61,9 @@ class BackendRegistryTest {
     assertEquals("ejml", chosen("ejml", "nd4j", "nd4j", "nd4j"));
     assertEquals("ejml", chosen(null, "ejml", "nd4j", "nd4j"));
     assertEquals("ejml", chosen(null, null, "ejml", "nd4j"));
-    assertEquals("ejml", chosen("", " ", null, "ejml"));
+    assertEquals("ejml", chosen(null, null, null, "ejml"));
+    assertEquals("nd4j", chosen(null, null, null, ""), "backend.name \"\" is the default");
+    assertEquals("ejml", chosen("EJML", null, null, null), "names in any case");
     assertEquals("nd4j", chosen(null, null, null, ""), "highest priority available, skipping unavailable ones");
     assertEquals("-Deqprop.backend", registry.choose(null, "ejml", "nd4j", null).source());
   }
@@ -77,6 +79,17 @@ class BackendRegistryTest {
     assertThrows(EqpropException.class, () -> registry.choose("broken", null, null, null));
     verify(broken, times(1)).probe();
     verify(broken, never()).create(anyMap());
+  }
+
+  @Test
+  void anEmptyFlagPropertyOrVariableIsRefused() {
+    assertEquals("--backend is empty: name a backend ([nd4j, ejml]), or leave it out for the highest-priority "
+        + "available one", assertThrows(EqpropException.class, () -> registry.choose("", null, null, null)).getMessage());
+    assertEquals("-Deqprop.backend is empty: name a backend ([nd4j, ejml]), or leave it out for the highest-priority "
+        + "available one", assertThrows(EqpropException.class, () -> registry.choose(null, " ", null, null)).getMessage());
+    assertEquals("EQPROP_BACKEND is empty: name a backend ([nd4j, ejml]), or leave the variable unset for the "
+        + "highest-priority available one",
+        assertThrows(EqpropException.class, () -> registry.choose(null, null, "", null)).getMessage());
   }
 
   @Test

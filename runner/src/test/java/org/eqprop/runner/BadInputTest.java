@@ -60,6 +60,15 @@ class BadInputTest {
     Files.write(dir.resolve("labels/t10k-labels-idx1-ubyte"), IdxDataTest.idx(new int[] {10000}, eleven));
 
     Files.writeString(dir.resolve("malformed.yaml"), "learner:\n  beta: [1.0\n");
+    Files.writeString(dir.resolve("nan.yaml"), "learner:\n  beta: .nan\n");
+    try (java.util.jar.JarOutputStream jar = new java.util.jar.JarOutputStream(
+        Files.newOutputStream(dir.resolve("empty.jar")))) {
+      jar.putNextEntry(new java.util.jar.JarEntry("README.txt"));
+      jar.write("nothing to provide".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      jar.closeEntry();
+    }
+    Files.writeString(dir.resolve("tab.yaml"), "learner:\n\tbeta: 0.5\n");
+    Files.write(dir.resolve("binary.yaml"), new byte[] {(byte) 0xff, (byte) 0xfe, 0, 1, (byte) 0x80, (byte) 0xc3});
     Files.writeString(dir.resolve("unknown.yaml"), "learner:\n  free_steps: 20\n");
     Files.writeString(dir.resolve("types.yaml"), "training:\n  batch-size: twenty\n");
 
@@ -211,11 +220,26 @@ class BadInputTest {
         new Case("resume without a run", "run directory " + f + "/nowhere not found", "train", "--resume", f + "/nowhere"),
         new Case("resume without checkpoint", "run directory " + f + "/busy has no checkpoint.safetensors to resume from",
             "train", "--resume", f + "/busy"),
+        new Case("empty out", "--out is empty: name a directory for the run, or leave it out for runs/<name>-<time>",
+            "train", "--data", data, "--out", ""),
+        new Case("empty backend", "--backend is empty: name a backend (" + InstalledBackends.available() + "), or leave "
+            + "it out for the highest-priority available one", train("--backend", "")),
+        new Case("NaN in YAML", "config file " + f + "/nan.yaml at line 2, column 13: .nan is not a number eqprop "
+            + "takes: every number must be finite", train("--config", f + "/nan.yaml")),
+        new Case("infinite beta", "config key 'learner.beta' must be a finite number, got Infinity",
+            train("--set", "learner.beta=1e400")),
+        new Case("tab in YAML", "config file " + f + "/tab.yaml has a tab at line 2, column 1: YAML indents with "
+            + "spaces only", train("--config", f + "/tab.yaml")),
+        new Case("binary config", "config file " + f + "/binary.yaml is not UTF-8 text (is it a YAML file?)",
+            train("--config", f + "/binary.yaml")),
         new Case("out below a file", "cannot create output directory " + f + "/malformed.yaml/run: Not a directory",
             "train", "--data", data, "--out", f + "/malformed.yaml/run"),
         new Case("missing plugin", "plugin " + f + "/none.jar not found", "models", "--plugins", f + "/none.jar"),
         new Case("plugin not a jar", "plugin " + f + "/malformed.yaml is not a jar file: zip END header not found",
             "models", "--plugins", f + "/malformed.yaml"),
+        new Case("plugin that provides nothing", "plugin " + f + "/empty.jar provides nothing: it lists no eqprop "
+            + "provider in META-INF/services/org.eqprop.api.spi.* (a backend, model, interaction type, dynamics, cost, "
+            + "optimizer or learner)", "models", "--plugins", f + "/empty.jar"),
         new Case("plugin dir without jars", "plugin directory " + f + "/busy holds no .jar files",
             "models", "--plugins", f + "/busy"),
         new Case("check-model unknown", "Unknown model 'hopfield'. Known models: [layered-hopfield, network]",

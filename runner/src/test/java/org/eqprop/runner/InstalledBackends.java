@@ -23,4 +23,10 @@ final class InstalledBackends {
         ? "Available: [ejml, jcuda, nd4j]. Unavailable: []"
         : "Available: [ejml, nd4j]. Unavailable: [jcuda: " + gpu.reason() + "]";
   }
+
+  /** The available backends as the registry lists them, e.g. {@code [ejml, nd4j]}. */
+  static String available() {
+    String l = listing();
+    return l.substring("Available: ".length(), l.indexOf(". Unavailable"));
+  }
 }

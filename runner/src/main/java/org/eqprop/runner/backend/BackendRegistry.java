@@ -106,10 +106,19 @@ public final class BackendRegistry {
     String[][] candidates = {
       {flag, "--backend"}, {property, "-D" + PROPERTY}, {environment, ENVIRONMENT}, {config, "backend.name"}
     };
-    for (String[] c : candidates) {
-      if (c[0] != null && !c[0].isBlank()) {
-        return new Choice(named(c[0].trim(), c[1]), c[1]);
+    for (int i = 0; i < candidates.length; i++) {
+      String[] c = candidates[i];
+      if (c[0] == null) {
+        continue;
       }
+      if (c[0].isBlank()) {
+        if (i < 3) { // a flag, property or variable given empty is a mistake; backend.name "" means the default
+          throw EqpropException.usage(c[1] + " is empty: name a backend (" + available() + "), or leave "
+              + (i == 2 ? "the variable unset" : "it out") + " for the highest-priority available one");
+        }
+        continue;
+      }
+      return new Choice(named(c[0].trim(), c[1]), c[1]);
     }
     for (Entry e : entries.values()) {
       if (e.availability().available()) {
@@ -122,13 +131,17 @@ public final class BackendRegistry {
   private Entry named(String name, String source) {
     Entry e = entries.get(name);
     if (e == null) {
+      // names are lower case; EJML, Ejml … mean ejml
+      e = entries.get(name.toLowerCase(java.util.Locale.ROOT));
+    }
+    if (e == null) {
       throw EqpropException.usage(
           "Unknown backend '" + name + "' (from " + source + "). Available: " + available()
               + ". Unavailable: " + unavailable());
     }
     if (!e.availability().available()) {
       throw EqpropException.usage(
-          "Backend '" + name + "' (from " + source + ") is unavailable: " + e.availability().reason()
+          "Backend '" + e.name() + "' (from " + source + ") is unavailable: " + e.availability().reason()
               + ". Available: " + available());
     }
     return e;

@@ -84,6 +84,9 @@ public final class TrainCommand implements Callable<Integer> {
     flags.put("data.dir", data);
     Plugins loaded = plugins.load();
 
+    if (out != null && out.toString().isBlank()) {
+      throw EqpropException.usage("--out is empty: name a directory for the run, or leave it out for runs/<name>-<time>");
+    }
     RunConfig cfg = null;
     RunDirectory run;
     Checkpoint checkpoint = null;

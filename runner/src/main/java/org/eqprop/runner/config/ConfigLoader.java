@@ -171,9 +171,13 @@ public final class ConfigLoader {
       text = Files.readString(file);
     } catch (NoSuchFileException e) {
       throw new ConfigException("config file " + file + " not found");
+    } catch (java.nio.charset.MalformedInputException e) {
+      throw new ConfigException("config file " + file + " is not UTF-8 text (is it a YAML file?)");
     } catch (IOException e) {
-      throw new ConfigException("cannot read config file " + file + ": " + e.getMessage());
+      throw new ConfigException("cannot read config file " + file + ": "
+          + org.eqprop.runner.run.IoErrors.reason(e));
     }
+    requireNoTabIndent(text, "config file " + file);
     try {
       JsonNode node = yaml.readTree(text);
       if (node == null || node.isMissingNode() || node.isNull()) {
@@ -186,8 +190,33 @@ public final class ConfigLoader {
               ? ""
               : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
       throw new ConfigException(
-          "config file " + file + " is not valid YAML" + where + ": " + firstLine(e.getOriginalMessage()));
+          "config file " + file + (notANumber(e.getOriginalMessage()) != null
+              ? where + ": " + notANumber(e.getOriginalMessage())
+              : " is not valid YAML" + where + ": " + firstLine(e.getOriginalMessage())));
     }
+  }
+
+  /** YAML indents with spaces: a tab there is named, with its line, before the parser's own message. */
+  private static void requireNoTabIndent(String text, String source) {
+    String[] lines = text.split("\n", -1);
+    for (int i = 0; i < lines.length; i++) {
+      String line = lines[i];
+      int j = 0;
+      while (j < line.length() && (line.charAt(j) == ' ' || line.charAt(j) == '\t')) {
+        if (line.charAt(j) == '\t') {
+          throw new ConfigException(source + " has a tab at line " + (i + 1) + ", column " + (j + 1)
+              + ": YAML indents with spaces only");
+        }
+        j++;
+      }
+    }
+  }
+
+  /** A YAML number eqprop cannot take ({@code .nan}, {@code .inf}), named as such. */
+  private static String notANumber(String message) {
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("Malformed numeric value '([-+]?\\.(?:nan|NaN|NAN|inf|Inf|INF))'")
+        .matcher(message == null ? "" : message);
+    return m.find() ? m.group(1) + " is not a number eqprop takes: every number must be finite" : null;
   }
 
   private ObjectNode parseSet(String set) {

@@ -33,7 +33,10 @@ final class ConfigValidator {
     name("learner.name", c.learner().name());
     atLeast("learner.free-steps", c.learner().freeSteps(), 1);
     atLeast("learner.nudged-steps", c.learner().nudgedSteps(), 1);
-    if (c.learner().beta() == 0 || !Double.isFinite(c.learner().beta())) {
+    if (!Double.isFinite(c.learner().beta())) {
+      throw new ConfigException("config key 'learner.beta' must be a finite number, got " + c.learner().beta());
+    }
+    if (c.learner().beta() == 0) {
       throw new ConfigException("config key 'learner.beta' must be non-zero, got " + c.learner().beta());
     }
     if (c.learner().inferenceSteps() != null) {

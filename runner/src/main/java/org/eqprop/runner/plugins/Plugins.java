@@ -22,6 +22,9 @@ import org.eqprop.runner.EqpropException;
  * loaded). A provider that fails to load is reported with the jar that lists it.
  */
 public final class Plugins {
+  /** Where a jar lists its providers: {@code META-INF/services/} followed by an eqprop SPI's name. */
+  private static final String SERVICES = "META-INF/services/org.eqprop.api.spi.";
+
   private final ClassLoader loader;
   private final List<Path> jars;
 
@@ -60,7 +63,12 @@ public final class Plugins {
     }
     List<URL> urls = new ArrayList<>();
     for (Path jar : jars) {
-      try (JarFile ignored = new JarFile(jar.toFile())) {
+      try (JarFile file = new JarFile(jar.toFile())) {
+        boolean provides = file.stream().anyMatch(e -> e.getName().startsWith(SERVICES) && !e.isDirectory());
+        if (!provides) {
+          throw EqpropException.usage("plugin " + jar + " provides nothing: it lists no eqprop provider in "
+              + SERVICES + "* (a backend, model, interaction type, dynamics, cost, optimizer or learner)");
+        }
         urls.add(jar.toUri().toURL());
       } catch (MalformedURLException e) {
         throw EqpropException.usage("plugin " + jar + " has an invalid path");
