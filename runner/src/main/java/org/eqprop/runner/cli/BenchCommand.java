@@ -52,7 +52,8 @@ public final class BenchCommand implements Callable<Integer> {
   static final int MIN_BATCHES = 300;
 
   @Option(names = "--warmup", paramLabel = "N", description = "Untimed training batches first, so the JIT has compiled "
-      + "the kernels (default: " + WARMUP_EXAMPLES + " examples' worth, one MNIST epoch, and at least " + MIN_WARMUP + ").")
+      + "the kernels (default: as many as --batches where that is given, else " + WARMUP_EXAMPLES
+      + " examples' worth, one MNIST epoch, and at least " + MIN_WARMUP + ").")
   Integer warmup;
 
   /** The default warm-up in examples: small batches need more of them before the JIT is done. */
@@ -106,7 +107,13 @@ public final class BenchCommand implements Callable<Integer> {
     MnistData mnist = RunSetup.data(base);
     Path dir = RunDirectory.forNewRun(out != null ? out : Path.of("runs",
         "bench-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"))), force).path();
-    String warm = warmup != null ? warmup + " warm-up" : "warm-up of " + WARMUP_EXAMPLES + " examples (at least " + MIN_WARMUP + " batches)";
+    // each backend started once before the table, so what its natives print on loading comes first
+    for (BackendRegistry.Choice choice : chosen) {
+      registry.create(choice, base.backend().options()).close();
+    }
+    String warm = warmup != null ? warmup + " warm-up"
+        : batches != null ? batches + " warm-up (as many as timed)"
+        : "warm-up of " + WARMUP_EXAMPLES + " examples (at least " + MIN_WARMUP + " batches)";
     String timed = batches != null ? batches + " timed batches" : TIMED_EXAMPLES + " timed examples (at least " + MIN_BATCHES + " batches)";
     w.printf("eqprop bench: model %s %s, %s + %s, %s%n", base.model().name(), base.model().layers(),
         warm, timed, configOptions.presetName());
@@ -136,8 +143,14 @@ public final class BenchCommand implements Callable<Integer> {
     return batches != null ? batches : Math.max(MIN_BATCHES, (TIMED_EXAMPLES + batch - 1) / batch);
   }
 
-  /** {@code --warmup}, or by default {@link #WARMUP_EXAMPLES} examples' worth of batches of {@code batch}. */
+  /**
+   * {@code --warmup}; by default as many as {@code --batches} where that is given (a short bench
+   * stays short), else {@link #WARMUP_EXAMPLES} examples' worth of batches of {@code batch}.
+   */
   int warmupBatches(int batch) {
-    return warmup != null ? warmup : Math.max(MIN_WARMUP, (WARMUP_EXAMPLES + batch - 1) / batch);
+    if (warmup != null) {
+      return warmup;
+    }
+    return batches != null ? batches : Math.max(MIN_WARMUP, (WARMUP_EXAMPLES + batch - 1) / batch);
   }
 }

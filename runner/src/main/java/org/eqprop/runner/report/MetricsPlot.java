@@ -15,20 +15,22 @@ public final class MetricsPlot {
 
   /** Writes the plot of {@code results} to {@code file} (replacing it atomically). */
   public static void write(List<EpochResult> results, String title, Path file) throws IOException {
-    XYChart chart = new XYChartBuilder().width(900).height(500).title(title).xAxisTitle("epoch").yAxisTitle("error (%)").build();
     double[] epochs = results.stream().mapToDouble(EpochResult::epoch).toArray();
-    chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideNE);
-    chart.getStyler().setYAxisGroupPosition(1, org.knowm.xchart.style.Styler.YAxisPosition.Right);
-    chart.setYAxisGroupTitle(1, "mean free-phase energy");
-    add(chart, "train error (%)", epochs, results.stream().mapToDouble(r -> 100 * r.trainError()).toArray(), 0);
-    add(chart, "test error (%)", epochs, results.stream().mapToDouble(r -> 100 * r.testError()).toArray(), 0);
-    add(chart, "mean energy", epochs, results.stream().mapToDouble(EpochResult::meanEnergy).toArray(), 1);
-    Charts.writePng(chart, file);
+    XYChart errors = new XYChartBuilder().width(900).height(360).title(title).xAxisTitle("epoch")
+        .yAxisTitle("error (%)").build();
+    errors.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideNE);
+    add(errors, "train error (%)", epochs, results.stream().mapToDouble(r -> 100 * r.trainError()).toArray());
+    add(errors, "test error (%)", epochs, results.stream().mapToDouble(r -> 100 * r.testError()).toArray());
+    // the energy in a panel of its own: on the errors' axes its curve crossed theirs
+    XYChart energy = new XYChartBuilder().width(900).height(220).xAxisTitle("epoch")
+        .yAxisTitle("mean free-phase energy").build();
+    energy.getStyler().setLegendVisible(false);
+    add(energy, "mean energy", epochs, results.stream().mapToDouble(EpochResult::meanEnergy).toArray());
+    Charts.writePng(java.util.List.of(errors, energy), file);
   }
 
-  private static void add(XYChart chart, String name, double[] x, double[] y, int group) {
+  private static void add(XYChart chart, String name, double[] x, double[] y) {
     XYSeries s = chart.addSeries(name, x, y);
     s.setMarker(SeriesMarkers.CIRCLE);
-    s.setYAxisGroup(group);
   }
 }

@@ -166,6 +166,12 @@ public final class Benchmark {
     Files.writeString(dir.resolve("bench.csv"), csv.toString(), StandardCharsets.UTF_8);
     CategoryChart chart = new CategoryChartBuilder().width(800).height(450).title(title)
         .xAxisTitle("batch size").yAxisTitle("training samples/s").build();
+    // backends differ by orders of magnitude, so a slow one's bar is a sliver: every bar carries its value
+    chart.getStyler().setLabelsVisible(true);
+    chart.getStyler().setYAxisDecimalPattern("#,##0");
+    chart.getStyler().setLabelsPosition(1.0);
+    chart.getStyler().setLabelsFontColorAutomaticEnabled(false);
+    chart.getStyler().setLabelsFontColor(java.awt.Color.BLACK);
     for (String backend : results.stream().map(Result::backend).distinct().toList()) {
       List<Result> mine = results.stream().filter(r -> r.backend().equals(backend)).toList();
       chart.addSeries(backend, mine.stream().map(r -> Integer.toString(r.batchSize())).toList(),

@@ -135,7 +135,8 @@ public final class GradCheck {
     XYChart chart = new XYChartBuilder().width(900).height(550).title(title).xAxisTitle("beta").yAxisTitle(yTitle).build();
     chart.getStyler().setXAxisLogarithmic(true);
     chart.getStyler().setYAxisLogarithmic(error);
-    chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideSE);
+    // outside the plot: inside, it covered the lines' ends
+    chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.OutsideE);
     List<String> seen = new ArrayList<>();
     for (Row r : report.rows()) {
       String name = r.variant() + ", layer " + r.layer();

@@ -27,4 +27,15 @@ class BenchCommandTest {
     bench.batches = 5;
     assertEquals(5, bench.timedBatches(20));
   }
+
+  /** {@code --batches 50} is a short bench: the warm-up shrinks with it unless {@code --warmup} says otherwise. */
+  @Test
+  void fewTimedBatchesMeanAsFewWarmUpBatches() {
+    BenchCommand bench = new BenchCommand();
+    bench.batches = 50;
+    assertEquals(50, bench.warmupBatches(20));
+    assertEquals(50, bench.warmupBatches(256));
+    bench.warmup = 400;
+    assertEquals(400, bench.warmupBatches(20));
+  }
 }
