@@ -80,7 +80,18 @@ public final class Main implements Runnable {
           err.flush();
           return code;
         });
-    int code = cl.execute(args);
+    int code;
+    try {
+      code = cl.execute(args);
+    } catch (OutOfMemoryError e) {
+      // what the estimate before allocating did not foresee; checkpoints are replaced atomically, so
+      // the last good one is whole
+      err.println("eqprop: out of memory (" + e.getMessage() + "): the JVM may use "
+          + (Runtime.getRuntime().maxMemory() >> 20) + " MB; raise the limit (e.g. EQPROP_JAVA_OPTS=-Xmx8g) or lower "
+          + "training.batch-size; a run's last good checkpoint is kept");
+      err.flush();
+      code = EqpropException.FAILURE;
+    }
     out.flush();
     return code;
   }

@@ -232,6 +232,12 @@ class BadInputTest {
             + "spaces only", train("--config", f + "/tab.yaml")),
         new Case("binary config", "config file " + f + "/binary.yaml is not UTF-8 text (is it a YAML file?)",
             train("--config", f + "/binary.yaml")),
+        new Case("a network too large for the memory", "this run needs about 44.1 GB of memory (parameters 5.9 GB, "
+            + "minibatch states 38.0 GB, particles 0 MB, data 53 MB) but the JVM may use *",
+            train("--set", "model.layers=[784,1000000,10]", "--set", "training.train-limit=0",
+                "--set", "training.test-limit=0")),
+        new Case("a batch larger than the training set", "config key 'training.batch-size' is 40 but the training set "
+            + "has 20 examples (training.train-limit)", train("--set", "training.batch-size=40")),
         new Case("out below a file", "cannot create output directory " + f + "/malformed.yaml/run: Not a directory",
             "train", "--data", data, "--out", f + "/malformed.yaml/run"),
         new Case("missing plugin", "plugin " + f + "/none.jar not found", "models", "--plugins", f + "/none.jar"),

@@ -37,4 +37,13 @@ public interface BackendProvider {
    * @throws IllegalStateException if the backend cannot start here
    */
   Backend create(Map<String, String> options);
+
+  /**
+   * Whether this backend keeps its tensors on the Java heap (so a run's tensors count against the
+   * JVM's memory limit, which the runner checks before it allocates them); false for native and
+   * device memory, the default.
+   */
+  default boolean tensorsOnHeap() {
+    return false;
+  }
 }

@@ -132,6 +132,8 @@ public final class TrainCommand implements Callable<Integer> {
     MnistData mnist = RunSetup.data(cfg);
     BackendRegistry registry = BackendRegistry.discover(loaded.loader());
     BackendRegistry.Choice choice = RunSetup.chooseBackend(registry, backend, cfg);
+    MemoryEstimate.require(cfg, mnist.train().count(), mnist.test().count(),
+        choice.entry().provider().tensorsOnHeap(), Runtime.getRuntime().maxMemory());
     String yaml = RunId.header(runId) + loader.toYaml(cfg.withBackendName(choice.entry().name()));
 
     ConsoleListener console = new ConsoleListener(ConsoleListener.mode(quiet, json), w, cfg.training().epochs());

@@ -35,6 +35,12 @@ public final class EjmlBackendProvider implements BackendProvider {
     return "pure-Java CPU backend (EJML float32)";
   }
 
+  /** EJML's matrices are Java float arrays. */
+  @Override
+  public boolean tensorsOnHeap() {
+    return true;
+  }
+
   @Override
   public Availability probe() {
     return Availability.available(

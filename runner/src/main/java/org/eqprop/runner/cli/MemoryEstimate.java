@@ -1,0 +1,100 @@
+package org.eqprop.runner.cli;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.eqprop.runner.EqpropException;
+import org.eqprop.runner.config.RunConfig;
+
+/**
+ * What a training run will allocate, estimated from its configuration before anything is: the
+ * data set's bytes, and where the backend keeps its tensors on the Java heap, the parameters with
+ * their gradient and optimizer buffers, the states and work tensors of a training and an
+ * evaluation minibatch, and the persistent particles. A run that cannot fit is refused with one
+ * line giving the estimate, the limit and how to raise it; an estimate, not a bound: it errs on
+ * the generous side for the built-in models.
+ */
+final class MemoryEstimate {
+  /** Float tensors of a minibatch per input unit (the input, its {@code ρ}, the feeder's copy). */
+  private static final int PER_INPUT = 3;
+  /** Float tensors of a minibatch per free unit (states, phases, activations, masks, drives, work). */
+  private static final int PER_UNIT = 10;
+  /** What the JVM needs besides: classes, the JIT, the charts. */
+  private static final long BASELINE = 128L << 20;
+
+  private MemoryEstimate() {}
+
+  /**
+   * @param tensorsOnHeap whether the backend's tensors count against the heap
+   * @param heap the JVM's limit ({@code Runtime.maxMemory()})
+   * @throws EqpropException (usage) where the run cannot fit, or its batch is larger than its data
+   */
+  static void require(RunConfig c, int trainExamples, int testExamples, boolean tensorsOnHeap, long heap) {
+    int batch = c.training().batchSize();
+    if (batch > trainExamples) {
+      throw EqpropException.usage("config key 'training.batch-size' is " + batch + " but the training set has "
+          + trainExamples + " examples" + (c.training().trainLimit() > 0 ? " (training.train-limit)" : ""));
+    }
+    List<Integer> n = c.model().layers();
+    long inputs = n.get(0);
+    long units = 0;
+    for (int k = 1; k < n.size(); k++) {
+      units += n.get(k);
+    }
+    long data = (trainExamples + (long) testExamples) * (inputs + 1);
+    long parameters = 0;
+    long buffers = 0;
+    long particles = 0;
+    if (tensorsOnHeap) {
+      long p = parameters(c.model());
+      int copies = 2 + switch (c.optimizer().name()) {
+        case "adam" -> 2;
+        case "sgd" -> c.optimizer().momentum() > 0 ? 1 : 0;
+        default -> 2;
+      };
+      parameters = 4 * p * copies;
+      long eval = Math.min(c.training().evalBatchSize(), Math.max(trainExamples, testExamples));
+      buffers = 4 * (batch + eval) * (PER_INPUT * inputs + PER_UNIT * units);
+      particles = c.learner().persistentParticles() ? 4L * trainExamples * units : 0;
+    }
+    long total = BASELINE + data + parameters + buffers + particles;
+    if (total > heap) {
+      throw EqpropException.usage(String.format(Locale.ROOT,
+          "this run needs about %s of memory (parameters %s, minibatch states %s, particles %s, data %s) but the "
+              + "JVM may use %s: lower training.batch-size or model.layers, or raise the limit, e.g. "
+              + "EQPROP_JAVA_OPTS=-Xmx%dg", size(total), size(parameters), size(buffers), size(particles), size(data),
+          size(heap), Math.max(2, (total * 5 / 4 + (1L << 30) - 1) >> 30)));
+    }
+  }
+
+  /** The parameters: the declared dense and bias terms of a network, else the layered chain's. */
+  static long parameters(RunConfig.Model m) {
+    List<Integer> n = m.layers();
+    long p = 0;
+    if (!m.interactions().isEmpty()) {
+      for (Map<String, Object> d : m.interactions()) {
+        if (d != null && d.get("layers") instanceof List<?> l) {
+          long size = 1;
+          for (Object o : l) {
+            if (o instanceof Integer k && k >= 0 && k < n.size()) {
+              size *= n.get(k);
+            }
+          }
+          p += size;
+        }
+      }
+      return p;
+    }
+    for (int k = 1; k < n.size(); k++) {
+      p += (long) n.get(k - 1) * n.get(k) + n.get(k);
+    }
+    return p;
+  }
+
+  /** {@code 1.5 GB}, {@code 230 MB}. */
+  static String size(long bytes) {
+    return bytes >= 1L << 30
+        ? String.format(Locale.ROOT, "%.1f GB", bytes / (double) (1L << 30))
+        : String.format(Locale.ROOT, "%d MB", (bytes + (1L << 20) - 1) >> 20);
+  }
+}
