@@ -89,6 +89,21 @@ class ResumeTest {
     return p;
   }
 
+  /** Runs eqprop in a JVM of its own to its end: its exit code, standard output and error. */
+  static CommandLineTest.Result inProcessOfItsOwn(String... args) throws Exception {
+    List<String> cmd = new ArrayList<>(List.of(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-Xmx1g", "--add-modules", "jdk.incubator.vector", "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+    cmd.addAll(List.of(args));
+    Path outFile = Files.createTempFile(dir, "child", ".out");
+    Path errFile = Files.createTempFile(dir, "child", ".err");
+    Process p = new ProcessBuilder(cmd).redirectOutput(outFile.toFile()).redirectError(errFile.toFile()).start();
+    assertTrue(p.waitFor(180, TimeUnit.SECONDS), "the child ends");
+    // the JVM's notice about the Vector API module, which the eqprop launcher drops too
+    String err = Files.readString(errFile).replaceAll("(?m)^WARNING: Using incubator modules: .*\\R", "");
+    return new CommandLineTest.Result(p.exitValue(), Files.readString(outFile), err);
+  }
+
   static void assertSameAsBaseline(Path out) throws IOException {
     List<EpochResult> resumed = results(out);
     assertEquals(baseline.size(), resumed.size());
@@ -201,7 +216,7 @@ class ResumeTest {
     Files.copy(other.resolve("checkpoint.safetensors"), mixed.resolve("checkpoint.safetensors"));
     byte[] metrics = Files.readAllBytes(mixed.resolve("metrics.csv"));
     byte[] config = Files.readAllBytes(mixed.resolve("config.yaml"));
-    CommandLineTest.Result resumed = CommandLineTest.run("train", "--resume", mixed.toString(), "--epochs", "9",
+    CommandLineTest.Result resumed = inProcessOfItsOwn("train", "--resume", mixed.toString(), "--epochs", "9",
         "--data", CommandLineTest.DATA);
     assertEquals(2, resumed.code(), resumed.out() + resumed.err());
     String baselineId = RunId.of(new String(config, java.nio.charset.StandardCharsets.UTF_8));
@@ -261,7 +276,7 @@ class ResumeTest {
   void forceKeepsThePreviousRunWholeUntilTheNewOneHasACheckpoint() throws Exception {
     Path out = copyOfBaseline("forced-failing");
     java.util.Map<String, byte[]> before = contents(out);
-    CommandLineTest.Result r = CommandLineTest.run("train", "--data", CommandLineTest.DATA, "--out", out.toString(),
+    CommandLineTest.Result r = inProcessOfItsOwn("train", "--data", CommandLineTest.DATA, "--out", out.toString(),
         "--force", "--set", "training.train-limit=400", "--set", "optimizer.learning-rates=[1e38, 1e38]");
     assertEquals(1, r.code(), r.out() + r.err());
     assertTrue(r.err().contains("training diverged at epoch 1"), r.err());
