@@ -69,6 +69,12 @@ public final class Main implements Runnable {
     cl.setExecutionExceptionHandler(
         (ex, c, parseResult) -> {
           Throwable cause = unwrap(ex);
+          OutOfMemoryError oom = outOfMemory(ex);
+          if (oom != null) {
+            err.println(outOfMemoryLine(oom));
+            err.flush();
+            return EqpropException.FAILURE;
+          }
           int code = cause instanceof EqpropException e ? e.exitCode() : EqpropException.FAILURE;
           String message = cause instanceof java.io.IOException io
               ? org.eqprop.runner.run.IoErrors.describe(io)
@@ -84,16 +90,39 @@ public final class Main implements Runnable {
     try {
       code = cl.execute(args);
     } catch (OutOfMemoryError e) {
-      // what the estimate before allocating did not foresee; checkpoints are replaced atomically, so
-      // the last good one is whole
-      err.println("eqprop: out of memory (" + e.getMessage() + "): the JVM may use "
-          + (Runtime.getRuntime().maxMemory() >> 20) + " MB; raise the limit (e.g. EQPROP_JAVA_OPTS=-Xmx8g) or lower "
-          + "training.batch-size; a run's last good checkpoint is kept");
+      err.println(outOfMemoryLine(e));
       err.flush();
       code = EqpropException.FAILURE;
     }
     out.flush();
     return code;
+  }
+
+  /** The out-of-memory error in {@code t}'s causes (Guice wraps one thrown while providing), or null. */
+  static OutOfMemoryError outOfMemory(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+      if (c instanceof OutOfMemoryError o) {
+        return o;
+      }
+    }
+    if (t instanceof ProvisionException p) {
+      for (var m : p.getErrorMessages()) {
+        if (m.getCause() instanceof OutOfMemoryError o) {
+          return o;
+        }
+      }
+    }
+    return null;
+  }
+
+  /**
+   * What the estimate before allocating did not foresee, in one line; checkpoints are replaced
+   * atomically, so a run's last good one is whole.
+   */
+  static String outOfMemoryLine(OutOfMemoryError e) {
+    return "eqprop: out of memory (" + e.getMessage() + "): the JVM may use " + (Runtime.getRuntime().maxMemory() >> 20)
+        + " MB; raise the limit (e.g. EQPROP_JAVA_OPTS=-Xmx8g) or lower training.batch-size; a run's last good "
+        + "checkpoint is kept";
   }
 
   /** The exception worth reporting: the first {@link EqpropException} in the chain, else Guice's cause. */

@@ -269,6 +269,7 @@ class CommandLineTest {
     double steps = Double.parseDouble(rows.get(1)[7]);
     assertTrue(steps > 2 && steps < 200, "mean free steps " + steps);
     assertTrue(r.out().contains(" free steps "), r.out());
+    assertTrue(r.out().contains(" after 1 epoch; results in "), r.out());
   }
 
   @Test

@@ -129,4 +129,22 @@ final class BrokenProviders {
       throw new UnsupportedOperationException();
     }
   }
+
+  /** {@code out-of-memory}: runs out of heap while making its parameters, as a too-large model would. */
+  public static final class OutOfMemory implements ModelProvider {
+    @Override
+    public String name() {
+      return "out-of-memory";
+    }
+
+    @Override
+    public String description() {
+      return "runs out of memory in create";
+    }
+
+    @Override
+    public Energy create(ModelSpec spec, Backend backend, RandomGenerator random) {
+      throw new OutOfMemoryError("Java heap space");
+    }
+  }
 }

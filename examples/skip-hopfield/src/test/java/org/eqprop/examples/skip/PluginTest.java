@@ -202,6 +202,23 @@ class PluginTest {
     assertEquals("eqprop: 1 of 19 terms do not match finite differences: dE/ds layer 1", r.err().trim());
   }
 
+  /**
+   * An out-of-memory the estimate did not foresee (here a plug-in model's, while it makes its
+   * parameters) is one line with the hint, exit 1, and leaves no directory behind.
+   */
+  @Test
+  void runningOutOfMemoryIsOneLine() throws Exception {
+    Path jar = jar("oom.jar", List.of(BrokenProviders.class, BrokenProviders.OutOfMemory.class),
+        BrokenProviders.OutOfMemory.class.getName());
+    Result r = launcher("train", "--model", "out-of-memory", "--plugins", jar.toString(), "--data", DATA,
+        "--out", dir.resolve("oom").toString());
+    assertEquals(1, r.code(), r.out() + r.err());
+    assertTrue(r.err().trim().matches("eqprop: out of memory \\(Java heap space\\): the JVM may use \\d+ MB; raise the "
+        + "limit \\(e\\.g\\. EQPROP_JAVA_OPTS=-Xmx8g\\) or lower training\\.batch-size; a run's last good checkpoint "
+        + "is kept"), r.err());
+    assertTrue(!Files.exists(dir.resolve("oom")), "no directory left behind");
+  }
+
   @Test
   void brokenPluginsAreNamedWithTheirJar() throws Exception {
     Path missing = jar("missing.jar", List.of(), "org.example.NoSuchProvider");
