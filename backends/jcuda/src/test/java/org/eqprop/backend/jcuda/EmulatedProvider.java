@@ -9,8 +9,11 @@ import org.junit.jupiter.api.extension.ExecutionCondition;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * The jcuda backend on an {@link EmulatedDevice}, for the kit; also the JUnit condition that skips
- * a test class, with the reason, where the emulator cannot be built.
+ * The jcuda backend on an {@link EmulatedDevice}, for the kit; also the JUnit condition of the
+ * emulated test classes. Where the emulator cannot be built (no {@code g++}) they run, and fail
+ * with the reason, so that CI cannot pass without them; a developer without {@code g++} opts out
+ * with the environment variable {@code EQPROP_EMULATOR=skip}, and they are then skipped with the
+ * reason.
  */
 final class EmulatedProvider implements BackendProvider, ExecutionCondition {
   @Override
@@ -41,11 +44,27 @@ final class EmulatedProvider implements BackendProvider, ExecutionCondition {
         JcudaBackendProvider.mode(options.getOrDefault("relaxation", "auto")), JcudaBackendProvider.onOff(options, "tf32"));
   }
 
+  /** The environment variable by which a developer without {@code g++} skips the emulated tests. */
+  static final String OPT_OUT = "EQPROP_EMULATOR";
+
   @Override
   public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
-    String why = EmulatedDevice.unavailable();
-    return why == null
-        ? ConditionEvaluationResult.enabled("the kernel emulator is built")
-        : ConditionEvaluationResult.disabled(why);
+    return decide(EmulatedDevice.unavailable(), System.getenv(OPT_OUT));
+  }
+
+  /**
+   * Runs the emulated tests where the emulator is built, and where it is not unless {@code optOut}
+   * is {@code skip}.
+   *
+   * @param why why the emulator cannot run, or null
+   * @param optOut the value of {@link #OPT_OUT}, or null
+   */
+  static ConditionEvaluationResult decide(String why, String optOut) {
+    if (why == null) {
+      return ConditionEvaluationResult.enabled("the kernel emulator is built");
+    }
+    return "skip".equals(optOut)
+        ? ConditionEvaluationResult.disabled(why + " (skipped: " + OPT_OUT + "=skip)")
+        : ConditionEvaluationResult.enabled(why + "; the tests fail (set " + OPT_OUT + "=skip to skip them)");
   }
 }
