@@ -2,12 +2,15 @@
 // runs the named kernel of eqprop_kernels.cu on every block and thread in turn.
 #include "emu.h"
 #include "eqprop_kernels.cu"
+#include "emu_checks.cu"
 
 #include <jni.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <ucontext.h>
 
+#include <algorithm>
 #include <string>
 #include <type_traits>
 #include <utility>
@@ -68,9 +71,13 @@ const Entry KERNELS[] = {
     EMU_ENTRY(eq_adam),         EMU_ENTRY(eq_chain_energy), EMU_ENTRY(eq_contrast),
     EMU_ENTRY(eq_chain_step),   EMU_ENTRY(eq_chain_step_tf32), EMU_ENTRY(eq_gemm_tf32),
     EMU_ENTRY(eq_chain_phases),
+    EMU_ENTRY(eq_test_shared_before_write), EMU_ENTRY(eq_test_divergent_barrier),
 };
 
-void run_block(int threads) {
+// Runs one block's threads phase by phase (a phase ends at __syncthreads or at a thread's end).
+// Returns an error where the barrier is divergent: in some phase some threads reached
+// __syncthreads while others had ended (on a GPU: a hang, or threads going on with garbage).
+std::string run_block(int threads) {
   if ((int) fibers.size() < threads) {
     fibers.resize(threads);
   }
@@ -86,8 +93,9 @@ void run_block(int threads) {
     f.done = false;
     makecontext(&f.ctx, trampoline, 0);
   }
-  for (bool alive = true; alive;) {
-    alive = false;
+  int ended = 0;
+  for (int phase = 0; ended < threads; phase++) {
+    int arrived = 0;
     for (int i = 0; i < threads; i++) {
       if (fibers[i].done) {
         continue;
@@ -97,9 +105,28 @@ void run_block(int threads) {
       threadIdx.y = i / blockDim.x;
       threadIdx.z = 0;
       swapcontext(&scheduler, &fibers[i].ctx);
-      alive |= !fibers[i].done;
+      if (fibers[i].done) {
+        ended++;
+      } else {
+        arrived++;
+      }
+    }
+    if (arrived > 0 && ended > 0) {
+      // the waiting threads cannot be released: run them to their end, then report
+      while (ended < threads) {
+        for (int i = 0; i < threads; i++) {
+          if (!fibers[i].done) {
+            current = i;
+            swapcontext(&scheduler, &fibers[i].ctx);
+            ended += fibers[i].done ? 1 : 0;
+          }
+        }
+      }
+      return "divergent __syncthreads: in barrier phase " + std::to_string(phase) + ", " + std::to_string(arrived)
+          + " of " + std::to_string(threads) + " threads waited at a barrier the others, having ended, never reach";
     }
   }
+  return "";
 }
 }  // namespace
 
@@ -166,6 +193,7 @@ JNIEXPORT jstring JNICALL Java_org_eqprop_backend_jcuda_EmulatedDevice_launch0(
   }
   std::vector<float> dynamic((size_t) shared / sizeof(float) + 1);
   emu_dynamic_shared = dynamic.data();
+  std::string error;
   gridDim = {(unsigned) gx, (unsigned) gy, 1};
   blockDim = {(unsigned) bx, (unsigned) by, 1};
   body = e->run;
@@ -173,9 +201,14 @@ JNIEXPORT jstring JNICALL Java_org_eqprop_backend_jcuda_EmulatedDevice_launch0(
   for (int y = 0; y < gy; y++) {
     for (int x = 0; x < gx; x++) {
       blockIdx = {(unsigned) x, (unsigned) y, 0};
-      run_block(bx * by);
+      // a block starts with its dynamic shared memory poisoned: reading it before writing gives NaN
+      std::fill(dynamic.begin(), dynamic.end(), NAN);
+      std::string e = run_block(bx * by);
+      if (!e.empty() && error.empty()) {
+        error = "kernel " + kernel + ", block (" + std::to_string(x) + ", " + std::to_string(y) + "): " + e;
+      }
     }
   }
-  return nullptr;
+  return error.empty() ? nullptr : env->NewStringUTF(error.c_str());
 }
 }

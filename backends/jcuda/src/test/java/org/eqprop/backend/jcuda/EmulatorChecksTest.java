@@ -1,0 +1,43 @@
+package org.eqprop.backend.jcuda;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The emulator's checks, each shown catching a kernel that is wrong on purpose ({@code
+ * src/test/native/emu_checks.cu}, compiled into the emulator only): dynamic shared memory is
+ * poisoned with NaN at each block's start, and a barrier some threads never reach is reported.
+ */
+@ExtendWith(EmulatedProvider.class)
+class EmulatorChecksTest {
+
+  @Test
+  void sharedMemoryReadBeforeItIsWrittenIsNaN() {
+    try (EmulatedDevice device = new EmulatedDevice()) {
+      long out = device.alloc(4 * Float.BYTES);
+      device.upload(new float[] {1, 2, 3, 4}, 4, out);
+      // two blocks, so the second starts after the first left its shared memory behind
+      device.launch("eq_test_shared_before_write", 2, 1, 4, 1, 4 * Float.BYTES, new KernelArgs().ptr(out).i32(4));
+      float[] got = new float[4];
+      device.download(out, got, 4);
+      for (float v : got) {
+        assertTrue(Float.isNaN(v), "a read before any write sees the poison, got " + v);
+      }
+    }
+  }
+
+  @Test
+  void aBarrierSomeThreadsNeverReachIsReported() {
+    try (EmulatedDevice device = new EmulatedDevice()) {
+      long out = device.alloc(8 * Float.BYTES);
+      IllegalStateException e = assertThrows(IllegalStateException.class, () ->
+          device.launch("eq_test_divergent_barrier", 1, 1, 8, 1, 0, new KernelArgs().ptr(out).i32(8)));
+      assertEquals("kernel eq_test_divergent_barrier, block (0, 0): divergent __syncthreads: in barrier phase 0, 4 of 8 "
+          + "threads waited at a barrier the others, having ended, never reach", e.getMessage());
+    }
+  }
+}

@@ -1,0 +1,24 @@
+// Kernels that are wrong on purpose, compiled into the emulator only (never into the PTX): the
+// emulator's checks are shown catching them (EmulatorChecksTest).
+
+// Reads dynamic shared memory before any thread wrote it: the emulator poisons it with NaN at each
+// block's start, so the output is NaN, where a GPU would give whatever the memory held.
+EQ_KERNEL void eq_test_shared_before_write(float* out, int n) {
+  EQ_DYNAMIC_SHARED(cache);
+  int i = threadIdx.x;
+  if (i < n) {
+    out[i] = cache[i];
+  }
+}
+
+// Half the threads wait at a barrier the other half never reach: a GPU may hang or go on with
+// garbage; the emulator reports it.
+EQ_KERNEL void eq_test_divergent_barrier(float* out, int n) {
+  int i = threadIdx.x;
+  if (i % 2 == 1) {
+    __syncthreads();
+  }
+  if (i < n) {
+    out[i] = (float) i;
+  }
+}
