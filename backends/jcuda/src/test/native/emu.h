@@ -1,8 +1,9 @@
 // A CPU stand-in for the CUDA execution model, enough to run eqprop_kernels.cu as C++ in the
 // tests: blocks run one after another; the threads of a block are ucontext fibers on one OS
 // thread, switched at __syncthreads(), so shared memory is plain static storage. Checks (see
-// emu_jni.cpp): dynamic shared memory is poisoned with NaN at each block's start, and a barrier
-// some threads wait at while others have ended is reported as an error of the launch.
+// emu_jni.cpp): dynamic shared memory is poisoned with NaN at each block's start, a barrier some
+// threads wait at while others have ended is reported as an error of the launch, and on request a
+// launch runs again with the threads of each phase in reverse order and must write the same bits.
 #ifndef EQ_EMU_H
 #define EQ_EMU_H
 #include <math.h>

@@ -22,3 +22,15 @@ EQ_KERNEL void eq_test_divergent_barrier(float* out, int n) {
     out[i] = (float) i;
   }
 }
+
+// Each thread reads what its neighbour writes in the same phase, with no barrier between: on a GPU
+// the result depends on which warp runs first; the emulator runs the launch again with the threads
+// of each phase in reverse order and reports the difference.
+EQ_KERNEL void eq_test_race(float* out, int n) {
+  EQ_DYNAMIC_SHARED(cache);
+  int i = threadIdx.x;
+  cache[i] = (float) i;
+  if (i < n) {
+    out[i] = cache[(i + 1) % blockDim.x];
+  }
+}

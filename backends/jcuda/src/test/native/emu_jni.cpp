@@ -11,6 +11,7 @@
 #include <ucontext.h>
 
 #include <algorithm>
+#include <map>
 #include <string>
 #include <type_traits>
 #include <utility>
@@ -31,6 +32,10 @@ struct Fiber {
 ucontext_t scheduler;
 std::vector<Fiber> fibers;
 int current;
+// the threads of a phase in reverse index order (the second run of an order check)
+bool reverse_order;
+// every allocation, for the order check's snapshots
+std::map<char*, size_t> allocations;
 void (*body)(void**);
 void** body_args;
 
@@ -71,7 +76,7 @@ const Entry KERNELS[] = {
     EMU_ENTRY(eq_adam),         EMU_ENTRY(eq_chain_energy), EMU_ENTRY(eq_contrast),
     EMU_ENTRY(eq_chain_step),   EMU_ENTRY(eq_chain_step_tf32), EMU_ENTRY(eq_gemm_tf32),
     EMU_ENTRY(eq_chain_phases),
-    EMU_ENTRY(eq_test_shared_before_write), EMU_ENTRY(eq_test_divergent_barrier),
+    EMU_ENTRY(eq_test_shared_before_write), EMU_ENTRY(eq_test_divergent_barrier), EMU_ENTRY(eq_test_race),
 };
 
 // Runs one block's threads phase by phase (a phase ends at __syncthreads or at a thread's end).
@@ -96,7 +101,8 @@ std::string run_block(int threads) {
   int ended = 0;
   for (int phase = 0; ended < threads; phase++) {
     int arrived = 0;
-    for (int i = 0; i < threads; i++) {
+    for (int j = 0; j < threads; j++) {
+      int i = reverse_order ? threads - 1 - j : j;
       if (fibers[i].done) {
         continue;
       }
@@ -138,10 +144,12 @@ extern "C" {
 
 JNIEXPORT jlong JNICALL Java_org_eqprop_backend_jcuda_EmulatedDevice_alloc0(JNIEnv*, jclass, jlong bytes) {
   void* p = calloc(1, (size_t) bytes);
+  allocations[(char*) p] = (size_t) bytes;
   return (jlong) p;
 }
 
 JNIEXPORT void JNICALL Java_org_eqprop_backend_jcuda_EmulatedDevice_free0(JNIEnv*, jclass, jlong p) {
+  allocations.erase((char*) p);
   free((void*) p);
 }
 
@@ -167,7 +175,7 @@ JNIEXPORT void JNICALL Java_org_eqprop_backend_jcuda_EmulatedDevice_copy0(
 // Runs kernel `name`; argument i takes sizes[i] bytes from words, starting at a word boundary.
 JNIEXPORT jstring JNICALL Java_org_eqprop_backend_jcuda_EmulatedDevice_launch0(
     JNIEnv* env, jclass, jstring name, jint gx, jint gy, jint bx, jint by, jint shared,
-    jlongArray words, jintArray sizes) {
+    jlongArray words, jintArray sizes, jboolean orderCheck) {
   const char* n = env->GetStringUTFChars(name, nullptr);
   std::string kernel(n);
   env->ReleaseStringUTFChars(name, n);
@@ -198,14 +206,51 @@ JNIEXPORT jstring JNICALL Java_org_eqprop_backend_jcuda_EmulatedDevice_launch0(
   blockDim = {(unsigned) bx, (unsigned) by, 1};
   body = e->run;
   body_args = args.data();
-  for (int y = 0; y < gy; y++) {
-    for (int x = 0; x < gx; x++) {
-      blockIdx = {(unsigned) x, (unsigned) y, 0};
-      // a block starts with its dynamic shared memory poisoned: reading it before writing gives NaN
-      std::fill(dynamic.begin(), dynamic.end(), NAN);
-      std::string e = run_block(bx * by);
-      if (!e.empty() && error.empty()) {
-        error = "kernel " + kernel + ", block (" + std::to_string(x) + ", " + std::to_string(y) + "): " + e;
+  auto run_grid = [&]() {
+    for (int y = 0; y < gy; y++) {
+      for (int x = 0; x < gx; x++) {
+        blockIdx = {(unsigned) x, (unsigned) y, 0};
+        // a block starts with its dynamic shared memory poisoned: reading it before writing gives NaN
+        std::fill(dynamic.begin(), dynamic.end(), NAN);
+        std::string e = run_block(bx * by);
+        if (!e.empty() && error.empty()) {
+          error = "kernel " + kernel + ", block (" + std::to_string(x) + ", " + std::to_string(y) + "): " + e;
+        }
+      }
+    }
+  };
+  if (!orderCheck) {
+    run_grid();
+    return error.empty() ? nullptr : env->NewStringUTF(error.c_str());
+  }
+  // the order check: run, keep what it wrote, run again from the same memory with the threads of
+  // each phase in reverse order; threads that race within a phase give other bits
+  std::vector<std::pair<char*, std::string>> before;
+  for (auto& a : allocations) {
+    before.emplace_back(a.first, std::string(a.first, a.second));
+  }
+  run_grid();
+  std::vector<std::string> forward;
+  for (auto& b : before) {
+    forward.emplace_back(b.first, allocations[b.first]);
+    memcpy(b.first, b.second.data(), b.second.size());
+  }
+  reverse_order = true;
+  run_grid();
+  reverse_order = false;
+  if (error.empty()) {
+    for (size_t k = 0; k < before.size(); k++) {
+      const char* now = before[k].first;
+      for (size_t o = 0; o < forward[k].size(); o++) {
+        if (now[o] != forward[k][o]) {
+          error = "kernel " + kernel + " writes other values with the threads of a phase run in reverse order "
+              + "(a race between threads not separated by __syncthreads): an allocation of " + std::to_string(forward[k].size())
+              + " bytes differs from byte " + std::to_string(o);
+          break;
+        }
+      }
+      if (!error.empty()) {
+        break;
       }
     }
   }

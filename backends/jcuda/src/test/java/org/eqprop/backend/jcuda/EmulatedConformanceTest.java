@@ -24,7 +24,7 @@ class EmulatedConformanceTest extends BackendConformanceTest {
 
   @Override
   protected Map<String, String> options() {
-    return Map.of("relaxation", "kernel");
+    return Map.of("relaxation", "kernel", "order-check", "on");
   }
 
   @Override

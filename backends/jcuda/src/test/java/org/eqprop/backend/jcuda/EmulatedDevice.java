@@ -33,7 +33,8 @@ class EmulatedDevice implements Device {
 
   static native void copy0(long src, long dst, long bytes);
 
-  static native String launch0(String name, int gx, int gy, int bx, int by, int shared, long[] words, int[] sizes);
+  static native String launch0(String name, int gx, int gy, int bx, int by, int shared, long[] words, int[] sizes,
+      boolean orderCheck);
 
   /** Why the emulator cannot run here, or null when it can (building it on first use). */
   static synchronized String unavailable() {
@@ -63,11 +64,23 @@ class EmulatedDevice implements Device {
     return unavailable;
   }
 
+  /**
+   * Whether every launch runs twice, the second time with the threads of each barrier phase in
+   * reverse order, and fails where the two wrote different bits (a race between threads).
+   */
+  private final boolean orderCheck;
+
   EmulatedDevice() {
+    this(false);
+  }
+
+  /** @param orderCheck run every launch a second time in reverse thread order and compare */
+  EmulatedDevice(boolean orderCheck) {
     String why = unavailable();
     if (why != null) {
       throw new IllegalStateException(why);
     }
+    this.orderCheck = orderCheck;
   }
 
   @Override
@@ -162,7 +175,7 @@ class EmulatedDevice implements Device {
     long[] words = args.words();
     int[] sizes = args.sizes();
     Runnable run = () -> {
-      String error = launch0(kernel, gridX, gridY, blockX, blockY, sharedBytes, words, sizes);
+      String error = launch0(kernel, gridX, gridY, blockX, blockY, sharedBytes, words, sizes, orderCheck);
       if (error != null) {
         throw new IllegalStateException(error);
       }

@@ -40,7 +40,9 @@ final class EmulatedProvider implements BackendProvider, ExecutionCondition {
   @Override
   public Backend create(Map<String, String> options) {
     boolean graphs = JcudaBackendProvider.onOff(options, "graphs");
-    return new JcudaBackend(JcudaBackendProvider.withGraphs(new EmulatedDevice(), graphs),
+    // order-check=on: every launch also runs with the threads of each phase in reverse order (see EmulatedDevice)
+    boolean orderCheck = "on".equals(options.getOrDefault("order-check", "off"));
+    return new JcudaBackend(JcudaBackendProvider.withGraphs(new EmulatedDevice(orderCheck), graphs),
         JcudaBackendProvider.mode(options.getOrDefault("relaxation", "auto")), JcudaBackendProvider.onOff(options, "tf32"));
   }
 

@@ -7,6 +7,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class EmulatedTf32Test extends Tf32Checks {
   @Override
   protected Device device() {
-    return new EmulatedDevice();
+    return new EmulatedDevice(true); // with the order check (see EmulatedDevice)
   }
 }

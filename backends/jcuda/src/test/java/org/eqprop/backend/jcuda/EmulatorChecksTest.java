@@ -40,4 +40,21 @@ class EmulatorChecksTest {
           + "threads waited at a barrier the others, having ended, never reach", e.getMessage());
     }
   }
+
+  @Test
+  void aRaceBetweenTheThreadsOfAPhaseIsReported() {
+    try (EmulatedDevice device = new EmulatedDevice(true)) {
+      long out = device.alloc(8 * Float.BYTES);
+      IllegalStateException e = assertThrows(IllegalStateException.class, () ->
+          device.launch("eq_test_race", 1, 1, 8, 1, 8 * Float.BYTES, new KernelArgs().ptr(out).i32(8)));
+      assertTrue(e.getMessage().startsWith("kernel eq_test_race writes other values with the threads of a phase run in "
+          + "reverse order (a race between threads not separated by __syncthreads): an allocation of 32 bytes differs"),
+          e.getMessage());
+    }
+    try (EmulatedDevice device = new EmulatedDevice(true)) {
+      long out = device.alloc(8 * Float.BYTES);
+      // a kernel without a race passes the same check
+      device.launch("eq_test_shared_before_write", 1, 1, 8, 1, 8 * Float.BYTES, new KernelArgs().ptr(out).i32(8));
+    }
+  }
 }
