@@ -171,6 +171,10 @@ class CommandLineTest {
     assertTrue(line.matches("eqprop: training diverged at epoch 1, minibatch \\d+: .*(NaN or Inf|not finite); no checkpoint "
         + "was written \\(the first epoch did not finish\\) \\(try smaller learning rates or a smaller eps\\)"), line);
     assertFalse(Files.exists(out.resolve("checkpoint.safetensors")));
+    // a run that never saved a checkpoint leaves nothing that would block a plain rerun
+    assertFalse(Files.exists(out), "the failed run's directory is gone");
+    assertEquals(0, run("train", "--data", DATA, "--out", out.toString(), "--epochs", "1",
+        "--set", "training.train-limit=100", "--set", "training.test-limit=20").code());
   }
 
   @Test

@@ -321,7 +321,8 @@ class ResumeTest {
         "--force", "--epochs", "2", "--set", "training.train-limit=400", "--set", "training.test-limit=200");
     assertEquals(1, r.code(), r.out() + r.err());
     assertTrue(r.err().contains("cannot write checkpoint " + out.resolve("checkpoint.safetensors")), r.err());
-    assertEquals(List.of(), results(out), "no row without its checkpoint");
+    // no row without its checkpoint: the run that never saved one leaves none of its files
+    assertTrue(!Files.exists(out.resolve("metrics.csv")) || results(out).isEmpty(), "no row without its checkpoint");
     assertTrue(!Files.exists(out.resolve("checkpoint.safetensors")));
   }
 

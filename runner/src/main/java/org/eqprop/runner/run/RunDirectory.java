@@ -34,10 +34,15 @@ public final class RunDirectory {
   private final Path dir;
   /** Whether this run's files are still beside a previous run's, under {@link #STAGED} names. */
   private boolean staged;
+  /** Whether this is a new run (not a resumed one). */
+  private final boolean fresh;
+  /** Whether this run has saved a checkpoint. */
+  private boolean checkpointed;
 
-  private RunDirectory(Path dir, boolean staged) {
+  private RunDirectory(Path dir, boolean staged, boolean fresh) {
     this.dir = dir;
     this.staged = staged;
+    this.fresh = fresh;
   }
 
   /**
@@ -73,7 +78,7 @@ public final class RunDirectory {
         throw EqpropException.usage("cannot read output directory " + dir + ": " + IoErrors.reason(e));
       }
     }
-    return new RunDirectory(dir, occupied);
+    return new RunDirectory(dir, occupied, true);
   }
 
   /** An existing run to resume: the directory must hold a checkpoint. */
@@ -84,7 +89,7 @@ public final class RunDirectory {
     if (!Files.isRegularFile(dir.resolve(CHECKPOINT))) {
       throw EqpropException.usage("run directory " + dir + " has no " + CHECKPOINT + " to resume from");
     }
-    return new RunDirectory(dir, false);
+    return new RunDirectory(dir, false, false);
   }
 
   /** The directory. */
@@ -147,12 +152,12 @@ public final class RunDirectory {
     }
 
     /**
-     * Lets go of the directory; first removes a forced run's files that never replaced the previous
-     * run's, and the directory where this claim created it and nothing was written.
+     * Lets go of the directory; first removes what a new run that never saved a checkpoint wrote
+     * (beside a previous run, or alone), and the directory where this claim created it.
      */
     @Override
     public void close() {
-      discardStaged();
+      discardUnfinished();
       if (created) {
         removeIfUnstarted(); // while still holding the lock, so no other run can have claimed it
       }
@@ -181,6 +186,7 @@ public final class RunDirectory {
    * checkpoint last); the previous run's plot goes where this run has none yet.
    */
   public void commit() throws IOException {
+    checkpointed = true;
     if (!staged) {
       return;
     }
@@ -196,16 +202,20 @@ public final class RunDirectory {
     staged = false;
   }
 
-  /** Removes this run's staged files where it never reached {@link #commit}. */
-  private void discardStaged() {
-    if (!staged) {
+  /**
+   * Removes what a new run wrote where it ended before its first checkpoint (it failed: diverged,
+   * out of memory, killed by an error): its staged files beside a previous run, or its own files in
+   * a directory that held no run, so a plain rerun is not blocked by them.
+   */
+  private void discardUnfinished() {
+    if (!fresh || checkpointed) {
       return;
     }
     for (String name : FILES) {
       try {
-        Files.deleteIfExists(dir.resolve(name + STAGED));
+        Files.deleteIfExists(staged ? dir.resolve(name + STAGED) : dir.resolve(name));
       } catch (IOException e) {
-        // a leftover .new file blocks nothing: the previous run is whole
+        // a leftover file is named in no message: the user removes it, or --force writes over it
       }
     }
   }
