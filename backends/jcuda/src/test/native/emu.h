@@ -1,7 +1,7 @@
 // A CPU stand-in for the CUDA execution model, enough to run eqprop_kernels.cu as C++ in the
 // tests: blocks run one after another; the threads of a block are ucontext fibers on one OS
 // thread, switched at __syncthreads(), so shared memory is plain static storage. Checks (see
-// emu_jni.cpp): dynamic shared memory is poisoned with NaN at each block's start, a barrier some
+// emu_jni.cpp): shared memory, static and dynamic, is poisoned with NaN at each block's start, a barrier some
 // threads wait at while others have ended is reported as an error of the launch, and on request a
 // launch runs again with the threads of each phase in reverse order and must write the same bits.
 #ifndef EQ_EMU_H
@@ -12,7 +12,9 @@
 #define EQ_KERNEL extern "C"
 #define EQ_DEVICE static inline
 #define EQ_DYNAMIC_SHARED(name) float* name = emu_dynamic_shared
-#define __shared__ static
+// static __shared__ arrays all go into one section, so a launch can poison them at each block's
+// start (the linker marks its bounds: __start_emu_shared, __stop_emu_shared)
+#define __shared__ static __attribute__((section("emu_shared")))
 
 struct emu_dim3 {
   unsigned x, y, z;

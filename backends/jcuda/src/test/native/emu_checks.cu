@@ -34,3 +34,15 @@ EQ_KERNEL void eq_test_race(float* out, int n) {
     out[i] = cache[(i + 1) % blockDim.x];
   }
 }
+
+// The same with a static __shared__ array: it too starts each block poisoned (on a GPU it holds
+// whatever the last block there left).
+EQ_KERNEL void eq_test_static_shared_before_write(float* out, int n) {
+  __shared__ float kept[32];
+  int i = threadIdx.x;
+  if (i < n) {
+    out[i] = kept[i];
+  }
+  __syncthreads();
+  kept[i] = 1.0f;
+}

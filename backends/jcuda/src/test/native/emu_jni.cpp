@@ -19,6 +19,9 @@
 
 emu_dim3 threadIdx, blockIdx, blockDim, gridDim;
 float* emu_dynamic_shared;
+// the bounds of the section that holds every static __shared__ array (see emu.h)
+extern "C" char __start_emu_shared[];
+extern "C" char __stop_emu_shared[];
 
 namespace {
 const size_t STACK = 64 * 1024;
@@ -77,6 +80,7 @@ const Entry KERNELS[] = {
     EMU_ENTRY(eq_chain_step),   EMU_ENTRY(eq_chain_step_tf32), EMU_ENTRY(eq_gemm_tf32),
     EMU_ENTRY(eq_chain_phases),
     EMU_ENTRY(eq_test_shared_before_write), EMU_ENTRY(eq_test_divergent_barrier), EMU_ENTRY(eq_test_race),
+    EMU_ENTRY(eq_test_static_shared_before_write),
 };
 
 // Runs one block's threads phase by phase (a phase ends at __syncthreads or at a thread's end).
@@ -210,8 +214,9 @@ JNIEXPORT jstring JNICALL Java_org_eqprop_backend_jcuda_EmulatedDevice_launch0(
     for (int y = 0; y < gy; y++) {
       for (int x = 0; x < gx; x++) {
         blockIdx = {(unsigned) x, (unsigned) y, 0};
-        // a block starts with its dynamic shared memory poisoned: reading it before writing gives NaN
+        // a block starts with its shared memory poisoned: reading it before writing gives NaN
         std::fill(dynamic.begin(), dynamic.end(), NAN);
+        memset(__start_emu_shared, 0xff, (size_t) (__stop_emu_shared - __start_emu_shared));
         std::string e = run_block(bx * by);
         if (!e.empty() && error.empty()) {
           error = "kernel " + kernel + ", block (" + std::to_string(x) + ", " + std::to_string(y) + "): " + e;

@@ -9,8 +9,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The emulator's checks, each shown catching a kernel that is wrong on purpose ({@code
- * src/test/native/emu_checks.cu}, compiled into the emulator only): dynamic shared memory is
- * poisoned with NaN at each block's start, and a barrier some threads never reach is reported.
+ * src/test/native/emu_checks.cu}, compiled into the emulator only): shared memory, dynamic and
+ * static, is poisoned with NaN at each block's start, a barrier some threads never reach is
+ * reported, and so is a race between the threads of a phase (the order check).
  */
 @ExtendWith(EmulatedProvider.class)
 class EmulatorChecksTest {
@@ -22,6 +23,20 @@ class EmulatorChecksTest {
       device.upload(new float[] {1, 2, 3, 4}, 4, out);
       // two blocks, so the second starts after the first left its shared memory behind
       device.launch("eq_test_shared_before_write", 2, 1, 4, 1, 4 * Float.BYTES, new KernelArgs().ptr(out).i32(4));
+      float[] got = new float[4];
+      device.download(out, got, 4);
+      for (float v : got) {
+        assertTrue(Float.isNaN(v), "a read before any write sees the poison, got " + v);
+      }
+    }
+  }
+
+  @Test
+  void staticSharedMemoryReadBeforeItIsWrittenIsNaN() {
+    try (EmulatedDevice device = new EmulatedDevice()) {
+      long out = device.alloc(4 * Float.BYTES);
+      // the first block leaves its array at 1, the second must still see the poison
+      device.launch("eq_test_static_shared_before_write", 2, 1, 4, 1, 0, new KernelArgs().ptr(out).i32(4));
       float[] got = new float[4];
       device.download(out, got, 4);
       for (float v : got) {
