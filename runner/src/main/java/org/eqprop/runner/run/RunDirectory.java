@@ -241,14 +241,7 @@ public final class RunDirectory {
    * ones (written after the checkpoint a resumed run starts from).
    */
   public void keepMetrics(int epochs) throws IOException {
-    List<String> rows = new ArrayList<>();
-    rows.add(EpochResult.CSV_HEADER);
-    for (EpochResult r : results()) {
-      if (r.epoch() <= epochs) {
-        rows.add(r.csvRow());
-      }
-    }
-    AtomicFiles.write(file(METRICS), ByteBuffer.wrap((String.join("\n", rows) + "\n").getBytes(StandardCharsets.UTF_8)));
+    writeMetrics(csv(results().stream().filter(r -> r.epoch() <= epochs).toList()));
   }
 
   /** The rows of {@code metrics.csv} so far. */
@@ -267,14 +260,11 @@ public final class RunDirectory {
     return out;
   }
 
-  /** {@code metrics.csv}'s text with the rows so far and then {@code next}'s, or with no new row where null. */
-  public String metricsWith(EpochResult next) throws IOException {
+  /** {@code metrics.csv}'s text for these rows: the header, then a line a row. */
+  public static String csv(List<EpochResult> rows) {
     StringBuilder csv = new StringBuilder(EpochResult.CSV_HEADER).append('\n');
-    for (EpochResult r : results()) {
+    for (EpochResult r : rows) {
       csv.append(r.csvRow()).append('\n');
-    }
-    if (next != null) {
-      csv.append(next.csvRow()).append('\n');
     }
     return csv.toString();
   }

@@ -160,7 +160,7 @@ public final class Trainer {
             requireFiniteParameters(run, epoch, b + 1);
             Progress mid = new Progress(epoch - 1, b + 1, tally.errors, tally.energySum, tally.seconds, tally.freeSteps,
                 epochShuffle, learnerRandom.state());
-            save(run, configYaml, mid, metricsWith(run, null));
+            save(run, configYaml, mid, RunDirectory.csv(rows(run)));
             throw new Stopped("interrupted: checkpoint saved at epoch " + epoch + ", minibatch " + (b + 1) + " of "
                 + batches + "; continue with: eqprop train --resume " + run.path());
           }
@@ -184,14 +184,16 @@ public final class Trainer {
         p = new Progress(epoch, 0, 0, 0, 0, 0, shuffle.state(), learnerRandom.state());
         // the epoch's row and its checkpoint together: the checkpoint carries the rows, so a row is
         // written only once its checkpoint is, and a resumed run takes its rows from the checkpoint
-        String metrics = metricsWith(run, r);
+        List<EpochResult> rows = new ArrayList<>(rows(run));
+        rows.add(r);
+        String metrics = RunDirectory.csv(rows);
         save(run, configYaml, p, metrics);
         try {
           run.writeMetrics(metrics);
         } catch (IOException e) {
           throw new UncheckedIOException("cannot write " + run.metrics() + ": " + IoErrors.reason(e), e);
         }
-        plot(run);
+        plot(run, rows);
         listener.epochDone(r);
       }
     }
@@ -199,18 +201,19 @@ public final class Trainer {
   }
 
   /** Redraws metrics.png; a plot that cannot be drawn is a warning, never the end of a run. */
-  private void plot(RunDirectory run) {
+  private void plot(RunDirectory run, List<EpochResult> rows) {
     try {
-      MetricsPlot.write(run.results(), "eqprop " + config.model().name() + " " + config.model().layers(),
+      MetricsPlot.write(rows, "eqprop " + config.model().name() + " " + config.model().layers(),
           run.plot());
     } catch (IOException | RuntimeException | LinkageError e) {
       LOG.warn("could not draw {}: {}", run.plot(), e.toString());
     }
   }
 
-  private static String metricsWith(RunDirectory run, EpochResult next) {
+  /** The rows of metrics.csv so far. */
+  private static List<EpochResult> rows(RunDirectory run) {
     try {
-      return run.metricsWith(next);
+      return run.results();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + run.metrics() + ": " + IoErrors.reason(e), e);
     }
