@@ -81,11 +81,6 @@ public final class DenseChain {
         java.util.Arrays.copyOfRange(wi, 1, depth + 1), java.util.Arrays.copyOfRange(bi, 1, depth + 1)));
   }
 
-  /** The chain form of a clamp of {@code energy}, where the energy is a chain. */
-  public static Optional<DenseChain> of(ClampedEnergy clamped) {
-    return clamped instanceof ComposedEnergy.Clamped c ? of(c.energy()) : Optional.empty();
-  }
-
   /** {@code W₂ … W_N}, the weights between free layers. */
   public List<Tensor> weights() {
     return weights;

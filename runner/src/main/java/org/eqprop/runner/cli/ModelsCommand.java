@@ -32,17 +32,13 @@ public final class ModelsCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     PrintWriter w = spec.commandLine().getOut();
-    w.printf("%-20s %s%n", "NAME", "DESCRIPTION");
     Plugins loaded = plugins.load();
     ModelRegistry registry = ModelRegistry.discover(loaded);
-    for (ModelProvider p : registry.providers()) {
-      w.printf("%-20s %s%s%n", p.name(), p.description(), loaded.isPlugin(p) ? " [plugin " + Plugins.origin(p) + "]" : "");
-    }
+    w.printf("%-20s %s%n", "NAME", "DESCRIPTION");
+    rows(w, loaded, registry.providers(), ModelProvider::name, ModelProvider::description);
     w.printf("%-20s %s%n", NetworkModel.NAME, "a network declared in model.interactions from the types below");
-    w.printf("%n%-20s %s%n", "INTERACTION TYPE", "DESCRIPTION");
-    for (InteractionProvider p : registry.interactions().providers()) {
-      w.printf("%-20s %s%s%n", p.type(), p.description(), loaded.isPlugin(p) ? " [plugin " + Plugins.origin(p) + "]" : "");
-    }
+    section(w, loaded, "INTERACTION TYPE", registry.interactions().providers(), InteractionProvider::type,
+        InteractionProvider::description);
     ComponentRegistry c = registry.components();
     section(w, loaded, "DYNAMICS", c.dynamics().providers(), DynamicsProvider::name, DynamicsProvider::description);
     section(w, loaded, "COST", c.costs().providers(), CostProvider::name, CostProvider::description);
@@ -54,6 +50,12 @@ public final class ModelsCommand implements Callable<Integer> {
   private static <T> void section(PrintWriter w, Plugins loaded, String title, java.util.List<T> providers,
       java.util.function.Function<T, String> name, java.util.function.Function<T, String> description) {
     w.printf("%n%-20s %s%n", title, "DESCRIPTION");
+    rows(w, loaded, providers, name, description);
+  }
+
+  /** A line a provider: its name, its description, and the jar a plug-in came from. */
+  private static <T> void rows(PrintWriter w, Plugins loaded, java.util.List<T> providers,
+      java.util.function.Function<T, String> name, java.util.function.Function<T, String> description) {
     for (T p : providers) {
       w.printf("%-20s %s%s%n", name.apply(p), description.apply(p),
           loaded.isPlugin(p) ? " [plugin " + Plugins.origin(p) + "]" : "");

@@ -13,6 +13,7 @@ import org.eqprop.api.spi.InteractionProvider;
 import org.eqprop.api.spi.InteractionSpec;
 import org.eqprop.api.tensor.Backend;
 import org.eqprop.models.compose.ComposedEnergy;
+import org.eqprop.models.hopfield.LayeredHopfield;
 import org.eqprop.runner.EqpropException;
 
 /**
@@ -49,10 +50,7 @@ public final class NetworkModel {
       throw EqpropException.usage("model network needs its terms in config key 'model.interactions' (a list of "
           + "{type, layers}, e.g. {type: dense, layers: [0, 1]})");
     }
-    List<Layer> layers = new ArrayList<>();
-    for (int k = 0; k < sizes.size(); k++) {
-      layers.add(new Layer(k == 0 ? "input" : k == sizes.size() - 1 ? "output" : "h" + k, sizes.get(k), k == 0));
-    }
+    List<Layer> layers = LayeredHopfield.layers(sizes.stream().mapToInt(Integer::intValue).toArray());
     List<Interaction> terms = new ArrayList<>();
     try {
       for (int i = 0; i < declared.size(); i++) {

@@ -78,17 +78,26 @@ public final class EjmlBackendProvider implements BackendProvider {
     return new EjmlBackend(threshold, threads, gemm, vector, lanes);
   }
 
-  /** Whether the Vector API kernels can load: the JVM has the incubator module and links it. */
+  /** Whether the Vector API kernels can load: the JVM has the incubator module and links it (found out once). */
   private static boolean vectorApi() {
-    if (ModuleLayer.boot().findModule(VECTOR_MODULE).isEmpty()) {
-      return false;
-    }
-    try {
-      new VectorGemm();
-      new VectorLanes();
-      return true;
-    } catch (LinkageError e) {
-      return false;
+    return VectorApi.LOADS;
+  }
+
+  /** Holds the answer, worked out when first asked. */
+  private static final class VectorApi {
+    static final boolean LOADS = loads();
+
+    private static boolean loads() {
+      if (ModuleLayer.boot().findModule(VECTOR_MODULE).isEmpty()) {
+        return false;
+      }
+      try {
+        new VectorGemm();
+        new VectorLanes();
+        return true;
+      } catch (LinkageError e) {
+        return false;
+      }
     }
   }
 
