@@ -105,11 +105,6 @@ public final class EquilibriumPropagation implements Learner {
     this.plan = new StepPlan(energy, dynamics, cost, estimator, optimizer);
   }
 
-  /** The learning rule's gradient estimator. */
-  public GradientEstimator estimator() {
-    return estimator;
-  }
-
   @Override
   public String name() {
     return settings.clampedOutput() ? CHL : NAME;

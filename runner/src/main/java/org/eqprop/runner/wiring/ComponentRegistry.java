@@ -1,6 +1,5 @@
 package org.eqprop.runner.wiring;
 
-import java.util.List;
 import org.eqprop.api.spi.CostProvider;
 import org.eqprop.api.spi.DynamicsProvider;
 import org.eqprop.api.spi.LearnerProvider;
@@ -31,10 +30,5 @@ public record ComponentRegistry(Registry<DynamicsProvider> dynamics, Registry<Co
   /** The built-in ones only (the application class path). */
   public static ComponentRegistry builtIn() {
     return discover(Plugins.none());
-  }
-
-  /** Each kind's names, for listings. */
-  public List<List<String>> names() {
-    return List.of(dynamics.names(), costs.names(), optimizers.names(), learners.names());
   }
 }
