@@ -20,8 +20,8 @@ public final class Nd4jBackendProvider implements BackendProvider {
   }
 
   /**
-   * Below EJML's 10 for now: on the paper's small products ND4J's per-operation overhead makes it
-   * the slower CPU backend (docs/benchmarks.md), so it is used when named.
+   * Below EJML's 10: {@code ejml} remains the faster CPU backend on the paper's networks
+   * (docs/benchmarks.md), so this one is used when named.
    */
   @Override
   public int priority() {
@@ -60,31 +60,42 @@ public final class Nd4jBackendProvider implements BackendProvider {
   @Override
   public Backend create(Map<String, String> options) {
     for (String key : options.keySet()) {
-      if (!key.equals("threads")) {
-        throw new IllegalArgumentException("unknown option '" + key + "' for backend nd4j (known: threads)");
+      if (!key.equals("threads") && !key.equals("blas-threads")) {
+        throw new IllegalArgumentException(
+            "unknown option '" + key + "' for backend nd4j (known: threads, blas-threads)");
       }
     }
-    int threads = Runtime.getRuntime().availableProcessors();
-    String value = options.get("threads");
-    if (value != null) {
-      try {
-        threads = Integer.parseInt(value.trim());
-      } catch (NumberFormatException e) {
-        throw new IllegalArgumentException("backend nd4j option threads must be an integer, got '" + value + "'");
-      }
-      if (threads < 1) {
-        throw new IllegalArgumentException("backend nd4j option threads must be >= 1, got " + value);
-      }
-    }
+    int cores = Runtime.getRuntime().availableProcessors();
+    int threads = threads(options, "threads", cores);
+    int blasThreads = threads(options, "blas-threads", 1);
     try {
       org.nd4j.linalg.factory.Environment env = org.nd4j.linalg.factory.Nd4j.getEnvironment();
-      env.setMaxThreads(threads);
-      env.setMaxMasterThreads(threads);
+      env.setMaxThreads(1);
+      env.setMaxMasterThreads(1);
+      org.nd4j.nativeblas.NativeOpsHolder.getInstance().getDeviceNativeOps().setOmpNumThreads(1);
+      org.nd4j.linalg.factory.Nd4j.factory().blas().setMaxThreads(blasThreads);
       org.nd4j.linalg.factory.Nd4j.setDefaultDataTypes(
           org.nd4j.linalg.api.buffer.DataType.FLOAT, org.nd4j.linalg.api.buffer.DataType.FLOAT);
     } catch (RuntimeException | LinkageError e) {
       throw new IllegalStateException("ND4J failed to initialise: " + e, e);
     }
-    return new Nd4jBackend();
+    return new Nd4jBackend(threads, blasThreads);
+  }
+
+  private static int threads(Map<String, String> options, String key, int fallback) {
+    String value = options.get(key);
+    if (value == null) {
+      return fallback;
+    }
+    int threads;
+    try {
+      threads = Integer.parseInt(value.trim());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("backend nd4j option " + key + " must be an integer, got '" + value + "'");
+    }
+    if (threads < 1) {
+      throw new IllegalArgumentException("backend nd4j option " + key + " must be >= 1, got " + value);
+    }
+    return threads;
   }
 }

@@ -3,6 +3,7 @@ package org.eqprop.backend.nd4j;
 import java.util.Set;
 import org.eqprop.api.spi.BackendProvider;
 import org.eqprop.backend.tck.BackendConformanceTest;
+import org.eqprop.models.chain.ChainRelaxation;
 
 /** The ND4J backend runs the whole conformance kit. */
 class Nd4jConformanceTest extends BackendConformanceTest {
@@ -13,6 +14,6 @@ class Nd4jConformanceTest extends BackendConformanceTest {
 
   @Override
   protected Set<Class<?>> expectedExtensions() {
-    return Set.of();
+    return Set.of(ChainRelaxation.class);
   }
 }
