@@ -23,6 +23,7 @@ import org.eqprop.runner.run.Checkpoint;
 import org.eqprop.runner.run.RunDirectory;
 import org.eqprop.runner.run.RunId;
 import org.eqprop.runner.train.EpochResult;
+import org.eqprop.runner.train.JitWarmup;
 import org.eqprop.runner.train.Progress;
 import org.eqprop.runner.train.Trainer;
 import picocli.CommandLine.Command;
@@ -137,6 +138,11 @@ public final class TrainCommand implements Callable<Integer> {
     String yaml = RunId.header(runId) + loader.toYaml(cfg.withBackendName(choice.entry().name()));
 
     ConsoleListener console = new ConsoleListener(ConsoleListener.mode(quiet, json), w, cfg.training().epochs());
+    try (RunSetup.Session warm = RunSetup.open(cfg, loaded, registry, choice, mnist.train().count())) {
+      int[] sizes = warm.energy().layerSizes();
+      JitWarmup.run(warm.backend(), warm.learner(), mnist.train(), cfg.training().batchSize(),
+          sizes[sizes.length - 1], cfg.training().evalBatchSize());
+    }
     try (RunSetup.Session session = RunSetup.open(cfg, loaded, registry, choice, mnist.train().count())) {
       Trainer trainer = session.injector().getInstance(Trainer.class);
       Progress from;
