@@ -3,11 +3,13 @@ package org.eqprop.runner;
 import com.google.inject.CreationException;
 import com.google.inject.ProvisionException;
 import java.io.PrintWriter;
+import java.util.ServiceLoader;
 import org.eqprop.runner.cli.BackendsCommand;
 import org.eqprop.runner.cli.BenchCommand;
 import org.eqprop.runner.cli.CheckModelCommand;
 import org.eqprop.runner.cli.GradCheckCommand;
 import org.eqprop.runner.cli.EvaluateCommand;
+import org.eqprop.runner.cli.ExtensionCommand;
 import org.eqprop.runner.cli.ModelsCommand;
 import org.eqprop.runner.cli.TrainCommand;
 import picocli.CommandLine;
@@ -52,6 +54,10 @@ public final class Main implements Runnable {
   public static int run(String[] args, PrintWriter out, PrintWriter err) {
     Main main = new Main();
     CommandLine cl = new CommandLine(main);
+    // before the handlers below: picocli gives them only to the subcommands already added
+    for (ExtensionCommand extension : ServiceLoader.load(ExtensionCommand.class)) {
+      cl.addSubcommand(extension);
+    }
     cl.setOut(out);
     cl.setErr(err);
     cl.setParameterExceptionHandler(

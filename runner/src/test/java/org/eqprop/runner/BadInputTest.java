@@ -153,6 +153,11 @@ class BadInputTest {
         new Case("zero-width layer", "config key 'model.layers' must hold positive sizes, got [784, 0, 10]",
             train("--set", "model.layers=[784, 0, 10]")),
         new Case("beta 0", "config key 'learner.beta' must be non-zero, got 0.0", train("--set", "learner.beta=0")),
+        new Case("spark engine without its module", "distributed.engine spark needs eqprop's Spark module on the class "
+            + "path: pass --engine spark to ./eqprop (the launcher adds the module for it; build it with "
+            + "'mvn -q -B package -DskipTests')", train("--set", "distributed.engine=spark")),
+        new Case("sync every 0", "config key 'distributed.sync-every' must be >= 1, got 0",
+            train("--sync-every", "0")),
         new Case("negative limit", "config key 'training.train-limit' must be >= 0, got -1",
             train("--set", "training.train-limit=-1")),
         new Case("rates per layer", "config key 'optimizer.learning-rates' has 2 rates but the model has 3 layers of "
@@ -216,7 +221,7 @@ class BadInputTest {
         new Case("bad flag value", "Invalid value for option '--epochs': 'three' is not an int", train("--epochs", "three")),
         new Case("misspelt flag", "Unknown option: '--sed' (did you mean --set or --seed?)", train("--sed")),
         new Case("resume with preset", "--resume continues a run with its own configuration and directory; it takes only "
-            + "--epochs, --data, --backend and --plugins besides", "train", "--resume", f + "/run", "--preset", "paper-1h"),
+            + "--epochs, --data, --backend, --engine and --plugins besides", "train", "--resume", f + "/run", "--preset", "paper-1h"),
         new Case("resume without a run", "run directory " + f + "/nowhere not found", "train", "--resume", f + "/nowhere"),
         new Case("resume without checkpoint", "run directory " + f + "/busy has no checkpoint.safetensors to resume from",
             "train", "--resume", f + "/busy"),

@@ -119,7 +119,7 @@ class ConfigLoaderTest {
             + " (did you mean 'training.batch-size'?)",
         error(null, yaml("training:\n  batchsize: 5\n"), List.of()));
     assertEquals("unknown config key 'colour' in config file " + dir.resolve("c.yaml")
-            + " (sections: model, cost, dynamics, learner, optimizer, training, data, backend)",
+            + " (sections: model, cost, dynamics, learner, optimizer, training, data, backend, distributed)",
         error(null, yaml("colour: red\n"), List.of()));
   }
 

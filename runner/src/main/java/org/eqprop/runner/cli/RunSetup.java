@@ -2,14 +2,18 @@ package org.eqprop.runner.cli;
 
 import com.google.inject.Guice;
 import com.google.inject.Injector;
+import java.nio.file.Path;
+import java.util.ServiceLoader;
 import org.eqprop.api.Energy;
 import org.eqprop.api.Learner;
 import org.eqprop.api.tensor.Backend;
-import java.nio.file.Path;
+import org.eqprop.runner.EqpropException;
 import org.eqprop.runner.backend.BackendRegistry;
 import org.eqprop.runner.config.RunConfig;
 import org.eqprop.runner.data.MnistData;
 import org.eqprop.runner.plugins.Plugins;
+import org.eqprop.runner.train.Workers;
+import org.eqprop.runner.train.WorkersProvider;
 import org.eqprop.runner.wiring.EqpropModule;
 import org.eqprop.runner.wiring.ModelRegistry;
 
@@ -17,7 +21,7 @@ import org.eqprop.runner.wiring.ModelRegistry;
  * The steps every command that runs a model shares, in the order of the data flow: configuration →
  * data → backend choice → injector.
  */
-final class RunSetup {
+public final class RunSetup {
   /** The system property the launcher sets to the eqprop installation directory. */
   static final String HOME_PROPERTY = "eqprop.home";
 
@@ -28,12 +32,20 @@ final class RunSetup {
     if (!config.data().dir().isBlank()) {
       return Path.of(config.data().dir());
     }
+    return bundledData();
+  }
+
+  /**
+   * The bundled MNIST: {@code data/mnist} under the installation the launcher names in
+   * {@code -Deqprop.home}, else under the working directory.
+   */
+  public static Path bundledData() {
     String home = System.getProperty(HOME_PROPERTY);
     return home == null ? Path.of("data", "mnist") : Path.of(home, "data", "mnist");
   }
 
   /** Loads the data set, applies the limits and checks it against the model's layer sizes. */
-  static MnistData data(RunConfig config) {
+  public static MnistData data(RunConfig config) {
     MnistData full = MnistData.load(dataDir(config));
     MnistData data =
         new MnistData(full.train().limit(config.training().trainLimit()), full.test().limit(config.training().testLimit()));
@@ -42,8 +54,29 @@ final class RunSetup {
     return data;
   }
 
+  /**
+   * The workers of {@code distributed.engine}, from the {@link WorkersProvider} of that name on the
+   * class path (the Spark module's for {@code spark}).
+   */
+  static Workers workers(RunConfig config, String configYaml, Plugins plugins) {
+    return engine(config, plugins).open(config, configYaml);
+  }
+
+  /** The provider of {@code distributed.engine}; a usage error, before anything is written, when none is found. */
+  static WorkersProvider engine(RunConfig config, Plugins plugins) {
+    String engine = config.distributed().engine();
+    for (WorkersProvider p : ServiceLoader.load(WorkersProvider.class, plugins.loader())) {
+      if (p.name().equals(engine)) {
+        return p;
+      }
+    }
+    throw EqpropException.usage("distributed.engine " + engine + " needs eqprop's Spark module on the class path: "
+        + "pass --engine " + engine + " to ./eqprop (the launcher adds the module for it; build it with "
+        + "'mvn -q -B package -DskipTests')");
+  }
+
   /** Chooses the backend by precedence: flag, system property, environment, configuration. */
-  static BackendRegistry.Choice chooseBackend(BackendRegistry registry, String flag, RunConfig config) {
+  public static BackendRegistry.Choice chooseBackend(BackendRegistry registry, String flag, RunConfig config) {
     return registry.choose(
         flag,
         System.getProperty(BackendRegistry.PROPERTY),
@@ -60,7 +93,7 @@ final class RunSetup {
    * @param energy the model
    * @param learner the learner
    */
-  record Session(Injector injector, Backend backend, Energy energy, Learner learner) implements AutoCloseable {
+  public record Session(Injector injector, Backend backend, Energy energy, Learner learner) implements AutoCloseable {
     @Override
     public void close() {
       try (Backend b = backend; Energy e = energy; Learner l = learner) {
@@ -70,7 +103,7 @@ final class RunSetup {
   }
 
   /** Wires a run and creates its backend, model and learner (the backend is closed if the rest fails). */
-  static Session open(RunConfig config, Plugins plugins, BackendRegistry registry, BackendRegistry.Choice choice,
+  public static Session open(RunConfig config, Plugins plugins, BackendRegistry registry, BackendRegistry.Choice choice,
       int trainingExamples) {
     Injector injector = Guice.createInjector(
         new EqpropModule(config, registry, choice, ModelRegistry.discover(plugins), trainingExamples));

@@ -26,6 +26,7 @@ import org.eqprop.runner.train.EpochResult;
 import org.eqprop.runner.train.JitWarmup;
 import org.eqprop.runner.train.Progress;
 import org.eqprop.runner.train.Trainer;
+import org.eqprop.runner.train.Workers;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -68,6 +69,21 @@ public final class TrainCommand implements Callable<Integer> {
   @Option(names = "--model", paramLabel = "NAME", description = "Override model.name (see 'eqprop models').")
   String model;
 
+  @Option(names = "--engine", paramLabel = "NAME",
+      description = "Override distributed.engine: local (one process) or spark (data-parallel workers on Apache Spark; "
+          + "the launcher then adds the Spark module to the class path).")
+  String engine;
+
+  @Option(names = "--workers", paramLabel = "N", description = "Override distributed.workers (with --engine spark).")
+  Integer workers;
+
+  @Option(names = "--sync-every", paramLabel = "K",
+      description = "Override distributed.sync-every: minibatches per worker between parameter averages.")
+  Integer syncEvery;
+
+  @Option(names = "--master", paramLabel = "URL", description = "Override distributed.master (local[*], local[N], spark://HOST:PORT).")
+  String master;
+
   @Mixin PluginOptions plugins = new PluginOptions();
 
   @Option(names = "--quiet", description = "Print nothing but errors.")
@@ -92,15 +108,23 @@ public final class TrainCommand implements Callable<Integer> {
     RunDirectory run;
     Checkpoint checkpoint = null;
     if (resume != null) {
-      if (configOptions.given() || seed != null || out != null || force || model != null) {
+      if (configOptions.given() || seed != null || out != null || force || model != null || workers != null
+          || syncEvery != null || master != null) {
         throw EqpropException.usage("--resume continues a run with its own configuration and directory; "
-            + "it takes only --epochs, --data, --backend and --plugins besides");
+            + "it takes only --epochs, --data, --backend, --engine and --plugins besides");
       }
       run = RunDirectory.existing(resume);
     } else {
       flags.put("training.seed", seed);
       flags.put("model.name", model);
+      flags.put("distributed.engine", engine);
+      flags.put("distributed.workers", workers);
+      flags.put("distributed.sync-every", syncEvery);
+      flags.put("distributed.master", master);
       cfg = configOptions.load(loader, flags);
+      if (!cfg.distributed().engine().equals("local")) {
+        RunSetup.engine(cfg, loaded);
+      }
       run = RunDirectory.forNewRun(out != null ? out : defaultOut(), force);
     }
     RunDirectory target = run;
@@ -115,6 +139,10 @@ public final class TrainCommand implements Callable<Integer> {
         runId = RunId.of(checkpoint.config());
         RunId.requireSame(run, runId);
         cfg = loader.fromYaml(checkpoint.config(), "the configuration in checkpoint " + run.checkpoint(), flags);
+        if (engine != null && !engine.equals(cfg.distributed().engine())) {
+          throw EqpropException.usage("--engine " + engine + " does not match the run in " + resume
+              + ": it trains with distributed.engine " + cfg.distributed().engine());
+        }
         Progress p = checkpoint.progress();
         if (p.completedEpochs() >= cfg.training().epochs()) {
           throw EqpropException.usage("the run in " + resume + " already finished " + p.completedEpochs()
@@ -138,12 +166,16 @@ public final class TrainCommand implements Callable<Integer> {
     String yaml = RunId.header(runId) + loader.toYaml(cfg.withBackendName(choice.entry().name()));
 
     ConsoleListener console = new ConsoleListener(ConsoleListener.mode(quiet, json), w, cfg.training().epochs());
-    try (RunSetup.Session warm = RunSetup.open(cfg, loaded, registry, choice, mnist.train().count())) {
-      int[] sizes = warm.energy().layerSizes();
-      JitWarmup.run(warm.backend(), warm.learner(), mnist.train(), cfg.training().batchSize(),
-          sizes[sizes.length - 1], cfg.training().evalBatchSize());
+    boolean distributed = !cfg.distributed().engine().equals("local");
+    if (!distributed) {
+      try (RunSetup.Session warm = RunSetup.open(cfg, loaded, registry, choice, mnist.train().count())) {
+        int[] sizes = warm.energy().layerSizes();
+        JitWarmup.run(warm.backend(), warm.learner(), mnist.train(), cfg.training().batchSize(),
+            sizes[sizes.length - 1]);
+      }
     }
-    try (RunSetup.Session session = RunSetup.open(cfg, loaded, registry, choice, mnist.train().count())) {
+    try (RunSetup.Session session = RunSetup.open(cfg, loaded, registry, choice, mnist.train().count());
+        Workers workers = distributed ? RunSetup.workers(cfg, yaml, loaded) : null) {
       Trainer trainer = session.injector().getInstance(Trainer.class);
       Progress from;
       if (checkpoint != null) {
@@ -171,7 +203,7 @@ public final class TrainCommand implements Callable<Integer> {
               + "checkpoint saved " + (from.nextBatch() == 0
                   ? "after epoch " + from.completedEpochs()
                   : "at epoch " + (from.completedEpochs() + 1) + ", minibatch " + from.nextBatch())));
-      return trainInterruptibly(trainer, mnist, from, run, yaml, console, claim);
+      return trainInterruptibly(trainer, mnist, from, run, yaml, console, claim, workers);
     }
   }
 
@@ -180,7 +212,7 @@ public final class TrainCommand implements Callable<Integer> {
    * claim on its directory is released before the hook lets the JVM exit.
    */
   private int trainInterruptibly(Trainer trainer, MnistData mnist, Progress from, RunDirectory run, String yaml,
-      ConsoleListener console, RunDirectory.Claim claim) {
+      ConsoleListener console, RunDirectory.Claim claim, Workers workers) {
     AtomicBoolean stop = new AtomicBoolean();
     CountDownLatch finished = new CountDownLatch(1);
     Thread hook = new Thread(() -> {
@@ -193,7 +225,7 @@ public final class TrainCommand implements Callable<Integer> {
     }, "eqprop-checkpoint-on-exit");
     Runtime.getRuntime().addShutdownHook(hook);
     try {
-      List<EpochResult> results = trainer.train(mnist, from, run, yaml, console, stop::get);
+      List<EpochResult> results = trainer.train(mnist, from, run, yaml, console, stop::get, workers);
       if (!results.isEmpty()) {
         EpochResult last = results.get(results.size() - 1);
         console.info(String.format(Locale.ROOT, "done: test error %.2f%% after %d epoch%s; results in %s",

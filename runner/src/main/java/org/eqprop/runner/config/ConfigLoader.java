@@ -63,6 +63,24 @@ public final class ConfigLoader {
     return bind(merged(preset, file, sets, flags));
   }
 
+  /**
+   * Loads a configuration with {@code values} (dotted keys, values as YAML gives them: numbers,
+   * strings, lists) over the defaults, a preset and a file; each key is checked, and an unknown one
+   * is an error that names {@code source}.
+   */
+  public RunConfig load(String preset, Path file, Map<String, Object> values, String source) {
+    ObjectNode tree = merged(preset, file, List.of(), Map.of());
+    for (Map.Entry<String, Object> e : values.entrySet()) {
+      merge(tree, checked(at(e.getKey(), yaml.valueToTree(e.getValue())), source));
+    }
+    return bind(tree);
+  }
+
+  /** Throws a {@link ConfigException} naming {@code source} when {@code key} is no configuration key. */
+  public void requireKey(String key, String source) {
+    checked(at(key, JsonNodeFactory.instance.nullNode()), source);
+  }
+
   /** The merged configuration tree, before binding. */
   public ObjectNode merged(String preset, Path file, List<String> sets, Map<String, Object> flags) {
     ObjectNode tree = resource("defaults.yaml", "the defaults");

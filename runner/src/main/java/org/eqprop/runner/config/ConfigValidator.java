@@ -8,7 +8,8 @@ final class ConfigValidator {
 
   static void validate(RunConfig c) {
     for (Object section :
-        new Object[] {c.model(), c.cost(), c.dynamics(), c.learner(), c.optimizer(), c.training(), c.data(), c.backend()}) {
+        new Object[] {c.model(), c.cost(), c.dynamics(), c.learner(), c.optimizer(), c.training(), c.data(), c.backend(),
+            c.distributed()}) {
       if (section == null) {
         throw new ConfigException("a config section is empty: every section needs its keys");
       }
@@ -81,6 +82,20 @@ final class ConfigValidator {
     atLeast("training.eval-batch-size", c.training().evalBatchSize(), 1);
     atLeast("training.train-limit", c.training().trainLimit(), 0);
     atLeast("training.test-limit", c.training().testLimit(), 0);
+    RunConfig.Distributed d = c.distributed();
+    if (!List.of("local", "spark").contains(d.engine())) {
+      throw new ConfigException("config key 'distributed.engine' must be local or spark, got '" + d.engine() + "'");
+    }
+    atLeast("distributed.workers", d.workers(), 1);
+    atLeast("distributed.sync-every", d.syncEvery(), 1);
+    if (d.engine().equals("local") && d.workers() > 1) {
+      throw new ConfigException("config key 'distributed.workers' is " + d.workers()
+          + " but distributed.engine is local (one process): set distributed.engine: spark for several workers");
+    }
+    if (d.engine().equals("spark") && c.learner().persistentParticles()) {
+      throw new ConfigException("distributed.engine spark averages the parameters of its workers, but persistent "
+          + "particles (one state per training example) cannot be averaged: set learner.persistent-particles: false");
+    }
     if (c.data().dir() == null) {
       throw new ConfigException("config key 'data.dir' has no value (use \"\" for the bundled MNIST)");
     }

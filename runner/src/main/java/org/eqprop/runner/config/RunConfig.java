@@ -15,6 +15,7 @@ import java.util.Map;
  * @param training epochs, batch size, seed, evaluation
  * @param data where the MNIST-format data set is
  * @param backend which backend, and its options
+ * @param distributed one process, or data-parallel workers on an engine
  */
 public record RunConfig(
     Model model,
@@ -24,18 +25,21 @@ public record RunConfig(
     Optimizer optimizer,
     Training training,
     Data data,
-    Backend backend) {
+    Backend backend,
+    Distributed distributed) {
 
   /** This configuration with {@code backend.name} set to {@code name}. */
   public RunConfig withBackendName(String name) {
-    return new RunConfig(model, cost, dynamics, learner, optimizer, training, data, new Backend(name, backend.options()));
+    return new RunConfig(model, cost, dynamics, learner, optimizer, training, data, new Backend(name, backend.options()),
+        distributed);
   }
 
   /** This configuration with {@code training.batch-size} set to {@code batchSize}. */
   public RunConfig withBatchSize(int batchSize) {
     Training t = training;
     return new RunConfig(model, cost, dynamics, learner, optimizer,
-        new Training(t.epochs(), batchSize, t.seed(), t.evalBatchSize(), t.trainLimit(), t.testLimit()), data, backend);
+        new Training(t.epochs(), batchSize, t.seed(), t.evalBatchSize(), t.trainLimit(), t.testLimit()), data, backend,
+        distributed);
   }
 
   /**
@@ -163,4 +167,15 @@ public record RunConfig(
    * @param options backend-specific options
    */
   public record Backend(String name, Map<String, String> options) {}
+
+  /**
+   * Data-parallel training: {@code workers} train their own minibatches of each round from the same
+   * parameters, averaged (with the optimizer's state) every {@code syncEvery} minibatches.
+   *
+   * @param engine {@code local} (one process, the default) or {@code spark}
+   * @param workers workers per round (1 with {@code local})
+   * @param syncEvery minibatches each worker trains between averages
+   * @param master the Spark master ({@code local[*]}, {@code local[N]}, {@code spark://HOST:PORT})
+   */
+  public record Distributed(String engine, int workers, int syncEvery, String master) {}
 }

@@ -22,12 +22,12 @@ public final class JitWarmup {
 
   /**
    * Runs at most {@link #MAX_BATCHES} steps, a quarter of an epoch, or {@link #MAX_NANOS} of
-   * training on the first examples of {@code data}, then one prediction.
+   * training on the first examples of {@code data}, then one prediction of a training-sized batch
+   * (not an evaluation batch: on a deep network with long inference that alone took a minute).
    *
    * @return the steps run
    */
-  public static int run(Backend backend, Learner learner, Dataset data, int batchSize, int classes,
-      int evalBatchSize) {
+  public static int run(Backend backend, Learner learner, Dataset data, int batchSize, int classes) {
     int perEpoch = data.count() / batchSize;
     int batches = Math.min(MAX_BATCHES, perEpoch / 4);
     int[] order = new int[Math.min(data.count(), batchSize * Math.max(batches, 1))];
@@ -42,7 +42,7 @@ public final class JitWarmup {
         done++;
       }
       if (done > 0) {
-        learner.predict(feeder.batch(data, order, 0, Math.min(evalBatchSize, order.length)).input());
+        learner.predict(feeder.batch(data, order, 0, Math.min(batchSize, order.length)).input());
       }
     } catch (RuntimeException e) {
       // a throwaway copy that diverges stops warming; the run itself meets the same trouble and

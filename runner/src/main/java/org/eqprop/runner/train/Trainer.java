@@ -116,6 +116,18 @@ public final class Trainer {
    */
   public List<EpochResult> train(
       MnistData data, Progress from, RunDirectory run, String configYaml, TrainingListener listener, BooleanSupplier stopRequested) {
+    return train(data, from, run, configYaml, listener, stopRequested, null);
+  }
+
+  /**
+   * As {@link #train(MnistData, Progress, RunDirectory, String, TrainingListener, BooleanSupplier)},
+   * with the minibatches spread over {@code workers} when not null: in each round of {@code
+   * distributed.workers × distributed.sync-every} minibatches, worker {@code w} trains the {@code w}-th
+   * run of {@code sync-every} of them from this trainer's state, and the state becomes the mean of
+   * theirs (synchronous parameter averaging). With one worker that is exactly this process's training.
+   */
+  public List<EpochResult> train(MnistData data, Progress from, RunDirectory run, String configYaml,
+      TrainingListener listener, BooleanSupplier stopRequested, Workers workers) {
     int[] sizes = energy.layerSizes();
     int classes = sizes[sizes.length - 1];
     int batchSize = config.training().batchSize();
@@ -136,9 +148,12 @@ public final class Trainer {
           optimizer.setLearningRateScale((float) schedule.scale(epoch, epochs));
         }
         listener.epochStarted(epoch, batches, p.nextBatch());
+        if (workers != null) {
+          trainRounds(workers, run, configYaml, epoch, order, batches, p, tally, listener, stopRequested, epochShuffle);
+        }
         // each step's report is read after the next step is issued, so a GPU never idles between them
         PendingStep pending = null;
-        for (int b = p.nextBatch(); b < batches; b++) {
+        for (int b = workers != null ? batches : p.nextBatch(); b < batches; b++) {
           int start = b * batchSize;
           int n = Math.min(batchSize, order.length - start);
           long t0 = System.nanoTime();
@@ -292,6 +307,126 @@ public final class Trainer {
       }
     }
     return null;
+  }
+
+  /** One epoch's minibatches from {@code p.nextBatch()} on, in rounds over {@code workers}. */
+  private void trainRounds(Workers workers, RunDirectory run, String configYaml, int epoch, int[] order, int batches,
+      Progress p, Tally tally, TrainingListener listener, BooleanSupplier stopRequested, long epochShuffle) {
+    int batchSize = config.training().batchSize();
+    int k = config.distributed().syncEvery();
+    int n = config.distributed().workers();
+    RunConfig.Schedule schedule = config.optimizer().schedule();
+    float scale = schedule.name().equals("constant") ? 1f : (float) schedule.scale(epoch, config.training().epochs());
+    for (int b = p.nextBatch(); b < batches; ) {
+      long t0 = System.nanoTime();
+      int end = Math.min(b + n * k, batches);
+      Map<String, float[]> state = exportState();
+      List<Workers.Task> tasks = new ArrayList<>();
+      for (int w = 0; w < n && b + w * k < end; w++) {
+        int from = (b + w * k) * batchSize;
+        int to = Math.min(Math.min(b + (w + 1) * k, end) * batchSize, order.length);
+        long stream = w == 0 ? learnerRandom.state() : SplitMix64.stream(learnerRandom.state(), w).state();
+        tasks.add(new Workers.Task(w, epoch, scale, java.util.Arrays.copyOfRange(order, from, to), batchSize, state,
+            stream));
+      }
+      List<Workers.Result> results = workers.run(tasks);
+      for (Workers.Result r : results) {
+        if (r.divergence() != null) {
+          throw diverged(run, epoch, end, r.divergence());
+        }
+      }
+      importState(average(results.stream().map(Workers.Result::state).toList()));
+      learnerRandom.setState(results.get(0).learnerState());
+      for (Workers.Result r : results) {
+        tally.errors += r.errors();
+        tally.energySum += r.energy();
+        tally.freeSteps += r.freeSteps();
+      }
+      if (!Double.isFinite(tally.energySum)) {
+        throw diverged(run, epoch, end, describeNonFinite());
+      }
+      tally.seconds += (System.nanoTime() - t0) / 1e9;
+      listener.batchDone(end, Math.min((long) end * batchSize, order.length), tally.errors, tally.seconds);
+      b = end;
+      if (stopRequested.getAsBoolean() && b < batches) {
+        requireFiniteParameters(run, epoch, b);
+        Progress mid = new Progress(epoch - 1, b, tally.errors, tally.energySum, tally.seconds, tally.freeSteps,
+            epochShuffle, learnerRandom.state());
+        save(run, configYaml, mid, RunDirectory.csv(rows(run)));
+        throw new Stopped("interrupted: checkpoint saved at epoch " + epoch + ", minibatch " + b + " of "
+            + batches + "; continue with: eqprop train --resume " + run.path());
+      }
+    }
+  }
+
+  /**
+   * A worker's share of a round: loads the round's state, trains the task's minibatches in order,
+   * and returns the state it ends with and their sums.
+   */
+  public Workers.Result trainShard(Dataset train, Workers.Task task) {
+    importState(task.state());
+    learnerRandom.setState(task.learnerState());
+    if (!config.optimizer().schedule().name().equals("constant")) {
+      optimizer.setLearningRateScale(task.learningRateScale());
+    }
+    int[] sizes = energy.layerSizes();
+    long errors = 0;
+    double energySum = 0;
+    long freeSteps = 0;
+    int[] examples = task.examples();
+    try (BatchFeeder feeder = new BatchFeeder(backend, sizes[sizes.length - 1])) {
+      for (int start = 0; start < examples.length; start += task.batchSize()) {
+        int n = Math.min(task.batchSize(), examples.length - start);
+        TrainStep step = learner.trainLater(feeder.batch(train, examples, start, n)).get();
+        errors += step.errors();
+        energySum += step.energy();
+        freeSteps += step.freeSteps();
+      }
+    } catch (DivergenceException e) {
+      // reported, not thrown: a diverging minibatch diverges again on every retry
+      return new Workers.Result(Map.of(), learnerRandom.state(), errors, energySum, freeSteps, e.getMessage());
+    }
+    return new Workers.Result(exportState(), learnerRandom.state(), errors, energySum, freeSteps, null);
+  }
+
+  /** Every checkpointed tensor (parameters, optimizer state) copied to the host. */
+  Map<String, float[]> exportState() {
+    Map<String, float[]> out = new LinkedHashMap<>();
+    checkpointTensors().forEach((name, t) -> out.put(name, backend.toHost(t)));
+    return out;
+  }
+
+  /** Copies {@code state} into the tensors of the same names. */
+  void importState(Map<String, float[]> state) {
+    Map<String, Tensor> targets = checkpointTensors();
+    if (!targets.keySet().equals(state.keySet())) {
+      throw new IllegalStateException("a worker's tensors " + state.keySet() + " are not this run's " + targets.keySet());
+    }
+    targets.forEach((name, t) -> backend.upload(state.get(name), t));
+  }
+
+  /**
+   * The element-wise mean of the workers' states, summed in double precision in the workers' order
+   * (one state is returned exactly as it is).
+   */
+  public static Map<String, float[]> average(List<Map<String, float[]>> states) {
+    if (states.size() == 1) {
+      return states.get(0);
+    }
+    Map<String, float[]> out = new LinkedHashMap<>();
+    for (String name : states.get(0).keySet()) {
+      int length = states.get(0).get(name).length;
+      float[] mean = new float[length];
+      for (int i = 0; i < length; i++) {
+        double sum = 0;
+        for (Map<String, float[]> s : states) {
+          sum += s.get(name)[i];
+        }
+        mean[i] = (float) (sum / states.size());
+      }
+      out.put(name, mean);
+    }
+    return out;
   }
 
   /** Test error of the current parameters. */
