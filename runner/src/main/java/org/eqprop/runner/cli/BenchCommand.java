@@ -64,7 +64,7 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--inference", paramLabel = "N", description = "Examples predicted for the inference figure (default: 5000).")
   int inference = 5000;
 
-  @Option(names = "--data", paramLabel = "DIR", description = "Directory of MNIST-format IDX files (default: the bundled MNIST).")
+  @Option(names = "--data", paramLabel = "DIR", description = "Directory of MNIST IDX files or CIFAR-10 binary batches (default: the bundled MNIST).")
   String data;
 
   @Option(names = "--out", paramLabel = "DIR", description = "Where bench.csv and bench.png go (default: runs/bench-<timestamp>).")

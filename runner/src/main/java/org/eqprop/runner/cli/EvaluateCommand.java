@@ -42,7 +42,7 @@ public final class EvaluateCommand implements Callable<Integer> {
   @ArgGroup(exclusive = true, multiplicity = "1")
   Source source;
 
-  @Option(names = "--data", paramLabel = "DIR", description = "Directory of MNIST-format IDX files (default: the run's data.dir).")
+  @Option(names = "--data", paramLabel = "DIR", description = "Directory of MNIST IDX files or CIFAR-10 binary batches (default: the run's data.dir).")
   String data;
 
   @Option(names = "--backend", paramLabel = "NAME", description = "Backend to use (default: as for train; the run's backend comes last).")

@@ -68,7 +68,7 @@ public final class GradCheckCommand implements Callable<Integer> {
   @Option(names = "--tolerance", paramLabel = "TOL", description = "A phase ends when a step moves no state element by this much (default: 1e-6).")
   double tolerance = 1e-6;
 
-  @Option(names = "--data", paramLabel = "DIR", description = "Directory of MNIST-format IDX files (default: the bundled MNIST).")
+  @Option(names = "--data", paramLabel = "DIR", description = "Directory of MNIST IDX files or CIFAR-10 binary batches (default: the bundled MNIST).")
   String data;
 
   @Option(names = "--backend", paramLabel = "NAME", description = "Backend to use (default: as for train).")

@@ -49,6 +49,10 @@ public final class RunSetup {
     MnistData full = MnistData.load(dataDir(config));
     MnistData data =
         new MnistData(full.train().limit(config.training().trainLimit()), full.test().limit(config.training().testLimit()));
+    if (config.data().normalize().equals("per-channel")) {
+      double[] statistics = data.train().channelStatistics();
+      data = new MnistData(data.train().normalized(statistics), data.test().normalized(statistics));
+    }
     var layers = config.model().layers();
     data.requireShape(layers.get(0), layers.get(layers.size() - 1));
     return data;

@@ -51,7 +51,7 @@ public final class TrainCommand implements Callable<Integer> {
   @Option(names = "--seed", paramLabel = "N", description = "Override training.seed.")
   Long seed;
 
-  @Option(names = "--data", paramLabel = "DIR", description = "Directory of MNIST-format IDX files (default: the bundled MNIST).")
+  @Option(names = "--data", paramLabel = "DIR", description = "Directory of MNIST IDX files or CIFAR-10 binary batches (default: the bundled MNIST).")
   String data;
 
   @Option(names = "--backend", paramLabel = "NAME", description = "Backend to use (beats -Deqprop.backend, EQPROP_BACKEND and backend.name).")

@@ -99,6 +99,15 @@ final class ConfigValidator {
     if (c.data().dir() == null) {
       throw new ConfigException("config key 'data.dir' has no value (use \"\" for the bundled MNIST)");
     }
+    if (!List.of("none", "per-channel").contains(c.data().normalize())) {
+      throw new ConfigException("config key 'data.normalize' must be none or per-channel, got '"
+          + c.data().normalize() + "'");
+    }
+    if (!org.eqprop.runner.data.Augmentation.NAMES.contains(c.data().augment())) {
+      throw new ConfigException("config key 'data.augment' must be one of "
+          + String.join(", ", org.eqprop.runner.data.Augmentation.NAMES) + ", got '" + c.data().augment() + "'");
+    }
+    atLeast("data.crop-padding", c.data().cropPadding(), 0);
   }
 
   private static void name(String key, String value) {

@@ -159,8 +159,15 @@ public record RunConfig(
   public record Training(
       int epochs, int batchSize, long seed, int evalBatchSize, int trainLimit, int testLimit) {}
 
-  /** @param dir directory of the four IDX files; empty means the bundled MNIST */
-  public record Data(String dir) {}
+  /**
+   * @param dir directory of MNIST's four IDX files or of CIFAR-10's binary batches; empty means the
+   *     bundled MNIST
+   * @param normalize {@code none} (pixels / 255) or {@code per-channel} (each channel to mean 0 and
+   *     deviation 1 by the training set's statistics)
+   * @param augment training images: {@code none}, {@code crop}, {@code flip} or {@code crop-flip}
+   * @param cropPadding the largest shift of a random crop, in pixels
+   */
+  public record Data(String dir, String normalize, String augment, int cropPadding) {}
 
   /**
    * @param name the backend's name; empty means the highest-priority available backend

@@ -5,19 +5,23 @@ import java.nio.file.Path;
 import java.util.Arrays;
 
 /**
- * A directory in the MNIST layout: {@code train-images-idx3-ubyte}, {@code
- * train-labels-idx1-ubyte}, {@code t10k-images-idx3-ubyte} and {@code t10k-labels-idx1-ubyte},
- * each raw or with a {@code .gz} suffix.
+ * A training and a test set, read from a directory in the MNIST layout ({@code
+ * train-images-idx3-ubyte}, {@code train-labels-idx1-ubyte}, {@code t10k-images-idx3-ubyte} and
+ * {@code t10k-labels-idx1-ubyte}, each raw or with a {@code .gz} suffix; images 1×28×28) or in
+ * CIFAR-10's binary layout ({@link Cifar10}: 3×32×32).
  *
  * @param train the training set
  * @param test the test set
  */
 public record MnistData(Dataset train, Dataset test) {
 
-  /** Loads and validates both sets from {@code dir}. */
+  /** Loads and validates both sets from {@code dir}, in whichever of the two layouts it holds. */
   public static MnistData load(Path dir) {
     if (!Files.isDirectory(dir)) {
       throw new DataException("data directory " + dir + " not found");
+    }
+    if (Cifar10.holds(dir)) {
+      return Cifar10.load(dir);
     }
     Dataset train = load(dir, "train", "train-images-idx3-ubyte", "train-labels-idx1-ubyte");
     Dataset test = load(dir, "test", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte");
@@ -52,7 +56,8 @@ public record MnistData(Dataset train, Dataset test) {
     if (count == 0) {
       throw new DataException("data file " + imagesPath + " holds no images");
     }
-    return new Dataset(name, images.data(), labels.data(), count, images.dims()[1] * images.dims()[2]);
+    return new Dataset(name, images.data(), labels.data(), count, new ImageShape(1, images.dims()[1], images.dims()[2]),
+        null);
   }
 
   private static Path find(Path dir, String stem) {

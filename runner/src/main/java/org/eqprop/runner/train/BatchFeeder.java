@@ -5,6 +5,7 @@ import java.util.Map;
 import org.eqprop.api.Batch;
 import org.eqprop.api.tensor.Backend;
 import org.eqprop.api.tensor.Tensor;
+import org.eqprop.runner.data.Augmentation;
 import org.eqprop.runner.data.Dataset;
 
 /**
@@ -23,8 +24,13 @@ final class BatchFeeder implements AutoCloseable {
 
   /** Examples {@code order[from .. from+n)} of {@code data} as a batch (valid until the next call with the same n). */
   Batch batch(Dataset data, int[] order, int from, int n) {
+    return batch(data, order, from, n, null, 0);
+  }
+
+  /** As {@link #batch(Dataset, int[], int, int)}, the images augmented for {@code epoch} (null: as stored). */
+  Batch batch(Dataset data, int[] order, int from, int n, Augmentation augmentation, int epoch) {
     Buffers b = buffers.computeIfAbsent(n, size -> new Buffers(size, data.features()));
-    data.fill(order, from, n, classes, b.x, b.target, b.labels);
+    data.fill(order, from, n, classes, b.x, b.target, b.labels, augmentation, epoch);
     backend.upload(b.x, b.input);
     backend.upload(b.target, b.targetTensor);
     System.arraycopy(order, from, b.indices, 0, n);

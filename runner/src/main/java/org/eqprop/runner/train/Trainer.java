@@ -20,6 +20,7 @@ import org.eqprop.api.tensor.Backend;
 import org.eqprop.api.tensor.Tensor;
 import org.eqprop.runner.EqpropException;
 import org.eqprop.runner.config.RunConfig;
+import org.eqprop.runner.data.Augmentation;
 import org.eqprop.runner.data.Dataset;
 import org.eqprop.runner.data.MnistData;
 import org.eqprop.runner.report.MetricsPlot;
@@ -30,7 +31,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The training loop: per epoch, shuffle, train on every minibatch (the last one may be smaller),
+ * The training loop: per epoch, shuffle, train on every minibatch (the last one may be smaller,
+ * its images augmented when {@code data.augment} says so),
  * evaluate on the test set, record the epoch and save a checkpoint. A stop request (Ctrl-C) saves
  * a checkpoint after the current minibatch; {@link #restore} continues from any checkpoint with
  * exactly the computation an uninterrupted run would have done.
@@ -44,6 +46,7 @@ public final class Trainer {
   private final Optimizer optimizer;
   private final SplitMix64 shuffle;
   private final SplitMix64 learnerRandom;
+  private final Augmentation augmentation;
 
   /** Injected by Guice with the run's components. */
   @Inject
@@ -62,6 +65,7 @@ public final class Trainer {
     this.optimizer = optimizer;
     this.shuffle = shuffle;
     this.learnerRandom = learnerRandom;
+    this.augmentation = Augmentation.of(config.data().augment(), config.data().cropPadding(), config.training().seed());
   }
 
   /** Thrown after a stop request, once the checkpoint is saved. */
@@ -159,7 +163,7 @@ public final class Trainer {
           long t0 = System.nanoTime();
           PendingStep issued;
           try {
-            issued = learner.trainLater(feeder.batch(train, order, start, n));
+            issued = learner.trainLater(feeder.batch(train, order, start, n, augmentation, epoch));
           } catch (DivergenceException e) {
             throw diverged(run, epoch, b + 1, e.getMessage());
           }
@@ -377,7 +381,7 @@ public final class Trainer {
     try (BatchFeeder feeder = new BatchFeeder(backend, sizes[sizes.length - 1])) {
       for (int start = 0; start < examples.length; start += task.batchSize()) {
         int n = Math.min(task.batchSize(), examples.length - start);
-        TrainStep step = learner.trainLater(feeder.batch(train, examples, start, n)).get();
+        TrainStep step = learner.trainLater(feeder.batch(train, examples, start, n, augmentation, task.epoch())).get();
         errors += step.errors();
         energySum += step.energy();
         freeSteps += step.freeSteps();
