@@ -4,6 +4,7 @@
 // emu_jni.cpp): shared memory, static and dynamic, is poisoned with NaN at each block's start, a barrier some
 // threads wait at while others have ended is reported as an error of the launch, and on request a
 // launch runs again with the threads of each phase in reverse order and must write the same bits.
+// Built with the sanitizers (EmulatorSanitizerTest), every access is checked against its allocation.
 #ifndef EQ_EMU_H
 #define EQ_EMU_H
 #include <math.h>

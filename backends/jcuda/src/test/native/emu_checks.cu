@@ -46,3 +46,36 @@ EQ_KERNEL void eq_test_static_shared_before_write(float* out, int n) {
   __syncthreads();
   kept[i] = 1.0f;
 }
+
+// Writes one element past the end of its output (off by one): on a GPU it lands in whatever lies
+// there; the sanitized emulator (AddressSanitizer) reports a heap-buffer-overflow.
+EQ_KERNEL void eq_test_global_out_of_bounds(float* out, int n) {
+  int i = threadIdx.x;
+  if (i <= n) {
+    out[i] = 1.0f;
+  }
+}
+
+// Reads dynamic shared memory one float past what the launch gave it: the sanitized emulator
+// reports a heap-buffer-overflow (its dynamic shared memory is exactly the launch's size).
+EQ_KERNEL void eq_test_shared_out_of_bounds(float* out, int n) {
+  EQ_DYNAMIC_SHARED(cache);
+  int i = threadIdx.x;
+  cache[i] = (float) i;
+  __syncthreads();
+  if (i < n) {
+    out[i] = cache[i + 1];
+  }
+}
+
+// Indexes a static __shared__ array past its 32 elements (launched with more threads than it
+// holds): the sanitized emulator (UndefinedBehaviorSanitizer's bounds check) reports the index.
+EQ_KERNEL void eq_test_static_shared_out_of_bounds(float* out, int n) {
+  __shared__ float tile[32];
+  int i = threadIdx.x;
+  tile[i] = (float) i;
+  __syncthreads();
+  if (i < n) {
+    out[i] = tile[i % 32];
+  }
+}

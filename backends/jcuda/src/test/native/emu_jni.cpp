@@ -1,5 +1,8 @@
 // JNI entry points of the CPU emulator (EmulatedDevice in the tests): memory is malloc'd, a launch
-// runs the named kernel of eqprop_kernels.cu on every block and thread in turn.
+// runs the named kernel of eqprop_kernels.cu on every block and thread in turn. Built a second way
+// with AddressSanitizer and UndefinedBehaviorSanitizer (EmulatorSanitizerTest): every global and
+// shared access is then checked against its allocation (global memory and dynamic shared memory are
+// heap blocks of their exact size; static __shared__ arrays are checked by UBSan's bounds check).
 #include "emu.h"
 #include "eqprop_kernels.cu"
 #include "emu_checks.cu"
@@ -80,7 +83,8 @@ const Entry KERNELS[] = {
     EMU_ENTRY(eq_chain_step),   EMU_ENTRY(eq_chain_step_tf32), EMU_ENTRY(eq_gemm_tf32),
     EMU_ENTRY(eq_chain_phases),
     EMU_ENTRY(eq_test_shared_before_write), EMU_ENTRY(eq_test_divergent_barrier), EMU_ENTRY(eq_test_race),
-    EMU_ENTRY(eq_test_static_shared_before_write),
+    EMU_ENTRY(eq_test_static_shared_before_write), EMU_ENTRY(eq_test_global_out_of_bounds),
+    EMU_ENTRY(eq_test_shared_out_of_bounds), EMU_ENTRY(eq_test_static_shared_out_of_bounds),
 };
 
 // Runs one block's threads phase by phase (a phase ends at __syncthreads or at a thread's end).
@@ -203,7 +207,9 @@ JNIEXPORT jstring JNICALL Java_org_eqprop_backend_jcuda_EmulatedDevice_launch0(
     args[i] = &w[at];
     at += (s[i] + 7) / 8;
   }
-  std::vector<float> dynamic((size_t) shared / sizeof(float) + 1);
+  // exactly the launch's dynamic shared memory (one float where it asks for none), so that the
+  // sanitized build catches a read or write past it
+  std::vector<float> dynamic(std::max<size_t>(1, (size_t) shared / sizeof(float)));
   emu_dynamic_shared = dynamic.data();
   std::string error;
   gridDim = {(unsigned) gx, (unsigned) gy, 1};

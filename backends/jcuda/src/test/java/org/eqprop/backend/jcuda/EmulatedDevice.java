@@ -36,23 +36,18 @@ class EmulatedDevice implements Device {
   static native String launch0(String name, int gx, int gy, int bx, int by, int shared, long[] words, int[] sizes,
       boolean orderCheck);
 
+  /**
+   * The system property naming an emulator library built already (the sanitized one, which {@link
+   * EmulatorSanitizerTest} builds and hands to the JVM it starts); unset, the plain one is built.
+   */
+  static final String LIBRARY = "eqprop.emu.library";
+
   /** Why the emulator cannot run here, or null when it can (building it on first use). */
   static synchronized String unavailable() {
     if (!loaded && unavailable == null) {
       try {
-        Path lib = Path.of("target", "emu", "libeqemu.so").toAbsolutePath();
-        Files.createDirectories(lib.getParent());
-        Path javaHome = Path.of(System.getProperty("java.home"));
-        Process p = new ProcessBuilder(List.of("g++", "-O1", "-std=c++17", "-shared", "-fPIC",
-            "-I", "src/test/native", "-I", "src/main/cuda",
-            "-I", javaHome.resolve("include").toString(), "-I", javaHome.resolve("include/linux").toString(),
-            "src/test/native/emu_jni.cpp", "-o", lib.toString()))
-            .redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes());
-        if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
-          throw new IllegalStateException("g++ failed to build the kernel emulator:\n" + out);
-        }
-        System.load(lib.toString());
+        String given = System.getProperty(LIBRARY);
+        System.load(given != null ? given : build(false).toString());
         loaded = true;
       } catch (IOException e) {
         unavailable = "no g++ to build the kernel emulator (" + e.getMessage() + ")";
@@ -62,6 +57,30 @@ class EmulatedDevice implements Device {
       }
     }
     return unavailable;
+  }
+
+  /**
+   * Compiles the emulator into {@code target/emu}; {@code sanitized} adds AddressSanitizer and
+   * UndefinedBehaviorSanitizer (its bounds check included), stopping at the first report; such a
+   * library loads only into a JVM started with {@code libasan} preloaded.
+   */
+  static Path build(boolean sanitized) throws IOException, InterruptedException {
+    Path lib = Path.of("target", "emu", sanitized ? "libeqemu-sanitized.so" : "libeqemu.so").toAbsolutePath();
+    Files.createDirectories(lib.getParent());
+    Path javaHome = Path.of(System.getProperty("java.home"));
+    List<String> cmd = new java.util.ArrayList<>(List.of("g++", "-O1", "-std=c++17", "-shared", "-fPIC"));
+    if (sanitized) {
+      cmd.addAll(List.of("-fsanitize=address,undefined", "-fno-sanitize-recover=all", "-fno-omit-frame-pointer", "-g"));
+    }
+    cmd.addAll(List.of("-I", "src/test/native", "-I", "src/main/cuda",
+        "-I", javaHome.resolve("include").toString(), "-I", javaHome.resolve("include/linux").toString(),
+        "src/test/native/emu_jni.cpp", "-o", lib.toString()));
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes());
+    if (!p.waitFor(300, TimeUnit.SECONDS) || p.exitValue() != 0) {
+      throw new IllegalStateException("g++ failed to build the kernel emulator:\n" + out);
+    }
+    return lib;
   }
 
   /**
@@ -80,8 +99,12 @@ class EmulatedDevice implements Device {
     if (why != null) {
       throw new IllegalStateException(why);
     }
-    this.orderCheck = orderCheck;
+    // the sanitized JVM checks memory only: the plain runs do the order check
+    this.orderCheck = orderCheck && !Boolean.getBoolean(NO_ORDER_CHECK);
   }
+
+  /** The system property that turns the order check off (in the sanitized JVM of {@link EmulatorSanitizerTest}). */
+  static final String NO_ORDER_CHECK = "eqprop.emu.no-order-check";
 
   @Override
   public String describe() {

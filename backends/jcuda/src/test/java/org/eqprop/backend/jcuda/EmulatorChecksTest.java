@@ -11,7 +11,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * The emulator's checks, each shown catching a kernel that is wrong on purpose ({@code
  * src/test/native/emu_checks.cu}, compiled into the emulator only): shared memory, dynamic and
  * static, is poisoned with NaN at each block's start, a barrier some threads never reach is
- * reported, and so is a race between the threads of a phase (the order check).
+ * reported, and so is a race between the threads of a phase (the order check). Accesses past an
+ * allocation are caught by the sanitized build ({@link EmulatorSanitizerTest}).
  */
 @ExtendWith(EmulatedProvider.class)
 class EmulatorChecksTest {
