@@ -158,6 +158,16 @@ class BadInputTest {
             + "'mvn -q -B package -DskipTests')", train("--set", "distributed.engine=spark")),
         new Case("sync every 0", "config key 'distributed.sync-every' must be >= 1, got 0",
             train("--sync-every", "0")),
+        new Case("conv2d between layers of the wrong size", "config key 'model.interactions' item 1: conv2d conv2d01 "
+            + "(1x28x28 -> 8 channels, kernel 5, stride 2, padding 0, output 8x12x12) needs layers of 784 and 1152 "
+            + "units, got 784 and 1000", train("--set", "model.name=network", "--set", "model.layers=[784,1000,10]",
+                "--set", "model.interactions=[{type: conv2d, layers: [0, 1], options: {in: [1, 28, 28], channels: 8, "
+                    + "kernel: 5, stride: 2}}, {type: dense, layers: [1, 2]}]")),
+        new Case("conv2d with a misspelt option", "config key 'model.interactions' item 1: interaction conv2d01 "
+            + "(conv2d) has no option 'chanels'; options: in, channels, kernel, stride, padding",
+            train("--set", "model.name=network", "--set", "model.layers=[784,1152,10]",
+                "--set", "model.interactions=[{type: conv2d, layers: [0, 1], options: {in: [1, 28, 28], chanels: 8, "
+                    + "kernel: 5, stride: 2}}, {type: dense, layers: [1, 2]}]")),
         new Case("negative limit", "config key 'training.train-limit' must be >= 0, got -1",
             train("--set", "training.train-limit=-1")),
         new Case("rates per layer", "config key 'optimizer.learning-rates' has 2 rates but the model has 3 layers of "
@@ -198,7 +208,7 @@ class BadInputTest {
             + "list of {type, layers}, e.g. {type: dense, layers: [0, 1]})", train("--set", "model.name=network")),
         new Case("interactions on another model", "model layered-hopfield takes no 'model.interactions' (they declare a"
             + " network: set model.name to network)", train("--set", "model.interactions=[{type: bias, layers: [1]}]")),
-        new Case("unknown interaction type", "Unknown interaction type 'dens' (did you mean 'dense'?). Known: [bias, dense]",
+        new Case("unknown interaction type", "Unknown interaction type 'dens' (did you mean 'dense'?). Known: [bias, conv2d, dense]",
             train("--set", "model.name=network", "--set", "model.interactions=[{type: dens, layers: [0, 1]}]")),
         new Case("interaction without layers", "config key 'model.interactions' item 1: needs 'layers', a list of layer"
             + " indices (0 is the input), e.g. [0, 1]",

@@ -140,6 +140,42 @@ public interface Backend extends AutoCloseable {
   /** {@code dst[rows[r]] = src[r]} for every {@code r}: scatters the rows of {@code src} into {@code dst}. */
   void scatterRows(Tensor src, int[] rows, Tensor dst);
 
+  /**
+   * {@code out = beta·out + conv(input, weights)}: the 2-D convolution (cross-correlation) of each
+   * sample's image ({@code input}: {@code n × inUnits}) with the kernels ({@code outChannels ×
+   * kernelSize}), as {@code g} lays them out. By default computed on host copies ({@code
+   * HostConvolution}); a backend overrides it with its own kernel.
+   */
+  default void conv2d(Tensor input, Tensor weights, ConvGeometry g, float beta, Tensor out) {
+    HostConvolution.requireShapes("conv2d", g, input, weights, out);
+    float[] result = beta == 0f ? new float[Math.toIntExact(out.size())] : toHost(out);
+    HostConvolution.forward(toHost(input), toHost(weights), g, input.rows(), beta, result);
+    upload(result, out);
+  }
+
+  /**
+   * {@code input = beta·input + convᵀ(out, weights)}: the adjoint of {@link #conv2d} in its input,
+   * the drive a convolution's output layer puts on its input layer. By default on host copies.
+   */
+  default void conv2dTranspose(Tensor out, Tensor weights, ConvGeometry g, float beta, Tensor input) {
+    HostConvolution.requireShapes("conv2dTranspose", g, input, weights, out);
+    float[] result = beta == 0f ? new float[Math.toIntExact(input.size())] : toHost(input);
+    HostConvolution.transpose(toHost(out), toHost(weights), g, out.rows(), beta, result);
+    upload(result, input);
+  }
+
+  /**
+   * {@code weights += alpha · Σ_samples ∂⟨conv(input, weights), out⟩/∂weights}: a convolution's
+   * weight gradient (the correlation of each input patch with the output), summed over the batch.
+   * By default on host copies.
+   */
+  default void conv2dWeightGradient(Tensor input, Tensor out, ConvGeometry g, float alpha, Tensor weights) {
+    HostConvolution.requireShapes("conv2dWeightGradient", g, input, weights, out);
+    float[] w = toHost(weights);
+    HostConvolution.weightGradient(toHost(input), toHost(out), g, input.rows(), alpha, w);
+    upload(w, weights);
+  }
+
   /** {@code max |t[i][j]|} over every element (NaN if any element is NaN). */
   float maxAbs(Tensor t);
 

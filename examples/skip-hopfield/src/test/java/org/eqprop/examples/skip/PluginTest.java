@@ -157,7 +157,7 @@ class PluginTest {
     assertTrue(second < first && second < 0.45, "the declared network learns: test error " + first + " -> " + second);
     Result without = launcher("check-model", "--config", config.toString());
     assertEquals(2, without.code());
-    assertEquals("eqprop: Unknown interaction type 'lateral'. Known: [bias, dense]", without.err().trim());
+    assertEquals("eqprop: Unknown interaction type 'lateral'. Known: [bias, conv2d, dense]", without.err().trim());
   }
 
   /**

@@ -473,6 +473,107 @@ public abstract class BackendConformanceTest extends EquilibriumPropagationCheck
     covers("gatherRows", "scatterRows");
   }
 
+  /** Convolution geometries with every awkward case: strides 1 and 2, padding 0–2, non-square, 1 and 3 channels. */
+  private static final int[][] CONVOLUTIONS = {
+      // batch, in channels, height, width, out channels, kernel, stride, padding
+      {1, 1, 5, 7, 2, 3, 1, 0}, {37, 3, 6, 6, 2, 3, 2, 1}, {4, 3, 7, 5, 4, 2, 2, 2}, {37, 1, 8, 9, 3, 5, 1, 2},
+      {2, 2, 4, 4, 1, 1, 1, 0}};
+
+  /** The value of input pixel (c, y, x) of sample n, 0 in the padding. */
+  private static double pixel(float[] in, org.eqprop.api.tensor.ConvGeometry g, int n, int c, int y, int x) {
+    return y < 0 || y >= g.inHeight() || x < 0 || x >= g.inWidth() ? 0
+        : in[n * g.inUnits() + (c * g.inHeight() + y) * g.inWidth() + x];
+  }
+
+  /** The convolution, its transpose and its weight gradient match a double reference, and each other's adjoints. */
+  @Test
+  public void convolutionsMatchTheReference() {
+    for (int[] c : CONVOLUTIONS) {
+      int batch = c[0];
+      var g = new org.eqprop.api.tensor.ConvGeometry(c[1], c[2], c[3], c[4], c[5], c[6], c[7]);
+      int k = g.kernel();
+      int ho = g.outHeight();
+      int wo = g.outWidth();
+      float[] in = random(batch * g.inUnits(), -1, 1);
+      float[] w = random(g.outChannels() * g.kernelSize(), -1, 1);
+      float[] before = random(batch * g.outUnits(), -1, 1);
+      float[] grad = random(batch * g.outUnits(), -1, 1);
+      float[] inBefore = random(batch * g.inUnits(), -1, 1);
+      double[] conv = new double[batch * g.outUnits()];
+      double[] convT = new double[batch * g.inUnits()];
+      double[] dw = new double[w.length];
+      for (int n = 0; n < batch; n++) {
+        for (int co = 0; co < g.outChannels(); co++) {
+          for (int oy = 0; oy < ho; oy++) {
+            for (int ox = 0; ox < wo; ox++) {
+              int o = n * g.outUnits() + (co * ho + oy) * wo + ox;
+              for (int ci = 0; ci < g.inChannels(); ci++) {
+                for (int ky = 0; ky < k; ky++) {
+                  for (int kx = 0; kx < k; kx++) {
+                    int y = oy * g.stride() + ky - g.padding();
+                    int x = ox * g.stride() + kx - g.padding();
+                    int wi = co * g.kernelSize() + ci * k * k + ky * k + kx;
+                    double p = pixel(in, g, n, ci, y, x);
+                    conv[o] += p * w[wi];
+                    dw[wi] += p * grad[o];
+                    if (y >= 0 && y < g.inHeight() && x >= 0 && x < g.inWidth()) {
+                      convT[n * g.inUnits() + (ci * g.inHeight() + y) * g.inWidth() + x] += grad[o] * (double) w[wi];
+                    }
+                  }
+                }
+              }
+            }
+          }
+        }
+      }
+      String what = "conv " + g + ", batch " + batch;
+      try (Tensor x = tensor(in, batch, g.inUnits()); Tensor weights = tensor(w, g.outChannels(), g.kernelSize());
+          Tensor out = tensor(before, batch, g.outUnits()); Tensor gt = tensor(grad, batch, g.outUnits());
+          Tensor back = tensor(inBefore, batch, g.inUnits())) {
+        backend.conv2d(x, weights, g, 0f, out);
+        assertClose(conv, backend.toHost(out), 1e-5, what + ", conv2d");
+        backend.upload(before, out);
+        backend.conv2d(x, weights, g, 0.5f, out);
+        double[] mixed = new double[conv.length];
+        for (int i = 0; i < mixed.length; i++) {
+          mixed[i] = 0.5 * before[i] + conv[i];
+        }
+        assertClose(mixed, backend.toHost(out), 1e-5, what + ", conv2d with beta 0.5");
+        backend.conv2dTranspose(gt, weights, g, 1f, back);
+        double[] accumulated = new double[convT.length];
+        for (int i = 0; i < accumulated.length; i++) {
+          accumulated[i] = inBefore[i] + convT[i];
+        }
+        assertClose(accumulated, backend.toHost(back), 1e-5, what + ", conv2dTranspose with beta 1");
+        backend.conv2dTranspose(gt, weights, g, 0f, back);
+        assertClose(convT, backend.toHost(back), 1e-5, what + ", conv2dTranspose");
+        backend.conv2dWeightGradient(x, gt, g, -0.3f, weights);
+        double[] updated = new double[w.length];
+        for (int i = 0; i < w.length; i++) {
+          updated[i] = w[i] - 0.3 * dw[i];
+        }
+        assertClose(updated, backend.toHost(weights), 1e-5, what + ", conv2dWeightGradient");
+      }
+      // the adjoint identity <conv(x), g> = <x, conv^T(g)>, on the reference
+      double left = 0;
+      double right = 0;
+      for (int i = 0; i < conv.length; i++) {
+        left += conv[i] * grad[i];
+      }
+      for (int i = 0; i < convT.length; i++) {
+        right += convT[i] * in[i];
+      }
+      assertEquals(left, right, 1e-9 * Math.max(1, Math.abs(left)), what + ": the reference's adjoint");
+    }
+    try (Tensor x = backend.zeros(2, 10); Tensor weights = backend.zeros(2, 9); Tensor out = backend.zeros(2, 10)) {
+      var g = new org.eqprop.api.tensor.ConvGeometry(1, 5, 5, 2, 3, 1, 0);
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> backend.conv2d(x, weights, g, 0f, out));
+      assertEquals("conv2d of 1x5x5 -> 2 channels, kernel 3, stride 1, padding 0 needs input n x 25, weights 2 x 9 and "
+          + "output n x 18, got 2 x 10, 2 x 9 and 2 x 10", e.getMessage());
+    }
+    covers("conv2d", "conv2dTranspose", "conv2dWeightGradient");
+  }
+
   /** An offered {@link AdamUpdate} matches the double reference. */
   @Test
   public void adamUpdateMatchesTheReference() {

@@ -1,0 +1,72 @@
+package org.eqprop.models.compose;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.random.RandomGenerator;
+import org.eqprop.api.compose.Interaction;
+import org.eqprop.api.compose.Layer;
+import org.eqprop.api.spi.InteractionProvider;
+import org.eqprop.api.spi.InteractionSpec;
+import org.eqprop.api.tensor.Backend;
+import org.eqprop.api.tensor.ConvGeometry;
+
+/**
+ * Registers {@link Conv2d} as the interaction type {@code conv2d}: {@code layers: [i, j]} and the
+ * options {@code in: [channels, height, width]} (layer i's image shape), {@code channels} (layer
+ * j's), {@code kernel}, {@code stride} (default 1) and {@code padding} (default 0); layer j must have
+ * {@code channels × H' × W'} units. Weights {@code U(±1/sqrt(in-channels · kernel²))}.
+ */
+public final class Conv2dProvider implements InteractionProvider {
+  private static final Set<String> KEYS = Set.of("in", "channels", "kernel", "stride", "padding");
+
+  @Override
+  public String type() {
+    return Conv2d.TYPE;
+  }
+
+  @Override
+  public String description() {
+    return "2-D convolution between image layers, E = -<conv(rho(s_i), W), rho(s_j)>; options in: [C, H, W], "
+        + "channels, kernel, stride (1), padding (0)";
+  }
+
+  @Override
+  public Interaction create(InteractionSpec spec, List<Layer> layers, Backend backend, RandomGenerator random) {
+    Specs.requireLayers(spec, 2);
+    Map<String, Object> o = spec.options();
+    for (String key : o.keySet()) {
+      if (!KEYS.contains(key)) {
+        throw new IllegalArgumentException("interaction " + spec.name() + " (conv2d) has no option '" + key
+            + "'; options: in, channels, kernel, stride, padding");
+      }
+    }
+    Object in = o.get("in");
+    if (!(in instanceof List<?> shape) || shape.size() != 3 || !shape.stream().allMatch(v -> v instanceof Integer)) {
+      throw new IllegalArgumentException("interaction " + spec.name() + " (conv2d) needs the option in: [channels, "
+          + "height, width], got " + in);
+    }
+    ConvGeometry g;
+    try {
+      g = new ConvGeometry((Integer) shape.get(0), (Integer) shape.get(1), (Integer) shape.get(2),
+          integer(spec, "channels", null), integer(spec, "kernel", null), integer(spec, "stride", 1),
+          integer(spec, "padding", 0));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("interaction " + spec.name() + " (conv2d): " + e.getMessage());
+    }
+    return Conv2d.uniform(backend, layers, spec.layers().get(0), spec.layers().get(1), g, spec.name(), spec.group(),
+        random);
+  }
+
+  private static int integer(InteractionSpec spec, String key, Integer fallback) {
+    Object v = spec.options().get(key);
+    if (v == null && fallback != null) {
+      return fallback;
+    }
+    if (!(v instanceof Integer i)) {
+      throw new IllegalArgumentException("interaction " + spec.name() + " (conv2d) needs the option " + key
+          + " as a whole number, got " + v);
+    }
+    return i;
+  }
+}
