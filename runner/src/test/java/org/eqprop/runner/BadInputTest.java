@@ -164,7 +164,7 @@ class BadInputTest {
                 "--set", "model.interactions=[{type: conv2d, layers: [0, 1], options: {in: [1, 28, 28], channels: 8, "
                     + "kernel: 5, stride: 2}}, {type: dense, layers: [1, 2]}]")),
         new Case("conv2d with a misspelt option", "config key 'model.interactions' item 1: interaction conv2d01 "
-            + "(conv2d) has no option 'chanels'; options: in, channels, kernel, stride, padding",
+            + "(conv2d) has no option 'chanels'; options: in, channels, kernel, stride, padding, pool, pool-size",
             train("--set", "model.name=network", "--set", "model.layers=[784,1152,10]",
                 "--set", "model.interactions=[{type: conv2d, layers: [0, 1], options: {in: [1, 28, 28], chanels: 8, "
                     + "kernel: 5, stride: 2}}, {type: dense, layers: [1, 2]}]")),

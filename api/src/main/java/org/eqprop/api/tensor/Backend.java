@@ -176,6 +176,35 @@ public interface Backend extends AutoCloseable {
     upload(w, weights);
   }
 
+  /**
+   * Pools each sample of {@code input} ({@code n × g.inUnits()}) into {@code out} ({@code n ×
+   * g.outUnits()}); for max pooling {@code selection} ({@code n × g.outUnits()}) receives, as a
+   * float, the offset within the sample of each window's largest value, which {@link #unpool} sends
+   * back through; average pooling takes no selection (null). By default on host copies.
+   */
+  default void pool(Tensor input, PoolGeometry g, Tensor out, Tensor selection) {
+    HostPooling.requireShapes("pool", g, input, out, selection);
+    float[] result = new float[Math.toIntExact(out.size())];
+    float[] picked = g.max() ? new float[result.length] : null;
+    HostPooling.pool(toHost(input), g, input.rows(), result, picked);
+    upload(result, out);
+    if (picked != null) {
+      upload(picked, selection);
+    }
+  }
+
+  /**
+   * {@code input = beta·input + Pᵀ(out)}: the adjoint of {@link #pool} — each value of {@code out}
+   * goes back to the input its window selected (max pooling, by {@code selection}) or is spread
+   * evenly over its window (average pooling). By default on host copies.
+   */
+  default void unpool(Tensor out, Tensor selection, PoolGeometry g, float beta, Tensor input) {
+    HostPooling.requireShapes("unpool", g, input, out, selection);
+    float[] result = beta == 0f ? new float[Math.toIntExact(input.size())] : toHost(input);
+    HostPooling.unpool(toHost(out), g.max() ? toHost(selection) : null, g, out.rows(), beta, result);
+    upload(result, input);
+  }
+
   /** {@code max |t[i][j]|} over every element (NaN if any element is NaN). */
   float maxAbs(Tensor t);
 

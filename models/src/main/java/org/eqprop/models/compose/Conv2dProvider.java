@@ -10,15 +10,18 @@ import org.eqprop.api.spi.InteractionProvider;
 import org.eqprop.api.spi.InteractionSpec;
 import org.eqprop.api.tensor.Backend;
 import org.eqprop.api.tensor.ConvGeometry;
+import org.eqprop.api.tensor.PoolGeometry;
 
 /**
  * Registers {@link Conv2d} as the interaction type {@code conv2d}: {@code layers: [i, j]} and the
  * options {@code in: [channels, height, width]} (layer i's image shape), {@code channels} (layer
  * j's), {@code kernel}, {@code stride} (default 1) and {@code padding} (default 0); layer j must have
- * {@code channels × H' × W'} units. Weights {@code U(±1/sqrt(in-channels · kernel²))}.
+ * {@code channels × H' × W'} units; with {@code pool: max} or {@code avg} (windows of {@code
+ * pool-size}, default 2) the pooled output drives layer j, which then has {@code channels × H'/p ×
+ * W'/p} units. Weights {@code U(±1/sqrt(in-channels · kernel²))}.
  */
 public final class Conv2dProvider implements InteractionProvider {
-  private static final Set<String> KEYS = Set.of("in", "channels", "kernel", "stride", "padding");
+  private static final Set<String> KEYS = Set.of("in", "channels", "kernel", "stride", "padding", "pool", "pool-size");
 
   @Override
   public String type() {
@@ -27,8 +30,8 @@ public final class Conv2dProvider implements InteractionProvider {
 
   @Override
   public String description() {
-    return "2-D convolution between image layers, E = -<conv(rho(s_i), W), rho(s_j)>; options in: [C, H, W], "
-        + "channels, kernel, stride (1), padding (0)";
+    return "2-D convolution between image layers, E = -<P(conv(rho(s_i), W)), rho(s_j)>; options in: [C, H, W], "
+        + "channels, kernel, stride (1), padding (0), pool (max or avg; none by default), pool-size (2)";
   }
 
   @Override
@@ -38,7 +41,7 @@ public final class Conv2dProvider implements InteractionProvider {
     for (String key : o.keySet()) {
       if (!KEYS.contains(key)) {
         throw new IllegalArgumentException("interaction " + spec.name() + " (conv2d) has no option '" + key
-            + "'; options: in, channels, kernel, stride, padding");
+            + "'; options: in, channels, kernel, stride, padding, pool, pool-size");
       }
     }
     Object in = o.get("in");
@@ -54,8 +57,23 @@ public final class Conv2dProvider implements InteractionProvider {
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("interaction " + spec.name() + " (conv2d): " + e.getMessage());
     }
-    return Conv2d.uniform(backend, layers, spec.layers().get(0), spec.layers().get(1), g, spec.name(), spec.group(),
-        random);
+    Object kind = o.get("pool");
+    PoolGeometry pooling = null;
+    if (kind != null) {
+      if (!"max".equals(kind) && !"avg".equals(kind)) {
+        throw new IllegalArgumentException("interaction " + spec.name() + " (conv2d) has pool max or avg, got " + kind);
+      }
+      try {
+        pooling = new PoolGeometry(g.outChannels(), g.outHeight(), g.outWidth(), integer(spec, "pool-size", 2),
+            "max".equals(kind));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("interaction " + spec.name() + " (conv2d): " + e.getMessage());
+      }
+    } else if (o.containsKey("pool-size")) {
+      throw new IllegalArgumentException("interaction " + spec.name() + " (conv2d) has pool-size but no pool (max or avg)");
+    }
+    return Conv2d.uniform(backend, layers, spec.layers().get(0), spec.layers().get(1), g, pooling, spec.name(),
+        spec.group(), random);
   }
 
   private static int integer(InteractionSpec spec, String key, Integer fallback) {

@@ -3,12 +3,10 @@ package org.eqprop.testkit;
 import java.util.List;
 import java.util.random.RandomGenerator;
 import org.eqprop.api.Energy;
-import org.eqprop.api.Parameter;
 import org.eqprop.api.compose.Interaction;
 import org.eqprop.api.compose.Layer;
 import org.eqprop.api.tensor.Backend;
 import org.eqprop.api.tensor.ConvGeometry;
-import org.eqprop.models.compose.Bias;
 import org.eqprop.models.compose.ComposedEnergy;
 import org.eqprop.models.compose.Conv2d;
 import org.eqprop.models.compose.Dense;
@@ -27,21 +25,12 @@ class ConvNetworkGradientTest extends EnergyGradientTest {
     List<Layer> layers = List.of(Layer.input("x", first.inUnits()), Layer.free("c1", first.outUnits()),
         Layer.free("c2", second.outUnits()), Layer.free("y", 4));
     List<Interaction> terms = List.of(
-        Conv2d.uniform(backend, layers, 0, 1, first, "K1", 0, random),
-        Conv2d.uniform(backend, layers, 1, 2, second, "K2", 1, random),
+        Conv2d.uniform(backend, layers, 0, 1, first, null, "K1", 0, random),
+        Conv2d.uniform(backend, layers, 1, 2, second, null, "K2", 1, random),
         Dense.glorot(backend, layers, 2, 3, "W3", 2, random),
-        bias(backend, layers, 1, "b1", 0, random),
-        bias(backend, layers, 2, "b2", 1, random),
-        bias(backend, layers, 3, "b3", 2, random));
+        TestTerms.bias(backend, layers, 1, "b1", 0, random),
+        TestTerms.bias(backend, layers, 2, "b2", 1, random),
+        TestTerms.bias(backend, layers, 3, "b3", 2, random));
     return new ComposedEnergy(backend, layers, terms);
-  }
-
-  private static Bias bias(Backend backend, List<Layer> layers, int layer, String name, int group,
-      RandomGenerator random) {
-    float[] b = new float[layers.get(layer).units()];
-    for (int i = 0; i < b.length; i++) {
-      b[i] = (float) (random.nextDouble() - 0.5);
-    }
-    return new Bias(layers, layer, new Parameter(name, group, backend.fromHost(b, 1, b.length)));
   }
 }

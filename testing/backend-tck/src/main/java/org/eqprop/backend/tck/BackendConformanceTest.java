@@ -574,6 +574,93 @@ public abstract class BackendConformanceTest extends EquilibriumPropagationCheck
     covers("conv2d", "conv2dTranspose", "conv2dWeightGradient");
   }
 
+  /** Pooling geometries: windows of 2 and 3, sizes that leave a row or column out, 1 to 3 channels. */
+  private static final int[][] POOLINGS = {{1, 3, 5, 7, 2}, {37, 1, 8, 8, 2}, {4, 2, 9, 6, 3}};
+
+  /** Max and average pooling and their adjoints match a double reference. */
+  @Test
+  public void poolingMatchesTheReference() {
+    for (int[] c : POOLINGS) {
+      for (boolean max : new boolean[] {true, false}) {
+        int batch = c[0];
+        var g = new org.eqprop.api.tensor.PoolGeometry(c[1], c[2], c[3], c[4], max);
+        int p = g.size();
+        float[] in = random(batch * g.inUnits(), -1, 1);
+        float[] grad = random(batch * g.outUnits(), -1, 1);
+        float[] before = random(batch * g.inUnits(), -1, 1);
+        double[] pooled = new double[batch * g.outUnits()];
+        double[] picked = new double[pooled.length];
+        double[] back = new double[batch * g.inUnits()];
+        for (int n = 0; n < batch; n++) {
+          for (int ch = 0; ch < g.channels(); ch++) {
+            for (int oy = 0; oy < g.outHeight(); oy++) {
+              for (int ox = 0; ox < g.outWidth(); ox++) {
+                int o = n * g.outUnits() + (ch * g.outHeight() + oy) * g.outWidth() + ox;
+                int best = -1;
+                double sum = 0;
+                for (int dy = 0; dy < p; dy++) {
+                  for (int dx = 0; dx < p; dx++) {
+                    int at = (ch * g.height() + oy * p + dy) * g.width() + ox * p + dx;
+                    sum += in[n * g.inUnits() + at];
+                    if (best < 0 || in[n * g.inUnits() + at] > in[n * g.inUnits() + best]) {
+                      best = at;
+                    }
+                  }
+                }
+                pooled[o] = max ? in[n * g.inUnits() + best] : sum / (p * p);
+                picked[o] = best;
+                for (int dy = 0; dy < p; dy++) {
+                  for (int dx = 0; dx < p; dx++) {
+                    int at = (ch * g.height() + oy * p + dy) * g.width() + ox * p + dx;
+                    if (!max) {
+                      back[n * g.inUnits() + at] += grad[o] / (double) (p * p);
+                    } else if (at == best) {
+                      back[n * g.inUnits() + at] += grad[o];
+                    }
+                  }
+                }
+              }
+            }
+          }
+        }
+        String what = g + ", batch " + batch;
+        try (Tensor x = tensor(in, batch, g.inUnits()); Tensor out = backend.zeros(batch, g.outUnits());
+            Tensor selection = max ? backend.zeros(batch, g.outUnits()) : null;
+            Tensor gt = tensor(grad, batch, g.outUnits()); Tensor un = tensor(before, batch, g.inUnits())) {
+          backend.pool(x, g, out, selection);
+          assertClose(pooled, backend.toHost(out), 1e-6, what + ", pool");
+          if (max) {
+            assertClose(picked, backend.toHost(selection), 0, what + ", the selection");
+          }
+          backend.unpool(gt, selection, g, 1f, un);
+          double[] accumulated = new double[back.length];
+          for (int i = 0; i < back.length; i++) {
+            accumulated[i] = before[i] + back[i];
+          }
+          assertClose(accumulated, backend.toHost(un), 1e-6, what + ", unpool with beta 1");
+          backend.unpool(gt, selection, g, 0f, un);
+          assertClose(back, backend.toHost(un), 1e-6, what + ", unpool");
+        }
+        double left = 0;
+        double right = 0;
+        for (int i = 0; i < pooled.length; i++) {
+          left += pooled[i] * grad[i];
+        }
+        for (int i = 0; i < back.length; i++) {
+          right += back[i] * in[i];
+        }
+        assertEquals(left, right, 1e-9 * Math.max(1, Math.abs(left)), what + ": the reference's adjoint");
+      }
+    }
+    try (Tensor x = backend.zeros(2, 16); Tensor out = backend.zeros(2, 4)) {
+      var g = new org.eqprop.api.tensor.PoolGeometry(1, 4, 4, 2, true);
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> backend.pool(x, g, out, null));
+      assertEquals("pool of max pooling 2x2 of 1x4x4 needs input n x 16, output n x 4 and a selection n x 4, got 2 x 16 "
+          + "and 2 x 4 and no selection", e.getMessage());
+    }
+    covers("pool", "unpool");
+  }
+
   /** An offered {@link AdamUpdate} matches the double reference. */
   @Test
   public void adamUpdateMatchesTheReference() {

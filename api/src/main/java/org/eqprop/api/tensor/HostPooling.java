@@ -1,0 +1,83 @@
+package org.eqprop.api.tensor;
+
+/** The generic pooling of {@link Backend}'s defaults, on host copies. */
+final class HostPooling {
+  private HostPooling() {}
+
+  static void requireShapes(String op, PoolGeometry g, Tensor input, Tensor output, Tensor selection) {
+    boolean selectionOk = !g.max() || (selection != null && selection.rows() == output.rows()
+        && selection.cols() == g.outUnits());
+    if (input.cols() != g.inUnits() || output.cols() != g.outUnits() || input.rows() != output.rows() || !selectionOk) {
+      throw new IllegalArgumentException(op + " of " + g + " needs input n x " + g.inUnits() + ", output n x "
+          + g.outUnits() + (g.max() ? " and a selection n x " + g.outUnits() : "") + ", got " + input.rows() + " x "
+          + input.cols() + " and " + output.rows() + " x " + output.cols()
+          + (g.max() ? (selection == null ? " and no selection" : " and " + selection.rows() + " x " + selection.cols()) : ""));
+    }
+  }
+
+  /**
+   * Pools each sample of {@code in} into {@code out}; for max pooling, {@code selection} receives
+   * the offset within the sample of each window's largest value (the first of equal ones).
+   */
+  static void pool(float[] in, PoolGeometry g, int batch, float[] out, float[] selection) {
+    int p = g.size();
+    int ho = g.outHeight();
+    int wo = g.outWidth();
+    for (int n = 0; n < batch; n++) {
+      for (int c = 0; c < g.channels(); c++) {
+        for (int oy = 0; oy < ho; oy++) {
+          for (int ox = 0; ox < wo; ox++) {
+            int best = -1;
+            double sum = 0;
+            for (int dy = 0; dy < p; dy++) {
+              for (int dx = 0; dx < p; dx++) {
+                int at = (c * g.height() + oy * p + dy) * g.width() + ox * p + dx;
+                float v = in[n * g.inUnits() + at];
+                sum += v;
+                if (best < 0 || v > in[n * g.inUnits() + best]) {
+                  best = at;
+                }
+              }
+            }
+            int o = n * g.outUnits() + (c * ho + oy) * wo + ox;
+            if (g.max()) {
+              out[o] = in[n * g.inUnits() + best];
+              selection[o] = best;
+            } else {
+              out[o] = (float) (sum / (p * p));
+            }
+          }
+        }
+      }
+    }
+  }
+
+  /** {@code in = beta·in + Pᵀ(out)}: each output back to its selected input (max) or spread over its window (average). */
+  static void unpool(float[] out, float[] selection, PoolGeometry g, int batch, float beta, float[] in) {
+    int p = g.size();
+    int ho = g.outHeight();
+    int wo = g.outWidth();
+    for (int i = 0; i < in.length; i++) {
+      in[i] = beta == 0f ? 0f : beta * in[i];
+    }
+    for (int n = 0; n < batch; n++) {
+      for (int c = 0; c < g.channels(); c++) {
+        for (int oy = 0; oy < ho; oy++) {
+          for (int ox = 0; ox < wo; ox++) {
+            int o = n * g.outUnits() + (c * ho + oy) * wo + ox;
+            if (g.max()) {
+              in[n * g.inUnits() + (int) selection[o]] += out[o];
+            } else {
+              float share = out[o] / (p * p);
+              for (int dy = 0; dy < p; dy++) {
+                for (int dx = 0; dx < p; dx++) {
+                  in[n * g.inUnits() + (c * g.height() + oy * p + dy) * g.width() + ox * p + dx] += share;
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+}
