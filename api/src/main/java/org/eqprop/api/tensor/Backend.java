@@ -147,7 +147,7 @@ public interface Backend extends AutoCloseable {
    * HostConvolution}); a backend overrides it with its own kernel.
    */
   default void conv2d(Tensor input, Tensor weights, ConvGeometry g, float beta, Tensor out) {
-    HostConvolution.requireShapes("conv2d", g, input, weights, out);
+    g.requireShapes("conv2d", input, weights, out);
     float[] result = beta == 0f ? new float[Math.toIntExact(out.size())] : toHost(out);
     HostConvolution.forward(toHost(input), toHost(weights), g, input.rows(), beta, result);
     upload(result, out);
@@ -158,7 +158,7 @@ public interface Backend extends AutoCloseable {
    * the drive a convolution's output layer puts on its input layer. By default on host copies.
    */
   default void conv2dTranspose(Tensor out, Tensor weights, ConvGeometry g, float beta, Tensor input) {
-    HostConvolution.requireShapes("conv2dTranspose", g, input, weights, out);
+    g.requireShapes("conv2dTranspose", input, weights, out);
     float[] result = beta == 0f ? new float[Math.toIntExact(input.size())] : toHost(input);
     HostConvolution.transpose(toHost(out), toHost(weights), g, out.rows(), beta, result);
     upload(result, input);
@@ -170,7 +170,7 @@ public interface Backend extends AutoCloseable {
    * By default on host copies.
    */
   default void conv2dWeightGradient(Tensor input, Tensor out, ConvGeometry g, float alpha, Tensor weights) {
-    HostConvolution.requireShapes("conv2dWeightGradient", g, input, weights, out);
+    g.requireShapes("conv2dWeightGradient", input, weights, out);
     float[] w = toHost(weights);
     HostConvolution.weightGradient(toHost(input), toHost(out), g, input.rows(), alpha, w);
     upload(w, weights);

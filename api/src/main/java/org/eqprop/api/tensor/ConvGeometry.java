@@ -61,6 +61,42 @@ public record ConvGeometry(int inChannels, int inHeight, int inWidth, int outCha
     return inChannels * kernel * kernel;
   }
 
+  /**
+   * For output position {@code o} (row-major over {@code outHeight × outWidth}) and kernel tap
+   * {@code t} (row-major over {@code kernel × kernel}): the input position ({@code y · inWidth + x})
+   * it reads, or -1 where it falls in the padding; entry {@code o · kernel² + t}.
+   */
+  public int[] taps() {
+    int k = kernel;
+    int positions = outHeight() * outWidth();
+    int[] taps = new int[positions * k * k];
+    for (int o = 0; o < positions; o++) {
+      int oy = o / outWidth();
+      int ox = o % outWidth();
+      for (int t = 0; t < k * k; t++) {
+        int iy = oy * stride - padding + t / k;
+        int ix = ox * stride - padding + t % k;
+        boolean inside = iy >= 0 && iy < inHeight && ix >= 0 && ix < inWidth;
+        taps[o * k * k + t] = inside ? iy * inWidth + ix : -1;
+      }
+    }
+    return taps;
+  }
+
+  /**
+   * Checks the shapes of a convolution's tensors: input {@code n × inUnits()}, weights {@code
+   * outChannels × kernelSize()}, output {@code n × outUnits()}.
+   */
+  public void requireShapes(String op, Tensor input, Tensor weights, Tensor output) {
+    if (input.cols() != inUnits() || output.cols() != outUnits() || input.rows() != output.rows()
+        || weights.rows() != outChannels || weights.cols() != kernelSize()) {
+      throw new IllegalArgumentException(op + " of " + this + " needs input n x " + inUnits() + ", weights "
+          + outChannels + " x " + kernelSize() + " and output n x " + outUnits() + ", got " + input.rows() + " x "
+          + input.cols() + ", " + weights.rows() + " x " + weights.cols() + " and " + output.rows() + " x "
+          + output.cols());
+    }
+  }
+
   @Override
   public String toString() {
     return describe(inChannels, inHeight, inWidth, outChannels, kernel, stride, padding);

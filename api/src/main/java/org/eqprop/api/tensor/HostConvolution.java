@@ -8,43 +8,12 @@ package org.eqprop.api.tensor;
 final class HostConvolution {
   private HostConvolution() {}
 
-  static void requireShapes(String op, ConvGeometry g, Tensor input, Tensor weights, Tensor output) {
-    if (input.cols() != g.inUnits() || output.cols() != g.outUnits() || input.rows() != output.rows()
-        || weights.rows() != g.outChannels() || weights.cols() != g.kernelSize()) {
-      throw new IllegalArgumentException(op + " of " + g + " needs input n x " + g.inUnits() + ", weights "
-          + g.outChannels() + " x " + g.kernelSize() + " and output n x " + g.outUnits() + ", got " + input.rows() + " x "
-          + input.cols() + ", " + weights.rows() + " x " + weights.cols() + " and " + output.rows() + " x " + output.cols());
-    }
-  }
-
-  /**
-   * For output position {@code o} (row-major over {@code outHeight × outWidth}) and kernel tap
-   * {@code t} (row-major over {@code kernel × kernel}): the input position ({@code y · inWidth + x})
-   * it reads, or -1 where it falls in the padding. Entry {@code o · kernel² + t}.
-   */
-  private static int[] taps(ConvGeometry g) {
-    int k = g.kernel();
-    int positions = g.outHeight() * g.outWidth();
-    int[] taps = new int[positions * k * k];
-    for (int o = 0; o < positions; o++) {
-      int oy = o / g.outWidth();
-      int ox = o % g.outWidth();
-      for (int t = 0; t < k * k; t++) {
-        int iy = oy * g.stride() - g.padding() + t / k;
-        int ix = ox * g.stride() - g.padding() + t % k;
-        boolean inside = iy >= 0 && iy < g.inHeight() && ix >= 0 && ix < g.inWidth();
-        taps[o * k * k + t] = inside ? iy * g.inWidth() + ix : -1;
-      }
-    }
-    return taps;
-  }
-
   /** {@code out = beta·out + conv(in, w)}. */
   static void forward(float[] in, float[] w, ConvGeometry g, int batch, float beta, float[] out) {
     int kk = g.kernel() * g.kernel();
     int positions = g.outHeight() * g.outWidth();
     int plane = g.inHeight() * g.inWidth();
-    int[] taps = taps(g);
+    int[] taps = g.taps();
     for (int n = 0; n < batch; n++) {
       int inBase = n * g.inUnits();
       int outBase = n * g.outUnits();
@@ -73,7 +42,7 @@ final class HostConvolution {
     int kk = g.kernel() * g.kernel();
     int positions = g.outHeight() * g.outWidth();
     int plane = g.inHeight() * g.inWidth();
-    int[] taps = taps(g);
+    int[] taps = g.taps();
     double[] acc = new double[g.inUnits()];
     for (int n = 0; n < batch; n++) {
       java.util.Arrays.fill(acc, 0);
@@ -104,7 +73,7 @@ final class HostConvolution {
     int kk = g.kernel() * g.kernel();
     int positions = g.outHeight() * g.outWidth();
     int plane = g.inHeight() * g.inWidth();
-    int[] taps = taps(g);
+    int[] taps = g.taps();
     double[] acc = new double[w.length];
     for (int n = 0; n < batch; n++) {
       int inBase = n * g.inUnits();

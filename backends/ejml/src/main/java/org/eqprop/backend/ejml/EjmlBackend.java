@@ -2,6 +2,7 @@ package org.eqprop.backend.ejml;
 
 import java.util.Optional;
 import org.eqprop.api.tensor.Backend;
+import org.eqprop.api.tensor.ConvGeometry;
 import org.eqprop.api.tensor.Shapes;
 import org.eqprop.api.tensor.Tensor;
 import org.ejml.data.FMatrixRMaj;
@@ -474,8 +475,36 @@ public final class EjmlBackend implements Backend {
     return true;
   }
 
+  /** The convolutions as products ({@link Im2col}); created on first use. */
+  private Im2col im2col;
+
+  private Im2col im2col() {
+    return im2col != null ? im2col : (im2col = new Im2col(this));
+  }
+
+  @Override
+  public void conv2d(Tensor input, Tensor weights, ConvGeometry g, float beta, Tensor out) {
+    g.requireShapes("conv2d", input, weights, out);
+    im2col().forward(input, weights, g, beta, out);
+  }
+
+  @Override
+  public void conv2dTranspose(Tensor out, Tensor weights, ConvGeometry g, float beta, Tensor input) {
+    g.requireShapes("conv2dTranspose", input, weights, out);
+    im2col().transpose(out, weights, g, beta, input);
+  }
+
+  @Override
+  public void conv2dWeightGradient(Tensor input, Tensor out, ConvGeometry g, float alpha, Tensor weights) {
+    g.requireShapes("conv2dWeightGradient", input, weights, out);
+    im2col().weightGradient(input, out, g, alpha, weights);
+  }
+
   @Override
   public void close() {
+    if (im2col != null) {
+      im2col.close();
+    }
     workers.close();
   }
 }
