@@ -163,11 +163,24 @@ public final class Conv2d implements Interaction {
       }
     }
 
+    /**
+     * Set by the drive on layer i, which computes the forward pass for the pooling's selection: the
+     * composed energy asks for the drive on layer j as its very next call, with the same states, and
+     * that call reuses the pass instead of computing the convolution a second time. Any other call
+     * clears it.
+     */
+    private boolean fresh;
+
     /** Layer j's drive, {@code P(conv(ρ(s_i), W))}, with the pooling's selection for these states. */
     private Tensor forward(List<Tensor> rho) {
-      if (!fromClamped) {
+      return forward(rho, false);
+    }
+
+    private Tensor forward(List<Tensor> rho, boolean reuse) {
+      if (!fromClamped && !(reuse && fresh)) {
         compute(rho);
       }
+      fresh = false;
       return pool == null ? conv : pooled;
     }
 
@@ -190,9 +203,10 @@ public final class Conv2d implements Interaction {
     @Override
     public void addDrive(List<Tensor> rho, int layer, Tensor into) {
       if (layer == to) {
-        backend.axpy(1f, forward(rho), into);
+        backend.axpy(1f, forward(rho, true), into);
       } else if (layer == from) {
         backend.conv2dTranspose(backward(rho), w, geometry, 1f, into);
+        fresh = pool != null;
       } else {
         throw new IllegalArgumentException("conv2d " + weights.name() + " does not touch layer " + layer);
       }
