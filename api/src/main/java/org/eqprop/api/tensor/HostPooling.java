@@ -1,10 +1,14 @@
 package org.eqprop.api.tensor;
 
-/** The generic pooling of {@link Backend}'s defaults, on host copies. */
-final class HostPooling {
+/**
+ * Pooling on float arrays laid out as {@link PoolGeometry} says: the generic form {@link Backend}'s
+ * defaults run on host copies, and a backend whose tensors are host arrays runs on them directly.
+ */
+public final class HostPooling {
   private HostPooling() {}
 
-  static void requireShapes(String op, PoolGeometry g, Tensor input, Tensor output, Tensor selection) {
+  /** Checks the shapes of a pooling's tensors (a selection only for max pooling). */
+  public static void requireShapes(String op, PoolGeometry g, Tensor input, Tensor output, Tensor selection) {
     boolean selectionOk = !g.max() || (selection != null && selection.rows() == output.rows()
         && selection.cols() == g.outUnits());
     if (input.cols() != g.inUnits() || output.cols() != g.outUnits() || input.rows() != output.rows() || !selectionOk) {
@@ -19,7 +23,7 @@ final class HostPooling {
    * Pools each sample of {@code in} into {@code out}; for max pooling, {@code selection} receives
    * the offset within the sample of each window's largest value (the first of equal ones).
    */
-  static void pool(float[] in, PoolGeometry g, int batch, float[] out, float[] selection) {
+  public static void pool(float[] in, PoolGeometry g, int batch, float[] out, float[] selection) {
     int p = g.size();
     int ho = g.outHeight();
     int wo = g.outWidth();
@@ -53,7 +57,7 @@ final class HostPooling {
   }
 
   /** {@code in = beta·in + Pᵀ(out)}: each output back to its selected input (max) or spread over its window (average). */
-  static void unpool(float[] out, float[] selection, PoolGeometry g, int batch, float beta, float[] in) {
+  public static void unpool(float[] out, float[] selection, PoolGeometry g, int batch, float beta, float[] in) {
     int p = g.size();
     int ho = g.outHeight();
     int wo = g.outWidth();

@@ -3,6 +3,8 @@ package org.eqprop.backend.ejml;
 import java.util.Optional;
 import org.eqprop.api.tensor.Backend;
 import org.eqprop.api.tensor.ConvGeometry;
+import org.eqprop.api.tensor.HostPooling;
+import org.eqprop.api.tensor.PoolGeometry;
 import org.eqprop.api.tensor.Shapes;
 import org.eqprop.api.tensor.Tensor;
 import org.ejml.data.FMatrixRMaj;
@@ -498,6 +500,19 @@ public final class EjmlBackend implements Backend {
   public void conv2dWeightGradient(Tensor input, Tensor out, ConvGeometry g, float alpha, Tensor weights) {
     g.requireShapes("conv2dWeightGradient", input, weights, out);
     im2col().weightGradient(input, out, g, alpha, weights);
+  }
+
+  /** Pooling on the tensors' own arrays (the generic form without its host copies). */
+  @Override
+  public void pool(Tensor input, PoolGeometry g, Tensor out, Tensor selection) {
+    HostPooling.requireShapes("pool", g, input, out, selection);
+    HostPooling.pool(data(input), g, input.rows(), data(out), g.max() ? data(selection) : null);
+  }
+
+  @Override
+  public void unpool(Tensor out, Tensor selection, PoolGeometry g, float beta, Tensor input) {
+    HostPooling.requireShapes("unpool", g, input, out, selection);
+    HostPooling.unpool(data(out), g.max() ? data(selection) : null, g, out.rows(), beta, data(input));
   }
 
   @Override
