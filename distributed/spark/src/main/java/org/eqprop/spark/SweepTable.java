@@ -58,16 +58,7 @@ final class SweepTable {
     List<Row> rows = new ArrayList<>();
     for (SweepRun run : runs) {
       Path dir = Sweep.runDir(out, run.name());
-      List<EpochResult> epochs = new ArrayList<>();
-      Path metrics = dir.resolve(RunDirectory.METRICS);
-      if (Files.exists(metrics)) {
-        List<String> lines = Files.readAllLines(metrics, StandardCharsets.UTF_8);
-        for (String line : lines.subList(Math.min(1, lines.size()), lines.size())) {
-          if (!line.isBlank()) {
-            epochs.add(EpochResult.parse(line));
-          }
-        }
-      }
+      List<EpochResult> epochs = RunDirectory.results(dir.resolve(RunDirectory.METRICS));
       String backend = "";
       Path config = dir.resolve(RunDirectory.CONFIG);
       if (Files.exists(config)) {

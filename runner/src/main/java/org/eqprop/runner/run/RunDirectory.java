@@ -246,7 +246,11 @@ public final class RunDirectory {
 
   /** The rows of {@code metrics.csv} so far. */
   public List<EpochResult> results() throws IOException {
-    Path f = file(METRICS);
+    return results(file(METRICS));
+  }
+
+  /** The rows of a {@code metrics.csv} file, none where it does not exist. */
+  public static List<EpochResult> results(Path f) throws IOException {
     List<EpochResult> out = new ArrayList<>();
     if (!Files.exists(f)) {
       return out;

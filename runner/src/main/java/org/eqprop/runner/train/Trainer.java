@@ -176,12 +176,7 @@ public final class Trainer {
             long t1 = System.nanoTime();
             tally.add(run, epoch, b + 1, pending, listener, batchSize, train.count());
             tally.seconds += (System.nanoTime() - t1) / 1e9;
-            requireFiniteParameters(run, epoch, b + 1);
-            Progress mid = new Progress(epoch - 1, b + 1, tally.errors, tally.energySum, tally.seconds, tally.freeSteps,
-                epochShuffle, learnerRandom.state());
-            save(run, configYaml, mid, RunDirectory.csv(rows(run)));
-            throw new Stopped("interrupted: checkpoint saved at epoch " + epoch + ", minibatch " + (b + 1) + " of "
-                + batches + "; continue with: eqprop train --resume " + run.path());
+            throw stopAt(run, configYaml, epoch, b + 1, batches, tally, epochShuffle);
           }
         }
         if (pending != null) {
@@ -313,6 +308,20 @@ public final class Trainer {
     return null;
   }
 
+  /**
+   * A stop request after minibatch {@code done} (1-based) of {@code epoch}: saves the checkpoint a
+   * resumed run continues from, and returns the exception that ends the run.
+   */
+  private Stopped stopAt(RunDirectory run, String configYaml, int epoch, int done, int batches, Tally tally,
+      long epochShuffle) {
+    requireFiniteParameters(run, epoch, done);
+    Progress mid = new Progress(epoch - 1, done, tally.errors, tally.energySum, tally.seconds, tally.freeSteps,
+        epochShuffle, learnerRandom.state());
+    save(run, configYaml, mid, RunDirectory.csv(rows(run)));
+    return new Stopped("interrupted: checkpoint saved at epoch " + epoch + ", minibatch " + done + " of "
+        + batches + "; continue with: eqprop train --resume " + run.path());
+  }
+
   /** One epoch's minibatches from {@code p.nextBatch()} on, in rounds over {@code workers}. */
   private void trainRounds(Workers workers, RunDirectory run, String configYaml, int epoch, int[] order, int batches,
       Progress p, Tally tally, TrainingListener listener, BooleanSupplier stopRequested, long epochShuffle) {
@@ -353,12 +362,7 @@ public final class Trainer {
       listener.batchDone(end, Math.min((long) end * batchSize, order.length), tally.errors, tally.seconds);
       b = end;
       if (stopRequested.getAsBoolean() && b < batches) {
-        requireFiniteParameters(run, epoch, b);
-        Progress mid = new Progress(epoch - 1, b, tally.errors, tally.energySum, tally.seconds, tally.freeSteps,
-            epochShuffle, learnerRandom.state());
-        save(run, configYaml, mid, RunDirectory.csv(rows(run)));
-        throw new Stopped("interrupted: checkpoint saved at epoch " + epoch + ", minibatch " + b + " of "
-            + batches + "; continue with: eqprop train --resume " + run.path());
+        throw stopAt(run, configYaml, epoch, b, batches, tally, epochShuffle);
       }
     }
   }
