@@ -31,7 +31,7 @@ public interface Energy extends AutoCloseable {
 
   /** Number of learning-rate groups ({@code 1 + max(group)} over the parameters). */
   default int parameterGroups() {
-    return parameters().stream().mapToInt(Parameter::group).max().orElse(-1) + 1;
+    return Parameter.groups(parameters());
   }
 
   /**

@@ -200,7 +200,23 @@ class BadInputTest {
         new Case("unknown learner", "Unknown learner 'hebbian'. Known: [chl, ep]", train("--set", "learner.name=hebbian")),
         new Case("unknown optimizer", "Unknown optimizer 'adamw' (did you mean 'adam'?). Known: [adam, sgd]",
             train("--set", "optimizer.name=adamw")),
-        new Case("unknown cost", "Unknown cost 'hinge'. Known: [cross-entropy, squared-error]", train("--set", "cost.name=hinge")),
+        new Case("unknown cost", "Unknown cost 'hinge'. Known: [cross-entropy, softmax-readout, squared-error]",
+            train("--set", "cost.name=hinge")),
+        new Case("readout option misspelt", "cost softmax-readout takes the option classes, got 'clases' (config key "
+            + "'cost.options.clases')", train("--set", "cost.name=softmax-readout", "--set", "cost.options.clases=10",
+                "--set", "optimizer.learning-rates=[0.1, 0.05, 0.01]")),
+        new Case("readout of one class", "config key 'cost.options.classes' must be at least 2, got 1",
+            train("--set", "cost.name=softmax-readout", "--set", "cost.options.classes=1",
+                "--set", "optimizer.learning-rates=[0.1, 0.05, 0.01]")),
+        new Case("readout without its rate", "config key 'optimizer.learning-rates' has 2 rates but the model has 3 "
+            + "layers of parameters (one rate each)", train("--set", "cost.name=softmax-readout")),
+        new Case("chl through a readout", "learner chl holds the output layer at the target, but cost softmax-readout "
+            + "reads the output layer through parameters of its own: use learner ep",
+            train("--set", "cost.name=softmax-readout", "--set", "learner.name=chl",
+                "--set", "optimizer.learning-rates=[0.1, 0.05, 0.01]")),
+        new Case("labels vs readout classes", "train label 5 at index 0 is outside the 5 classes of cost "
+            + "softmax-readout (cost.options.classes)", train("--set", "cost.name=softmax-readout",
+                "--set", "cost.options.classes=5", "--set", "optimizer.learning-rates=[0.1, 0.05, 0.01]")),
         new Case("model option", "model layered-hopfield: model layered-hopfield takes no options, got [skip]",
             train("--set", "model.options.skip=true")),
         // declared networks

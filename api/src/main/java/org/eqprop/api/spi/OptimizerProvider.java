@@ -1,7 +1,9 @@
 package org.eqprop.api.spi;
 
-import org.eqprop.api.Energy;
+import java.util.List;
 import org.eqprop.api.Optimizer;
+import org.eqprop.api.Parameter;
+import org.eqprop.api.tensor.Backend;
 
 /**
  * An optimizer plug-in, listed in {@code META-INF/services/org.eqprop.api.spi.OptimizerProvider}:
@@ -17,10 +19,14 @@ public interface OptimizerProvider {
   String description();
 
   /**
-   * Creates the optimizer of {@code energy}'s parameters.
+   * Creates the optimizer of a run's parameters.
    *
    * @param config the run's configuration
+   * @param backend the backend the parameters live on
+   * @param parameters every trainable parameter of the run, in the order {@link Optimizer#step} gets
+   *     them ({@link Parameter#trainable}: the energy's, then the cost's); {@link Parameter#groups}
+   *     of them is the number of learning rates
    * @throws IllegalArgumentException where the configuration does not suit it, naming the key
    */
-  Optimizer create(Settings config, Energy energy);
+  Optimizer create(Settings config, Backend backend, List<Parameter> parameters);
 }

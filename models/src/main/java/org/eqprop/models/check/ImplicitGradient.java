@@ -33,6 +33,9 @@ import org.eqprop.api.tensor.Tensor;
  * energies quadratic in the state inside the box (the layered Hopfield network) these differences
  * are exact up to float rounding; the step is kept below the distance of most free units to a
  * bound.
+ *
+ * <p>A cost with parameters of its own (a readout) adds its direct term {@code ∂L/∂θ_c = (1/B)·Σ
+ * ∂C/∂θ_c(s*_N, d)} after the energy's parameters, in the order of {@link Parameter#trainable}.
  */
 public final class ImplicitGradient {
   private static final double STEP = 1e-3;
@@ -121,7 +124,9 @@ public final class ImplicitGradient {
         it++;
       }
       double residual = Math.sqrt(rr / Math.max(dot(g, g), Double.MIN_NORMAL));
-      return new Result(mixedTerm(input, s, lambda), it, residual, freeUnits, units);
+      List<double[]> gradient = mixedTerm(input, s, lambda);
+      gradient.addAll(direct(cost, fixedPoint.output(), target));
+      return new Result(gradient, it, residual, freeUnits, units);
     }
   }
 
@@ -185,6 +190,31 @@ public final class ImplicitGradient {
       return result;
     } finally {
       out.forEach(Tensor::close);
+    }
+  }
+
+  /** The cost's own parameters' gradient at the fixed point's output, averaged over the batch. */
+  private List<double[]> direct(Cost cost, Tensor output, Tensor target) {
+    List<double[]> result = new ArrayList<>();
+    List<Tensor> grads = new ArrayList<>();
+    try {
+      for (Parameter q : cost.parameters()) {
+        grads.add(backend.zeros(q.value().rows(), q.value().cols()));
+      }
+      if (!grads.isEmpty()) {
+        cost.accumulateParameterGradient(output, target, 1f / output.rows(), grads);
+      }
+      for (Tensor g : grads) {
+        float[] v = backend.toHost(g);
+        double[] d = new double[v.length];
+        for (int j = 0; j < v.length; j++) {
+          d[j] = v[j];
+        }
+        result.add(d);
+      }
+      return result;
+    } finally {
+      grads.forEach(Tensor::close);
     }
   }
 

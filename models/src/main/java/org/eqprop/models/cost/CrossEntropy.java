@@ -32,27 +32,32 @@ public final class CrossEntropy implements Cost {
     Shapes.requireSame("cross-entropy", output, target);
     Shapes.requireShape("cross-entropy", out, output.rows(), 1);
     // reported per epoch and in checks, not in the relaxation: computed on the host in double
-    float[] y = backend.toHost(output);
-    float[] d = backend.toHost(target);
-    int rows = output.rows(), cols = output.cols();
+    backend.upload(perRow(backend.toHost(output), backend.toHost(target), output.rows(), output.cols()), out);
+  }
+
+  /**
+   * {@code −Σ_j d_j·log softmax(z)_j} of each row of the row-major logits {@code z} and targets
+   * {@code d} ({@code rows × cols}), in double.
+   */
+  static float[] perRow(float[] z, float[] d, int rows, int cols) {
     float[] c = new float[rows];
     for (int i = 0, o = 0; i < rows; i++, o += cols) {
       double max = Double.NEGATIVE_INFINITY;
       for (int j = 0; j < cols; j++) {
-        max = Math.max(max, y[o + j]);
+        max = Math.max(max, z[o + j]);
       }
       double sum = 0;
       for (int j = 0; j < cols; j++) {
-        sum += Math.exp(y[o + j] - max);
+        sum += Math.exp(z[o + j] - max);
       }
       double logZ = max + Math.log(sum);
       double v = 0;
       for (int j = 0; j < cols; j++) {
-        v -= d[o + j] * (y[o + j] - logZ);
+        v -= d[o + j] * (z[o + j] - logZ);
       }
       c[i] = (float) v;
     }
-    backend.upload(c, out);
+    return c;
   }
 
   @Override

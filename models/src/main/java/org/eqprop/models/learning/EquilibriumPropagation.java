@@ -41,6 +41,11 @@ import org.eqprop.api.tensor.Tensor;
  * the output held at the target while the hidden layers relax for {@code T2} steps, giving
  * {@code sᶜ}, and {@code g = (∂E/∂θ(sᶜ) − ∂E/∂θ(s⁰)) / B}.
  *
+ * <p>A cost with parameters of its own (a readout) has them trained beside the energy's, by the
+ * contrast of {@code β·∂C/∂θ} between the same two states (for one nudged phase, {@code ∂C/∂θ(sᵝ)/B};
+ * centered, the mean over {@code s^{±β}}); the predicted class is the largest of the cost's scores.
+ * Contrastive Hebbian learning holds the output layer at the target and refuses such a cost.
+ *
  * <p>The learning rule is a {@link GradientEstimator}; how each part of the step runs (a kernel the
  * backend offers, or the energy's own operations) is decided once, in {@code StepPlan}.
  *
@@ -70,6 +75,8 @@ public final class EquilibriumPropagation implements Learner {
   private final RandomGenerator random;
   private final Backend backend;
   private final int examples;
+  private final List<Parameter> parameters;
+  private final int energyParameters;
   private Particles particles;
   private final List<Tensor> gradients = new ArrayList<>();
   private final Map<Integer, Phases> phases = new HashMap<>();
@@ -98,7 +105,13 @@ public final class EquilibriumPropagation implements Learner {
     this.random = random;
     this.backend = energy.backend();
     this.examples = examples;
-    for (Parameter p : energy.parameters()) {
+    if (settings.clampedOutput() && !cost.parameters().isEmpty()) {
+      throw new IllegalArgumentException("learner " + CHL + " holds the output layer at the target, but cost "
+          + cost.name() + " reads the output layer through parameters of its own: use learner " + NAME);
+    }
+    this.parameters = Parameter.trainable(energy, cost);
+    this.energyParameters = energy.parameters().size();
+    for (Parameter p : parameters) {
       gradients.add(backend.zeros(p.value().rows(), p.value().cols()));
     }
     this.estimator = GradientEstimator.of(settings);
@@ -177,7 +190,7 @@ public final class EquilibriumPropagation implements Learner {
       long t2 = System.nanoTime();
       // the free phase's time: the input drive, the phase, its report and the particles
       times.freeNanos += t2 - t0 - (times.nudgedNanos - nudgedBefore);
-      update(clamped, ph, beta, batch.size());
+      update(clamped, ph, beta, batch);
       times.updateNanos += System.nanoTime() - t2;
     }
     times.steps++;
@@ -201,7 +214,7 @@ public final class EquilibriumPropagation implements Learner {
     }
     int steps = dynamics.relax(clamped, cost, batch.target(), 0f, ph.free, settings.freeSteps());
     plan.energy.energy(clamped, ph.free, ph.energy);
-    backend.argmaxRows(ph.free.output(), ph.classes);
+    backend.argmaxRows(cost.scores(ph.free.output()), ph.classes);
     long t1 = System.nanoTime();
     estimator.phases(backend, dynamics, clamped, cost, batch, beta, ph.free, ph.second);
     times.nudgedNanos += System.nanoTime() - t1;
@@ -250,7 +263,7 @@ public final class EquilibriumPropagation implements Learner {
    * else a layer of the free state.
    */
   private DivergenceException nonFiniteEnergy(State free) {
-    for (Parameter p : energy.parameters()) {
+    for (Parameter p : parameters) {
       if (!backend.isFinite(p.value())) {
         return new DivergenceException("parameter " + p.name() + " holds NaN or Inf");
       }
@@ -279,7 +292,7 @@ public final class EquilibriumPropagation implements Learner {
   /**
    * The EP estimate of the loss gradient for one minibatch at a given {@code beta}, without
    * updating anything (the particles included): free phase, nudged phase, contrast. Returns one
-   * tensor per parameter in the model's order; they are overwritten by the next call or training
+   * tensor per parameter in the order of {@link Parameter#trainable} (the energy's, then the cost's); they are overwritten by the next call or training
    * step. For contrastive Hebbian learning, its update direction ({@code beta} is then unused).
    */
   public List<Tensor> estimateGradient(Batch batch, float beta) {
@@ -295,7 +308,7 @@ public final class EquilibriumPropagation implements Learner {
       }
       dynamics.relax(clamped, cost, batch.target(), 0f, ph.free, settings.freeSteps());
       estimator.phases(backend, dynamics, clamped, cost, batch, beta, ph.free, ph.second);
-      contrastIntoGradients(clamped, ph, beta, batch.size());
+      contrastIntoGradients(clamped, ph, beta, batch);
     }
     return List.copyOf(gradients);
   }
@@ -304,10 +317,9 @@ public final class EquilibriumPropagation implements Learner {
    * Applies the step: with plain SGD, the scaled contrast straight into the parameters; otherwise
    * the estimate into {@link #gradients}, then the optimizer.
    */
-  private void update(ClampedEnergy clamped, Phases ph, float beta, int batchSize) {
-    List<Parameter> parameters = energy.parameters();
-    float scale = estimator.scale(beta, batchSize);
+  private void update(ClampedEnergy clamped, Phases ph, float beta, Batch batch) {
     if (plan.foldsUpdate.isPresent()) {
+      float scale = estimator.scale(beta, batch.size());
       float[] scales = plan.foldsUpdate.get().descentRates(parameters).orElseThrow();
       List<Tensor> values = new ArrayList<>(parameters.size());
       for (int i = 0; i < scales.length; i++) {
@@ -318,22 +330,36 @@ public final class EquilibriumPropagation implements Learner {
           estimator.second(ph.free, ph.second), scales, values);
       return;
     }
-    contrastIntoGradients(clamped, ph, beta, batchSize);
+    contrastIntoGradients(clamped, ph, beta, batch);
     optimizer.step(parameters, gradients);
   }
 
-  /** The gradient estimate into {@link #gradients}. */
-  private void contrastIntoGradients(ClampedEnergy clamped, Phases ph, float beta, int batchSize) {
+  /**
+   * The gradient estimate into {@link #gradients}: the energy's contrast, then a cost's own
+   * parameters' contrast of {@code β·∂C/∂θ}.
+   */
+  private void contrastIntoGradients(ClampedEnergy clamped, Phases ph, float beta, Batch batch) {
     zeroGradients();
-    float scale = estimator.scale(beta, batchSize);
+    float scale = estimator.scale(beta, batch.size());
     State a = estimator.first(ph.free, ph.second);
     State b = estimator.second(ph.free, ph.second);
+    List<Tensor> energyGradients = gradients.subList(0, energyParameters);
     if (plan.contrast.isPresent()) {
-      float[] scales = new float[gradients.size()];
+      float[] scales = new float[energyParameters];
       java.util.Arrays.fill(scales, scale);
-      plan.contrast.get().add(clamped, a, b, scales, gradients);
+      plan.contrast.get().add(clamped, a, b, scales, energyGradients);
     } else {
-      clamped.accumulateContrast(a, b, scale, gradients);
+      clamped.accumulateContrast(a, b, scale, energyGradients);
+    }
+    if (energyParameters < gradients.size()) {
+      List<Tensor> costGradients = gradients.subList(energyParameters, gradients.size());
+      float[] nudges = estimator.nudges(beta);
+      if (nudges[0] != 0f) {
+        cost.accumulateParameterGradient(a.output(), batch.target(), scale * nudges[0], costGradients);
+      }
+      if (nudges[1] != 0f) {
+        cost.accumulateParameterGradient(b.output(), batch.target(), -scale * nudges[1], costGradients);
+      }
     }
   }
 
@@ -351,7 +377,7 @@ public final class EquilibriumPropagation implements Learner {
       dynamics.relax(clamped, cost, null, 0f, ph.free, settings.inferenceSteps());
     }
     int[] out = new int[input.rows()];
-    backend.argmaxRows(ph.free.output(), out);
+    backend.argmaxRows(cost.scores(ph.free.output()), out);
     return out;
   }
 

@@ -49,6 +49,15 @@ public sealed interface GradientEstimator {
   float scale(float beta, int batchSize);
 
   /**
+   * The nudge strengths of {@link #first} and {@link #second}, {@code {β_a, β_b}}: a cost's own
+   * parameters get the contrast of {@code β·∂C/∂θ}, {@code scale·(β_a·∂C/∂θ(a) − β_b·∂C/∂θ(b))}. By
+   * default {@code {β, 0}}: a nudged state against the free one.
+   */
+  default float[] nudges(float beta) {
+    return new float[] {beta, 0f};
+  }
+
+  /**
    * EP with one nudged phase at {@code β} (positive or negative by its sign): {@code g = (∂E/∂θ(sᵝ)
    * − ∂E/∂θ(s⁰)) / (β·B)}.
    */
@@ -91,6 +100,11 @@ public sealed interface GradientEstimator {
     }
 
     @Override
+    public float[] nudges(float beta) {
+      return new float[] {beta, -beta};
+    }
+
+    @Override
     public float scale(float beta, int batchSize) {
       return 1f / (2 * beta * batchSize);
     }
@@ -117,6 +131,12 @@ public sealed interface GradientEstimator {
     @Override
     public float scale(float beta, int batchSize) {
       return 1f / batchSize;
+    }
+
+    /** No nudge: the output is held at the target ({@code ep} refuses costs with parameters here). */
+    @Override
+    public float[] nudges(float beta) {
+      return new float[] {0f, 0f};
     }
   }
 }

@@ -35,8 +35,9 @@ import org.eqprop.models.optim.Sgd;
  *       {@link DenseChain}.
  *   <li>{@link #contrast}: the contrast with one scale per parameter, by {@link ChainContrast} for a
  *       {@link DenseChain}, else the {@link ComposedEnergy}'s own; empty for other energies.
- *   <li>{@link #foldsUpdate}: with plain SGD the update is folded into that contrast (added to the
- *       parameters at minus the rates, no gradient buffer, no optimizer step).
+ *   <li>{@link #foldsUpdate}: with plain SGD and a cost without parameters the update is folded into
+ *       that contrast (added to the parameters at minus the rates, no gradient buffer, no optimizer
+ *       step).
  * </ul>
  */
 final class StepPlan {
@@ -79,7 +80,7 @@ final class StepPlan {
         ? fused
         : Optional.of((clamped, a, b, scales, into) ->
             ((ComposedEnergy.Clamped) clamped).addScaledContrast(a, b, scales, into));
-    this.foldsUpdate = contrast.isPresent() && optimizer instanceof Sgd sgd
+    this.foldsUpdate = contrast.isPresent() && cost.parameters().isEmpty() && optimizer instanceof Sgd sgd
         && sgd.descentRates(energy.parameters()).isPresent() ? Optional.of(sgd) : Optional.empty();
   }
 

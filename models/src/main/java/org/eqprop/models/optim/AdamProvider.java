@@ -1,9 +1,11 @@
 package org.eqprop.models.optim;
 
-import org.eqprop.api.Energy;
+import java.util.List;
 import org.eqprop.api.Optimizer;
+import org.eqprop.api.Parameter;
 import org.eqprop.api.spi.OptimizerProvider;
 import org.eqprop.api.spi.Settings;
+import org.eqprop.api.tensor.Backend;
 
 /**
  * Registers {@link Adam} as {@code adam}: {@code optimizer.learning-rates}, {@code
@@ -22,8 +24,8 @@ public final class AdamProvider implements OptimizerProvider {
   }
 
   @Override
-  public Optimizer create(Settings config, Energy energy) {
-    return new Adam(energy.backend(), energy.parameters(), Rates.configured(config, energy),
+  public Optimizer create(Settings config, Backend backend, List<Parameter> parameters) {
+    return new Adam(backend, parameters, Rates.configured(config, parameters),
         (float) config.number("optimizer.beta1"), (float) config.number("optimizer.beta2"),
         (float) config.number("optimizer.epsilon"), (float) config.number("optimizer.weight-decay"));
   }

@@ -37,12 +37,12 @@ final class Rates {
   }
 
   /**
-   * {@code optimizer.learning-rates}, one per parameter group of {@code energy}.
+   * {@code optimizer.learning-rates}, one per parameter group of {@code parameters}.
    *
    * @throws IllegalArgumentException where the count differs from the model's groups
    */
-  static float[] configured(org.eqprop.api.spi.Settings config, org.eqprop.api.Energy energy) {
-    int groups = energy.parameterGroups();
+  static float[] configured(org.eqprop.api.spi.Settings config, List<Parameter> parameters) {
+    int groups = Parameter.groups(parameters);
     List<Double> rates = config.numbers("optimizer.learning-rates");
     if (rates.size() != groups) {
       throw new IllegalArgumentException("config key 'optimizer.learning-rates' has " + rates.size()

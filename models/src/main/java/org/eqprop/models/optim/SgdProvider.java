@@ -1,9 +1,11 @@
 package org.eqprop.models.optim;
 
-import org.eqprop.api.Energy;
+import java.util.List;
 import org.eqprop.api.Optimizer;
+import org.eqprop.api.Parameter;
 import org.eqprop.api.spi.OptimizerProvider;
 import org.eqprop.api.spi.Settings;
+import org.eqprop.api.tensor.Backend;
 
 /**
  * Registers {@link Sgd} as {@code sgd}: {@code optimizer.learning-rates}, {@code
@@ -21,8 +23,8 @@ public final class SgdProvider implements OptimizerProvider {
   }
 
   @Override
-  public Optimizer create(Settings config, Energy energy) {
-    return new Sgd(energy.backend(), energy.parameters(), Rates.configured(config, energy),
+  public Optimizer create(Settings config, Backend backend, List<Parameter> parameters) {
+    return new Sgd(backend, parameters, Rates.configured(config, parameters),
         (float) config.number("optimizer.momentum"), (float) config.number("optimizer.weight-decay"));
   }
 }

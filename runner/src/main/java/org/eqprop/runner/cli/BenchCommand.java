@@ -123,8 +123,8 @@ public final class BenchCommand implements Callable<Integer> {
     for (BackendRegistry.Choice choice : chosen) {
       for (int batch : batchSizes) {
         RunConfig cfg = base.withBatchSize(batch).withBackendName(choice.entry().name());
-        try (RunSetup.Session session = RunSetup.open(cfg, loaded, registry, choice, mnist.train().count())) {
-          Benchmark.Result r = Benchmark.run(choice.entry().name(), session.backend(), session.energy(),
+        try (RunSetup.Session session = RunSetup.open(cfg, loaded, registry, choice, mnist)) {
+          Benchmark.Result r = Benchmark.run(choice.entry().name(), session.backend(), session.classes(),
               session.learner(), mnist.train(), batch, warmupBatches(batch),
               timedBatches(batch), cfg.training().evalBatchSize(), inference);
           results.add(r);

@@ -68,7 +68,7 @@ public final class EvaluateCommand implements Callable<Integer> {
     MnistData mnist = RunSetup.data(cfg);
     BackendRegistry registry = BackendRegistry.discover(loaded.loader());
     BackendRegistry.Choice choice = RunSetup.chooseBackend(registry, backend, cfg);
-    try (RunSetup.Session session = RunSetup.open(cfg, loaded, registry, choice, mnist.train().count())) {
+    try (RunSetup.Session session = RunSetup.open(cfg, loaded, registry, choice, mnist)) {
       Trainer trainer = session.injector().getInstance(Trainer.class);
       checkpoint.restore(file, trainer.parameterTensors(), session.backend());
       double test = trainer.evaluate(mnist.test());

@@ -125,7 +125,7 @@ public final class GradCheckCommand implements Callable<Integer> {
     BackendRegistry.Choice choice = RunSetup.chooseBackend(registry, backend, cfg);
     Path dir = RunDirectory.forNewRun(out != null ? out : Path.of("runs",
         "gradcheck-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"))), force).path();
-    try (RunSetup.Session session = RunSetup.open(cfg, loaded, registry, choice, mnist.train().count())) {
+    try (RunSetup.Session session = RunSetup.open(cfg, loaded, registry, choice, mnist)) {
       if (stored != null) {
         stored.restore(checkpoint, session.injector().getInstance(Trainer.class).parameterTensors(), session.backend());
       }
@@ -133,7 +133,7 @@ public final class GradCheckCommand implements Callable<Integer> {
       EpSettings settings = new EpSettings(steps, steps, 1f, false, false, steps);
       GradCheck.Report report = GradCheck.run(session.energy(), session.injector().getInstance(Dynamics.class),
           session.injector().getInstance(Cost.class), session.injector().getInstance(Optimizer.class), examples,
-          layers.get(layers.size() - 1), offset, batch, settings, variants, betas);
+          session.classes(), offset, batch, settings, variants, betas);
       var exact = report.exact();
       w.printf(Locale.ROOT, "eqprop gradcheck: model %s %s%s, %s examples %d..%d, backend %s, dynamics %s%n",
           cfg.model().name(), layers, stored == null ? " (fresh, seed " + cfg.training().seed() + ")" : " from " + checkpoint,

@@ -4,6 +4,7 @@ import com.google.inject.Guice;
 import com.google.inject.Injector;
 import java.nio.file.Path;
 import java.util.ServiceLoader;
+import org.eqprop.api.Cost;
 import org.eqprop.api.Energy;
 import org.eqprop.api.Learner;
 import org.eqprop.api.tensor.Backend;
@@ -12,6 +13,7 @@ import org.eqprop.runner.backend.BackendRegistry;
 import org.eqprop.runner.config.RunConfig;
 import org.eqprop.runner.data.MnistData;
 import org.eqprop.runner.plugins.Plugins;
+import org.eqprop.runner.train.Trainer;
 import org.eqprop.runner.train.Workers;
 import org.eqprop.runner.train.WorkersProvider;
 import org.eqprop.runner.wiring.EqpropModule;
@@ -44,7 +46,10 @@ public final class RunSetup {
     return home == null ? Path.of("data", "mnist") : Path.of(home, "data", "mnist");
   }
 
-  /** Loads the data set, applies the limits and checks it against the model's layer sizes. */
+  /**
+   * Loads the data set, applies the limits and checks it against the model's input layer ({@link
+   * #open} checks the labels against the run's classes).
+   */
   public static MnistData data(RunConfig config) {
     MnistData full = MnistData.load(dataDir(config));
     MnistData data =
@@ -53,8 +58,7 @@ public final class RunSetup {
       double[] statistics = data.train().channelStatistics();
       data = new MnistData(data.train().normalized(statistics), data.test().normalized(statistics));
     }
-    var layers = config.model().layers();
-    data.requireShape(layers.get(0), layers.get(layers.size() - 1));
+    data.requireInputs(config.model().layers().get(0));
     return data;
   }
 
@@ -98,6 +102,11 @@ public final class RunSetup {
    * @param learner the learner
    */
   public record Session(Injector injector, Backend backend, Energy energy, Learner learner) implements AutoCloseable {
+    /** The width of the run's targets: the classes its cost scores from the model's output layer. */
+    public int classes() {
+      return Trainer.classes(energy, injector.getInstance(Cost.class));
+    }
+
     @Override
     public void close() {
       try (Backend b = backend; Energy e = energy; Learner l = learner) {
@@ -106,16 +115,25 @@ public final class RunSetup {
     }
   }
 
-  /** Wires a run and creates its backend, model and learner (the backend is closed if the rest fails). */
+  /**
+   * Wires a run and creates its backend, model and learner (the backend is closed if the rest fails),
+   * and checks {@code data}'s labels against the run's classes.
+   */
   public static Session open(RunConfig config, Plugins plugins, BackendRegistry registry, BackendRegistry.Choice choice,
-      int trainingExamples) {
+      MnistData data) {
     Injector injector = Guice.createInjector(
-        new EqpropModule(config, registry, choice, ModelRegistry.discover(plugins), trainingExamples));
+        new EqpropModule(config, registry, choice, ModelRegistry.discover(plugins), data.train().count()));
     Backend backend = injector.getInstance(Backend.class);
     try {
       Energy energy = injector.getInstance(Energy.class);
       try {
-        return new Session(injector, backend, energy, injector.getInstance(Learner.class));
+        Session session = new Session(injector, backend, energy, injector.getInstance(Learner.class));
+        Cost cost = injector.getInstance(Cost.class);
+        int classes = session.classes();
+        data.requireLabels(classes, cost.parameters().isEmpty()
+            ? "model's " + classes + " outputs (model.layers ends with " + classes + ")"
+            : classes + " classes of cost " + cost.name() + " (cost.options.classes)");
+        return session;
       } catch (RuntimeException e) {
         energy.close();
         throw e;

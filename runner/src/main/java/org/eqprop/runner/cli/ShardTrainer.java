@@ -5,6 +5,7 @@ import org.eqprop.runner.backend.BackendRegistry;
 import org.eqprop.runner.config.ConfigLoader;
 import org.eqprop.runner.config.RunConfig;
 import org.eqprop.runner.data.Dataset;
+import org.eqprop.runner.data.MnistData;
 import org.eqprop.runner.plugins.Plugins;
 import org.eqprop.runner.train.Trainer;
 import org.eqprop.runner.train.Workers;
@@ -28,11 +29,11 @@ public final class ShardTrainer implements AutoCloseable {
   /** Builds the run that {@code configYaml} (a run's {@code config.yaml}) describes. */
   public static ShardTrainer open(String configYaml) {
     RunConfig config = new ConfigLoader().fromYaml(configYaml, "the run's configuration", Map.of());
-    Dataset train = RunSetup.data(config).train();
+    MnistData data = RunSetup.data(config);
     BackendRegistry registry = BackendRegistry.discover(ShardTrainer.class.getClassLoader());
     BackendRegistry.Choice choice = RunSetup.chooseBackend(registry, null, config);
-    RunSetup.Session session = RunSetup.open(config, Plugins.none(), registry, choice, train.count());
-    return new ShardTrainer(session, session.injector().getInstance(Trainer.class), train);
+    RunSetup.Session session = RunSetup.open(config, Plugins.none(), registry, choice, data);
+    return new ShardTrainer(session, session.injector().getInstance(Trainer.class), data.train());
   }
 
   /** Trains one task of a round. */

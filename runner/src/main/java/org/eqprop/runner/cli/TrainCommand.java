@@ -168,13 +168,11 @@ public final class TrainCommand implements Callable<Integer> {
     ConsoleListener console = new ConsoleListener(ConsoleListener.mode(quiet, json), w, cfg.training().epochs());
     boolean distributed = !cfg.distributed().engine().equals("local");
     if (!distributed) {
-      try (RunSetup.Session warm = RunSetup.open(cfg, loaded, registry, choice, mnist.train().count())) {
-        int[] sizes = warm.energy().layerSizes();
-        JitWarmup.run(warm.backend(), warm.learner(), mnist.train(), cfg.training().batchSize(),
-            sizes[sizes.length - 1]);
+      try (RunSetup.Session warm = RunSetup.open(cfg, loaded, registry, choice, mnist)) {
+        JitWarmup.run(warm.backend(), warm.learner(), mnist.train(), cfg.training().batchSize(), warm.classes());
       }
     }
-    try (RunSetup.Session session = RunSetup.open(cfg, loaded, registry, choice, mnist.train().count());
+    try (RunSetup.Session session = RunSetup.open(cfg, loaded, registry, choice, mnist);
         Workers workers = distributed ? RunSetup.workers(cfg, yaml, loaded) : null) {
       Trainer trainer = session.injector().getInstance(Trainer.class);
       Progress from;

@@ -76,16 +76,27 @@ public record MnistData(Dataset train, Dataset test) {
    * Checks that the data suits a model with {@code inputs} input units and {@code classes} outputs.
    */
   public void requireShape(int inputs, int classes) {
+    requireInputs(inputs);
+    requireLabels(classes, "model's " + classes + " outputs (model.layers ends with " + classes + ")");
+  }
+
+  /** Checks that the images have {@code inputs} pixels (the model's input layer). */
+  public void requireInputs(int inputs) {
     if (train.features() != inputs) {
       throw new DataException(
           "model.layers starts with " + inputs + " inputs but the images have " + train.features() + " pixels");
     }
+  }
+
+  /**
+   * Checks that every label is below {@code classes}; {@code what} names the classes in the message,
+   * e.g. {@code model's 10 outputs (model.layers ends with 10)}.
+   */
+  public void requireLabels(int classes, String what) {
     for (Dataset d : new Dataset[] {train, test}) {
       for (int i = 0; i < d.count(); i++) {
         if (d.label(i) >= classes) {
-          throw new DataException(
-              d.name() + " label " + d.label(i) + " at index " + i + " is outside the model's "
-                  + classes + " outputs (model.layers ends with " + classes + ")");
+          throw new DataException(d.name() + " label " + d.label(i) + " at index " + i + " is outside the " + what);
         }
       }
     }

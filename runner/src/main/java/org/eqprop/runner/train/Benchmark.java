@@ -9,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
-import org.eqprop.api.Energy;
 import org.eqprop.api.Learner;
 import org.eqprop.api.PendingStep;
 import org.eqprop.api.tensor.Backend;
@@ -71,9 +70,8 @@ public final class Benchmark {
    * Runs {@code warmup} then {@code batches} training steps on the first examples of {@code data}
    * (cycling through them in order), then inference over {@code inferenceExamples} examples.
    */
-  public static Result run(String name, Backend backend, Energy energy, Learner learner, Dataset data, int batchSize,
+  public static Result run(String name, Backend backend, int classes, Learner learner, Dataset data, int batchSize,
       int warmup, int batches, int evalBatchSize, int inferenceExamples) {
-    int[] sizes = energy.layerSizes();
     int[] order = new int[data.count()];
     for (int i = 0; i < order.length; i++) {
       order[i] = i;
@@ -83,7 +81,7 @@ public final class Benchmark {
       throw new IllegalArgumentException("the data set has fewer examples than one batch of " + batchSize);
     }
     resetHeapPeaks();
-    try (BatchFeeder feeder = new BatchFeeder(backend, sizes[sizes.length - 1])) {
+    try (BatchFeeder feeder = new BatchFeeder(backend, classes)) {
       for (int b = 0; b < warmup; b++) {
         learner.trainLater(feeder.batch(data, order, (b % perPass) * batchSize, batchSize)).get();
       }

@@ -83,7 +83,7 @@ public final class GradCheck {
                 + "examples (--split test, --offset, a larger --batch)", org.eqprop.runner.EqpropException.USAGE);
       }
       List<Row> rows = new ArrayList<>();
-      List<Parameter> params = energy.parameters();
+      List<Parameter> params = Parameter.trainable(energy, cost);
       for (String variant : variants) {
         EpSettings s = new EpSettings(settings.freeSteps(), settings.nudgedSteps(), 1f, false, false,
             settings.inferenceSteps(), variant.equals("centered"));
@@ -92,7 +92,7 @@ public final class GradCheck {
           for (double beta : betas) {
             float signed = (float) (variant.equals("negative") ? -beta : beta);
             List<Tensor> estimate = ep.estimateGradient(batch, signed);
-            for (int group = 0; group < energy.parameterGroups(); group++) {
+            for (int group = 0; group < Parameter.groups(params); group++) {
               double dot = 0, ee = 0, xx = 0, diff = 0;
               for (int i = 0; i < params.size(); i++) {
                 if (params.get(i).group() != group) {

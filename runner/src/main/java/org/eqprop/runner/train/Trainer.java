@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
+import org.eqprop.api.Cost;
 import org.eqprop.api.DivergenceException;
 import org.eqprop.api.Energy;
 import org.eqprop.api.Learner;
@@ -41,7 +42,8 @@ public final class Trainer {
   private static final Logger LOG = LoggerFactory.getLogger(Trainer.class);
   private final RunConfig config;
   private final Backend backend;
-  private final Energy energy;
+  private final List<Parameter> parameters;
+  private final int classes;
   private final Learner learner;
   private final Optimizer optimizer;
   private final SplitMix64 shuffle;
@@ -54,13 +56,15 @@ public final class Trainer {
       RunConfig config,
       Backend backend,
       Energy energy,
+      Cost cost,
       Learner learner,
       Optimizer optimizer,
       @Named("shuffle") SplitMix64 shuffle,
       @Named("learner") SplitMix64 learnerRandom) {
     this.config = config;
     this.backend = backend;
-    this.energy = energy;
+    this.parameters = Parameter.trainable(energy, cost);
+    this.classes = classes(energy, cost);
     this.learner = learner;
     this.optimizer = optimizer;
     this.shuffle = shuffle;
@@ -82,10 +86,16 @@ public final class Trainer {
     return new Progress(0, 0, 0, 0, 0, 0, shuffle.state(), learnerRandom.state());
   }
 
-  /** The model's parameters by name, in the model's order. */
+  /** The width of the run's targets: the number of classes the cost scores from the model's output layer. */
+  public static int classes(Energy energy, Cost cost) {
+    int[] sizes = energy.layerSizes();
+    return cost.classes(sizes[sizes.length - 1]);
+  }
+
+  /** The run's trainable parameters by name ({@link Parameter#trainable}: the model's, then the cost's). */
   public Map<String, Tensor> parameterTensors() {
     Map<String, Tensor> out = new LinkedHashMap<>();
-    for (Parameter p : energy.parameters()) {
+    for (Parameter p : parameters) {
       out.put(p.name(), p.value());
     }
     return out;
@@ -132,8 +142,6 @@ public final class Trainer {
    */
   public List<EpochResult> train(MnistData data, Progress from, RunDirectory run, String configYaml,
       TrainingListener listener, BooleanSupplier stopRequested, Workers workers) {
-    int[] sizes = energy.layerSizes();
-    int classes = sizes[sizes.length - 1];
     int batchSize = config.training().batchSize();
     int epochs = config.training().epochs();
     Dataset train = data.train();
@@ -300,7 +308,7 @@ public final class Trainer {
   }
 
   private String nonFiniteParameter() {
-    for (Parameter p : energy.parameters()) {
+    for (Parameter p : parameters) {
       if (!backend.isFinite(p.value())) {
         return p.name();
       }
@@ -377,12 +385,11 @@ public final class Trainer {
     if (!config.optimizer().schedule().name().equals("constant")) {
       optimizer.setLearningRateScale(task.learningRateScale());
     }
-    int[] sizes = energy.layerSizes();
     long errors = 0;
     double energySum = 0;
     long freeSteps = 0;
     int[] examples = task.examples();
-    try (BatchFeeder feeder = new BatchFeeder(backend, sizes[sizes.length - 1])) {
+    try (BatchFeeder feeder = new BatchFeeder(backend, classes)) {
       for (int start = 0; start < examples.length; start += task.batchSize()) {
         int n = Math.min(task.batchSize(), examples.length - start);
         TrainStep step = learner.trainLater(feeder.batch(train, examples, start, n, augmentation, task.epoch())).get();
@@ -439,8 +446,7 @@ public final class Trainer {
 
   /** Test error of the current parameters. */
   public double evaluate(Dataset data) {
-    int[] sizes = energy.layerSizes();
-    try (BatchFeeder feeder = new BatchFeeder(backend, sizes[sizes.length - 1])) {
+    try (BatchFeeder feeder = new BatchFeeder(backend, classes)) {
       return new Evaluator(learner, feeder, config.training().evalBatchSize()).error(data);
     }
   }

@@ -11,6 +11,7 @@ import org.eqprop.api.Dynamics;
 import org.eqprop.api.Energy;
 import org.eqprop.api.Learner;
 import org.eqprop.api.Optimizer;
+import org.eqprop.api.Parameter;
 import org.eqprop.api.spi.CostProvider;
 import org.eqprop.api.spi.DynamicsProvider;
 import org.eqprop.api.spi.LearnerProvider;
@@ -158,9 +159,10 @@ public final class EqpropModule extends AbstractModule {
 
   @Provides
   @Singleton
-  Optimizer optimizer(Map<String, OptimizerProvider> options, Settings settings, Energy energy) {
+  Optimizer optimizer(Map<String, OptimizerProvider> options, Settings settings, Backend backend, Energy energy,
+      Cost cost) {
     OptimizerProvider p = pick(options, config.optimizer().name(), "optimizer");
-    return created(() -> p.create(settings, energy));
+    return created(() -> p.create(settings, backend, Parameter.trainable(energy, cost)));
   }
 
   @Provides

@@ -1,7 +1,6 @@
 package org.eqprop.examples.skip;
 
 import java.util.List;
-import org.eqprop.api.Energy;
 import org.eqprop.api.Optimizer;
 import org.eqprop.api.Parameter;
 import org.eqprop.api.spi.OptimizerProvider;
@@ -26,16 +25,16 @@ public final class MaxNormSgdProvider implements OptimizerProvider {
   }
 
   @Override
-  public Optimizer create(Settings config, Energy energy) {
+  public Optimizer create(Settings config, Backend backend, List<Parameter> parameters) {
     List<Double> rates = config.numbers("optimizer.learning-rates");
-    if (rates.size() != energy.parameterGroups()) {
+    if (rates.size() != Parameter.groups(parameters)) {
       throw new IllegalArgumentException("max-norm-sgd needs one rate per layer, got " + rates);
     }
     Object scale = config.map("optimizer.options").getOrDefault("scale", 1.0);
     if (!(scale instanceof Number s) || !(s.doubleValue() > 0)) {
       throw new IllegalArgumentException("config key 'optimizer.options.scale' must be a number > 0, got " + scale);
     }
-    return new MaxNormSgd(energy.backend(), rates, s.doubleValue());
+    return new MaxNormSgd(backend, rates, s.doubleValue());
   }
 
   /** The optimizer. */

@@ -748,6 +748,70 @@ public abstract class BackendConformanceTest extends EquilibriumPropagationCheck
   }
 
   @Test
+  public void softmaxReadoutMatchesTheReference() {
+    // 37 rows and 13 units: uneven against every kernel's blocks; 4 classes
+    int rows = 37, units = 13, classes = 4;
+    float[] y = random(rows * units, 0, 1);
+    int[] labels = new int[rows];
+    for (int i = 0; i < rows; i++) {
+      labels[i] = (i * 7) % classes;
+    }
+    double[][] d = Fixtures.oneHot(labels, classes);
+    org.eqprop.models.cost.SoftmaxReadout readout =
+        new org.eqprop.models.cost.SoftmaxReadout(backend, units, classes, 2, new java.util.SplittableRandom(5));
+    float[] w = backend.toHost(readout.parameters().get(0).value());
+    float[] b = backend.toHost(readout.parameters().get(1).value());
+    // the reference in double: z = yW + b, p = softmax(z), C = -log p_label, dC/dy = (p - d)W^T,
+    // dC/dW = y^T(p - d), dC/db = sum of (p - d)
+    double[] value = new double[rows];
+    double[] dy = new double[rows * units];
+    double[] dw = new double[units * classes];
+    double[] db = new double[classes];
+    double[] scores = new double[rows * classes];
+    float scale = 0.25f;
+    for (int i = 0; i < rows; i++) {
+      double[] z = new double[classes];
+      double max = Double.NEGATIVE_INFINITY;
+      for (int c = 0; c < classes; c++) {
+        z[c] = b[c];
+        for (int u = 0; u < units; u++) {
+          z[c] += (double) y[i * units + u] * w[u * classes + c];
+        }
+        scores[i * classes + c] = z[c];
+        max = Math.max(max, z[c]);
+      }
+      double sum = 0;
+      for (int c = 0; c < classes; c++) {
+        sum += Math.exp(z[c] - max);
+      }
+      value[i] = max + Math.log(sum) - z[labels[i]];
+      for (int c = 0; c < classes; c++) {
+        double e = Math.exp(z[c] - max) / sum - d[i][c];
+        for (int u = 0; u < units; u++) {
+          dy[i * units + u] += e * w[u * classes + c];
+          dw[u * classes + c] += scale * y[i * units + u] * e;
+        }
+        db[c] += scale * e;
+      }
+    }
+    try (Tensor yt = tensor(y, rows, units); Tensor dt = Fixtures.tensor(backend, d);
+        Tensor c = backend.zeros(rows, 1); Tensor g = backend.zeros(rows, units);
+        Tensor gw = backend.zeros(units, classes); Tensor gb = backend.zeros(1, classes)) {
+      assertEquals(classes, readout.classes(units));
+      assertClose(scores, backend.toHost(readout.scores(yt)), 1e-5, "softmax-readout scores");
+      readout.value(yt, dt, c);
+      assertClose(value, backend.toHost(c), 1e-5, "softmax-readout value");
+      readout.gradient(yt, dt, g);
+      assertClose(dy, backend.toHost(g), 1e-5, "softmax-readout gradient");
+      readout.accumulateParameterGradient(yt, dt, scale, List.of(gw, gb));
+      assertClose(dw, backend.toHost(gw), 1e-5, "softmax-readout weight gradient");
+      assertClose(db, backend.toHost(gb), 1e-5, "softmax-readout bias gradient");
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> readout.classes(12));
+      assertEquals("the softmax readout reads 13 units but the output layer has 12", e.getMessage());
+    }
+  }
+
+  @Test
   public void maxAbsFindsTheLargestMagnitude() {
     for (int[] sh : SHAPES) {
       float[] v = random(sh[0] * sh[1], -2, 2);

@@ -189,6 +189,138 @@ public abstract class EquilibriumPropagationChecks extends GradientDynamicsCheck
     assertTrue(centered[0] > 3 * centered[1], "halving beta divides the centered error by about 4: " + all);
   }
 
+  /** The mean softmax-readout cross-entropy at the free fixed point (reached in double). */
+  private static double readoutLoss(ReferenceHopfield ref, double[][] rw, double[] rb, double[][] x, int[] labels) {
+    double[][][] s = ref.zeroState(x.length);
+    ref.relax(x, s, 600, 0.5, 0, null);
+    double[][] y = s[s.length - 1];
+    double sum = 0;
+    for (int i = 0; i < x.length; i++) {
+      double[] z = rb.clone();
+      for (int c = 0; c < z.length; c++) {
+        for (int u = 0; u < y[i].length; u++) {
+          z[c] += y[i][u] * rw[u][c];
+        }
+      }
+      double max = java.util.Arrays.stream(z).max().orElseThrow();
+      double norm = 0;
+      for (double v : z) {
+        norm += Math.exp(v - max);
+      }
+      sum += max + Math.log(norm) - z[labels[i]];
+    }
+    return sum / x.length;
+  }
+
+  @Test
+  public void epThroughASoftmaxReadoutEstimatesTheGradientOfItsLoss() {
+    // a 5-6-4 network read by a softmax readout into 3 classes; the exact gradient of the
+    // fixed-point loss, the readout's parameters included, by central differences in double
+    int[] sizes = {5, 6, 4};
+    ReferenceHopfield ref = ReferenceHopfield.random(sizes, 28, 0.3, 0.3);
+    for (double[] b : ref.b) {
+      for (int j = 0; j < b.length; j++) {
+        b[j] = 0.4 + 0.2 * b[j]; // keep the fixed point inside (0, 1): 39 of its 40 units are
+      }
+    }
+    double[][] x = Fixtures.roundToFloat(Fixtures.uniform(new java.util.Random(7), 4, sizes[0], 0, 1));
+    int[] labels = {0, 2, 1, 2};
+    org.eqprop.models.cost.SoftmaxReadout readout =
+        new org.eqprop.models.cost.SoftmaxReadout(backend, 4, 3, 2, new SplittableRandom(3));
+    float[] rwFlat = backend.toHost(readout.parameters().get(0).value());
+    float[] rbFlat = backend.toHost(readout.parameters().get(1).value());
+    double[][] rw = new double[4][3];
+    double[] rb = new double[3];
+    for (int c = 0; c < 3; c++) {
+      rb[c] = rbFlat[c];
+      for (int u = 0; u < 4; u++) {
+        rw[u][c] = rwFlat[u * 3 + c];
+      }
+    }
+    List<Double> exact = new ArrayList<>();
+    double h = 1e-5;
+    for (int k = 0; k < ref.layers(); k++) {
+      for (double[] row : ref.w[k]) {
+        for (int j = 0; j < row.length; j++) {
+          exact.add(difference(row, j, h, () -> readoutLoss(ref, rw, rb, x, labels)));
+        }
+      }
+      for (int j = 0; j < ref.b[k].length; j++) {
+        exact.add(difference(ref.b[k], j, h, () -> readoutLoss(ref, rw, rb, x, labels)));
+      }
+    }
+    for (double[] row : rw) {
+      for (int c = 0; c < row.length; c++) {
+        exact.add(difference(row, c, h, () -> readoutLoss(ref, rw, rb, x, labels)));
+      }
+    }
+    for (int c = 0; c < rb.length; c++) {
+      exact.add(difference(rb, c, h, () -> readoutLoss(ref, rw, rb, x, labels)));
+    }
+    double[] expected = exact.stream().mapToDouble(Double::doubleValue).toArray();
+    int readoutParameters = 4 * 3 + 3;
+    double energyPart = 0, all = 0;
+    for (int i = 0; i < expected.length; i++) {
+      all += expected[i] * expected[i];
+      energyPart += i < expected.length - readoutParameters ? expected[i] * expected[i] : 0;
+    }
+    assertTrue(energyPart > 0.01 * all, "the network's own parameters carry the gradient too: " + energyPart / all);
+
+    double[] errors = new double[2];
+    for (boolean centered : new boolean[] {false, true}) {
+      // small weights: 50 steps per phase settle this network (kept few for the emulated GPU backend)
+      EpSettings settings = new EpSettings(50, 50, 1f, false, false, 50, centered);
+      try (ComposedEnergy net = LayeredHopfield.of(backend, sizes, ref.floatWeights(), ref.floatBiases());
+          Tensor xt = Fixtures.tensor(backend, x);
+          Tensor target = Fixtures.tensor(backend, Fixtures.oneHot(labels, 3));
+          EquilibriumPropagation ep = new EquilibriumPropagation(net,
+              new GradientDynamics(backend, net.stateSizes(), 0.5f), readout,
+              new Sgd(backend, new float[] {0.1f, 0.1f, 0.1f}), settings, 4, new SplittableRandom(1))) {
+        Batch batch = new Batch(xt, target, labels, new int[] {0, 1, 2, 3});
+        double[] estimate = flatten(ep.estimateGradient(batch, 0.01f));
+        assertEquals(expected.length, estimate.length, "one estimate per parameter, the readout's last");
+        errors[centered ? 1 : 0] = relativeError(estimate, expected);
+        assertTrue(cosine(estimate, expected) > 0.999, "cosine " + cosine(estimate, expected)
+            + (centered ? ", centered" : ", one-sided"));
+        if (!centered) {
+          continue;
+        }
+        // the prediction is the largest readout score, not the largest output unit
+        int[] predicted = ep.predict(xt);
+        try (Tensor free = backend.zeros(4, 4)) {
+          double[][][] s = ref.zeroState(4);
+          ref.relax(x, s, 400, 0.5, 0, null);
+          backend.upload(ReferenceHopfield.toFloat(s[1]), free);
+          int[] expectedClasses = new int[4];
+          backend.argmaxRows(readout.scores(free), expectedClasses);
+          assertArrayEquals(expectedClasses, predicted);
+        }
+      }
+    }
+    String both = "one-sided " + errors[0] + ", centered " + errors[1];
+    assertTrue(errors[0] < 0.03, both);
+    assertTrue(errors[1] < errors[0] / 3, "centered nudging is closer: " + both);
+    // contrastive Hebbian learning holds the output at the target: it cannot train through a readout
+    try (ComposedEnergy net = LayeredHopfield.of(backend, sizes, ref.floatWeights(), ref.floatBiases())) {
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new EquilibriumPropagation(net,
+          new GradientDynamics(backend, net.stateSizes(), 0.5f), readout, new Sgd(backend, new float[] {0.1f, 0.1f, 0.1f}),
+          new EpSettings(20, 4, 1f, false, false, 20, false, true), 4, new SplittableRandom(1)));
+      assertEquals("learner chl holds the output layer at the target, but cost softmax-readout reads the output "
+          + "layer through parameters of its own: use learner ep", e.getMessage());
+    }
+  }
+
+  /** A central difference of {@code loss} in {@code v[i]}. */
+  private static double difference(double[] v, int i, double h, java.util.function.DoubleSupplier loss) {
+    double keep = v[i];
+    v[i] = keep + h;
+    double plus = loss.getAsDouble();
+    v[i] = keep - h;
+    double minus = loss.getAsDouble();
+    v[i] = keep;
+    return (plus - minus) / (2 * h);
+  }
+
   @Test
   public void oneTrainingStepMatchesTheDoubleReference() {
     int[] sizes = {30, 20, 15, 10};
