@@ -84,6 +84,15 @@ class ConfigLoaderTest {
     assertEquals("adam", wide.optimizer().name());
     assertEquals(List.of(784, 1000, 10), wide.model().layers());
     assertEquals(40, wide.training().epochs());
+    RunConfig mnist = load("conv-mnist", List.of());
+    assertEquals(List.of(784, 4608, 1024), mnist.model().layers());
+    assertEquals("softmax-readout", mnist.cost().name());
+    assertEquals(true, mnist.learner().centered());
+    RunConfig cifar = load("conv-cifar10", List.of());
+    assertEquals(List.of(3072, 32768, 16384, 8192, 512), cifar.model().layers());
+    assertEquals(List.of(0.25, 0.15, 0.1, 0.08, 0.05), cifar.optimizer().learningRates());
+    assertEquals("crop-flip", cifar.data().augment());
+    assertEquals(120, cifar.training().epochs());
   }
 
   @Test
@@ -153,7 +162,7 @@ class ConfigLoaderTest {
         error(null, null, List.of("training.epochs=0")));
     assertEquals("--set expects key=value, got 'learner.beta'",
         error(null, null, List.of("learner.beta")));
-    assertEquals("unknown preset 'paper-1'" + " (did you mean 'paper-1h'?); presets: paper-1h, paper-2h, paper-3h, adam-1h, adam-wide",
+    assertEquals("unknown preset 'paper-1'" + " (did you mean 'paper-1h'?); presets: paper-1h, paper-2h, paper-3h, adam-1h, adam-wide, conv-mnist, conv-cifar10",
         error("paper-1", null, List.of()));
   }
 

@@ -194,6 +194,22 @@ class ImageDataTest {
     assertEquals(withoutTimes(straight), withoutTimes(resumed));
   }
 
+  @Test
+  void theConvCifarPresetBuildsAndTrainsOnCifarTenFiles() throws IOException {
+    // the preset's network, readout and optimizer as written; only the sizes of the run are cut
+    Path d = cifar(dir.resolve("preset"), 4, 5);
+    Path out = dir.resolve("conv-cifar10");
+    CommandLineTest.Result r = CommandLineTest.run("train", "--preset", "conv-cifar10", "--data", d.toString(),
+        "--out", out.toString(), "--epochs", "1", "--quiet", "--set", "training.batch-size=4",
+        "--set", "training.train-limit=8", "--set", "training.test-limit=4", "--set", "learner.free-steps=3",
+        "--set", "learner.nudged-steps=2", "--set", "learner.inference-steps=3");
+    assertEquals(0, r.code(), r.err());
+    List<String> rows = Files.readAllLines(out.resolve("metrics.csv"));
+    assertEquals(2, rows.size(), rows.toString());
+    String config = Files.readString(out.resolve("config.yaml"));
+    assertTrue(config.contains("softmax-readout") && config.contains("crop-flip"), config);
+  }
+
   private static String[] concat(List<String> a, List<String> b) {
     return java.util.stream.Stream.concat(a.stream(), b.stream()).toArray(String[]::new);
   }

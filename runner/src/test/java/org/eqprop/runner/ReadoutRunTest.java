@@ -50,6 +50,21 @@ class ReadoutRunTest {
         eval.out().trim());
   }
 
+  @Test
+  void theConvMnistPresetBuildsAndTrains() throws IOException {
+    // the preset's network, readout, nudging and optimizer as written; the run cut to seconds
+    Path out = dir.resolve("conv-mnist");
+    CommandLineTest.Result r = CommandLineTest.run("train", "--preset", "conv-mnist", "--data", CommandLineTest.DATA,
+        "--out", out.toString(), "--epochs", "1", "--quiet", "--set", "training.train-limit=200",
+        "--set", "training.test-limit=100", "--set", "learner.free-steps=8", "--set", "learner.nudged-steps=3",
+        "--set", "learner.inference-steps=8");
+    assertEquals(0, r.code(), r.err());
+    List<String> rows = Files.readAllLines(out.resolve("metrics.csv"));
+    assertEquals(2, rows.size(), rows.toString());
+    double test = Double.parseDouble(rows.get(1).split(",")[2]);
+    assertTrue(test < 0.9, "one epoch of 200 examples does better than chance: " + test);
+  }
+
   private static String[] args(List<String> head) {
     return Stream.concat(head.stream(), COMMON.stream()).toArray(String[]::new);
   }

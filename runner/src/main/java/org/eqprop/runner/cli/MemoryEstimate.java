@@ -54,7 +54,7 @@ final class MemoryEstimate {
       };
       parameters = 4 * p * copies;
       long eval = Math.min(c.training().evalBatchSize(), Math.max(trainExamples, testExamples));
-      buffers = 4 * (batch + eval) * (PER_INPUT * inputs + PER_UNIT * units);
+      buffers = 4 * (batch + eval) * (PER_INPUT * inputs + PER_UNIT * units + convolutionPatches(c.model()));
       particles = c.learner().persistentParticles() ? 4L * trainExamples * units : 0;
     }
     long total = BASELINE + data + parameters + buffers + particles;
@@ -67,13 +67,26 @@ final class MemoryEstimate {
     }
   }
 
-  /** The parameters: the declared dense and bias terms of a network, else the layered chain's. */
+  /**
+   * The parameters: a declared network's terms (a {@code conv2d}'s kernels, a per-channel {@code
+   * bias}'s channels, any other term the product of its layers' sizes, as a dense one), else the
+   * layered chain's.
+   */
   static long parameters(RunConfig.Model m) {
     List<Integer> n = m.layers();
     long p = 0;
     if (!m.interactions().isEmpty()) {
       for (Map<String, Object> d : m.interactions()) {
-        if (d != null && d.get("layers") instanceof List<?> l) {
+        if (d == null) {
+          continue;
+        }
+        Conv conv = Conv.of(d);
+        if (conv != null) {
+          p += (long) conv.channels * conv.inChannels * conv.kernel * conv.kernel;
+        } else if ("bias".equals(d.get("type")) && d.get("options") instanceof Map<?, ?> o
+            && o.get("channels") instanceof Integer channels) {
+          p += channels;
+        } else if (d.get("layers") instanceof List<?> l) {
           long size = 1;
           for (Object o : l) {
             if (o instanceof Integer k && k >= 0 && k < n.size()) {
@@ -89,6 +102,38 @@ final class MemoryEstimate {
       p += (long) n.get(k - 1) * n.get(k) + n.get(k);
     }
     return p;
+  }
+
+  /**
+   * Floats per sample of the convolutions' unrolled input patches (a backend that multiplies
+   * through im2col holds one convolution's at a time; counted for all, generously).
+   */
+  static long convolutionPatches(RunConfig.Model m) {
+    long floats = 0;
+    for (Map<String, Object> d : m.interactions()) {
+      Conv conv = d == null ? null : Conv.of(d);
+      if (conv != null) {
+        long outH = Math.max(1, (conv.height + 2L * conv.padding - conv.kernel) / conv.stride + 1);
+        long outW = Math.max(1, (conv.width + 2L * conv.padding - conv.kernel) / conv.stride + 1);
+        floats += (long) conv.inChannels * conv.kernel * conv.kernel * outH * outW;
+      }
+    }
+    return floats;
+  }
+
+  /** A declared {@code conv2d}'s sizes, or null where the declaration is not one (or is malformed). */
+  private record Conv(int inChannels, int height, int width, int channels, int kernel, int stride, int padding) {
+    static Conv of(Map<String, Object> d) {
+      if (!"conv2d".equals(d.get("type")) || !(d.get("options") instanceof Map<?, ?> o)
+          || !(o.get("in") instanceof List<?> in) || in.size() != 3
+          || !(in.get(0) instanceof Integer c) || !(in.get(1) instanceof Integer h) || !(in.get(2) instanceof Integer w)
+          || !(o.get("channels") instanceof Integer channels) || !(o.get("kernel") instanceof Integer kernel)) {
+        return null;
+      }
+      int stride = o.get("stride") instanceof Integer v ? v : 1;
+      int padding = o.get("padding") instanceof Integer v ? v : 0;
+      return stride > 0 && padding >= 0 ? new Conv(c, h, w, channels, kernel, stride, padding) : null;
+    }
   }
 
   /** {@code 1.5 GB}, {@code 230 MB}. */
