@@ -127,13 +127,19 @@ public final class RunSetup {
     try {
       Energy energy = injector.getInstance(Energy.class);
       try {
-        Session session = new Session(injector, backend, energy, injector.getInstance(Learner.class));
-        Cost cost = injector.getInstance(Cost.class);
-        int classes = session.classes();
-        data.requireLabels(classes, cost.parameters().isEmpty()
-            ? "model's " + classes + " outputs (model.layers ends with " + classes + ")"
-            : classes + " classes of cost " + cost.name() + " (cost.options.classes)");
-        return session;
+        Learner learner = injector.getInstance(Learner.class);
+        try {
+          Session session = new Session(injector, backend, energy, learner);
+          Cost cost = injector.getInstance(Cost.class);
+          int classes = session.classes();
+          data.requireLabels(classes, cost.parameters().isEmpty()
+              ? "model's " + classes + " outputs (model.layers ends with " + classes + ")"
+              : classes + " classes of cost " + cost.name() + " (cost.options.classes)");
+          return session;
+        } catch (RuntimeException e) {
+          learner.close();
+          throw e;
+        }
       } catch (RuntimeException e) {
         energy.close();
         throw e;
