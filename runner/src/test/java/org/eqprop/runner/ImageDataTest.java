@@ -214,7 +214,8 @@ class ImageDataTest {
     return java.util.stream.Stream.concat(a.stream(), b.stream()).toArray(String[]::new);
   }
 
-  private static List<String> withoutTimes(Path run) throws IOException {
+  /** A run's metrics.csv without its timing columns (what an identical rerun must reproduce). */
+  static List<String> withoutTimes(Path run) throws IOException {
     return Files.readAllLines(run.resolve("metrics.csv")).stream().map(l -> {
       String[] c = l.split(",");
       return String.join(",", c[0], c[1], c[2], c[6], c[7]);

@@ -41,7 +41,7 @@ class ReadoutRunTest {
     Path resumed = dir.resolve("resumed");
     assertEquals(0, CommandLineTest.run(args(List.of("train", "--out", resumed.toString(), "--epochs", "1"))).code());
     assertEquals(0, CommandLineTest.run("train", "--resume", resumed.toString(), "--epochs", "2", "--quiet").code());
-    assertEquals(withoutTimes(straight), withoutTimes(resumed));
+    assertEquals(ImageDataTest.withoutTimes(straight), ImageDataTest.withoutTimes(resumed));
 
     CommandLineTest.Result eval = CommandLineTest.run("evaluate", "--run", straight.toString(), "--data",
         CommandLineTest.DATA);
@@ -67,12 +67,5 @@ class ReadoutRunTest {
 
   private static String[] args(List<String> head) {
     return Stream.concat(head.stream(), COMMON.stream()).toArray(String[]::new);
-  }
-
-  private static List<String> withoutTimes(Path run) throws IOException {
-    return Files.readAllLines(run.resolve("metrics.csv")).stream().map(l -> {
-      String[] c = l.split(",");
-      return String.join(",", c[0], c[1], c[2], c[6], c[7]);
-    }).toList();
   }
 }

@@ -44,19 +44,7 @@ public final class Conv2dProvider implements InteractionProvider {
             + "'; options: in, channels, kernel, stride, padding, pool, pool-size");
       }
     }
-    Object in = o.get("in");
-    if (!(in instanceof List<?> shape) || shape.size() != 3 || !shape.stream().allMatch(v -> v instanceof Integer)) {
-      throw new IllegalArgumentException("interaction " + spec.name() + " (conv2d) needs the option in: [channels, "
-          + "height, width], got " + in);
-    }
-    ConvGeometry g;
-    try {
-      g = new ConvGeometry((Integer) shape.get(0), (Integer) shape.get(1), (Integer) shape.get(2),
-          integer(spec, "channels", null), integer(spec, "kernel", null), integer(spec, "stride", 1),
-          integer(spec, "padding", 0));
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("interaction " + spec.name() + " (conv2d): " + e.getMessage());
-    }
+    ConvGeometry g = geometry(spec);
     Object kind = o.get("pool");
     PoolGeometry pooling = null;
     if (kind != null) {
@@ -74,6 +62,27 @@ public final class Conv2dProvider implements InteractionProvider {
     }
     return Conv2d.uniform(backend, layers, spec.layers().get(0), spec.layers().get(1), g, pooling, spec.name(),
         spec.group(), random);
+  }
+
+  /**
+   * The convolution a {@code conv2d} declaration's options describe ({@code in}, {@code channels},
+   * {@code kernel}, {@code stride}, {@code padding}; its pooling aside).
+   *
+   * @throws IllegalArgumentException naming the interaction, where an option is missing or malformed
+   */
+  public static ConvGeometry geometry(InteractionSpec spec) {
+    Object in = spec.options().get("in");
+    if (!(in instanceof List<?> shape) || shape.size() != 3 || !shape.stream().allMatch(v -> v instanceof Integer)) {
+      throw new IllegalArgumentException("interaction " + spec.name() + " (conv2d) needs the option in: [channels, "
+          + "height, width], got " + in);
+    }
+    try {
+      return new ConvGeometry((Integer) shape.get(0), (Integer) shape.get(1), (Integer) shape.get(2),
+          integer(spec, "channels", null), integer(spec, "kernel", null), integer(spec, "stride", 1),
+          integer(spec, "padding", 0));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("interaction " + spec.name() + " (conv2d): " + e.getMessage());
+    }
   }
 
   private static int integer(InteractionSpec spec, String key, Integer fallback) {

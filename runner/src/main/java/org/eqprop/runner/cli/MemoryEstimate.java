@@ -3,6 +3,10 @@ package org.eqprop.runner.cli;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.eqprop.api.spi.InteractionSpec;
+import org.eqprop.api.tensor.ConvGeometry;
+import org.eqprop.models.compose.Conv2d;
+import org.eqprop.models.compose.Conv2dProvider;
 import org.eqprop.runner.EqpropException;
 import org.eqprop.runner.config.RunConfig;
 
@@ -80,9 +84,9 @@ final class MemoryEstimate {
         if (d == null) {
           continue;
         }
-        Conv conv = Conv.of(d);
+        ConvGeometry conv = convolution(d);
         if (conv != null) {
-          p += (long) conv.channels * conv.inChannels * conv.kernel * conv.kernel;
+          p += (long) conv.outChannels() * conv.kernelSize();
         } else if ("bias".equals(d.get("type")) && d.get("options") instanceof Map<?, ?> o
             && o.get("channels") instanceof Integer channels) {
           p += channels;
@@ -111,28 +115,32 @@ final class MemoryEstimate {
   static long convolutionPatches(RunConfig.Model m) {
     long floats = 0;
     for (Map<String, Object> d : m.interactions()) {
-      Conv conv = d == null ? null : Conv.of(d);
+      ConvGeometry conv = d == null ? null : convolution(d);
       if (conv != null) {
-        long outH = Math.max(1, (conv.height + 2L * conv.padding - conv.kernel) / conv.stride + 1);
-        long outW = Math.max(1, (conv.width + 2L * conv.padding - conv.kernel) / conv.stride + 1);
-        floats += (long) conv.inChannels * conv.kernel * conv.kernel * outH * outW;
+        floats += (long) conv.kernelSize() * conv.outHeight() * conv.outWidth();
       }
     }
     return floats;
   }
 
-  /** A declared {@code conv2d}'s sizes, or null where the declaration is not one (or is malformed). */
-  private record Conv(int inChannels, int height, int width, int channels, int kernel, int stride, int padding) {
-    static Conv of(Map<String, Object> d) {
-      if (!"conv2d".equals(d.get("type")) || !(d.get("options") instanceof Map<?, ?> o)
-          || !(o.get("in") instanceof List<?> in) || in.size() != 3
-          || !(in.get(0) instanceof Integer c) || !(in.get(1) instanceof Integer h) || !(in.get(2) instanceof Integer w)
-          || !(o.get("channels") instanceof Integer channels) || !(o.get("kernel") instanceof Integer kernel)) {
-        return null;
+  /**
+   * A declared {@code conv2d}'s geometry, read as the model reads it, or null where the declaration
+   * is not one or is malformed (building the model then reports it).
+   */
+  private static ConvGeometry convolution(Map<String, Object> d) {
+    if (!Conv2d.TYPE.equals(d.get("type")) || !(d.get("options") instanceof Map<?, ?> o)) {
+      return null;
+    }
+    Map<String, Object> options = new java.util.LinkedHashMap<>();
+    o.forEach((k, v) -> {
+      if (v != null) {
+        options.put(String.valueOf(k), v);
       }
-      int stride = o.get("stride") instanceof Integer v ? v : 1;
-      int padding = o.get("padding") instanceof Integer v ? v : 0;
-      return stride > 0 && padding >= 0 ? new Conv(c, h, w, channels, kernel, stride, padding) : null;
+    });
+    try {
+      return Conv2dProvider.geometry(new InteractionSpec(Conv2d.TYPE, List.of(), Conv2d.TYPE, 0, options));
+    } catch (IllegalArgumentException e) {
+      return null;
     }
   }
 
