@@ -168,6 +168,16 @@ class BadInputTest {
             train("--set", "model.name=network", "--set", "model.layers=[784,1152,10]",
                 "--set", "model.interactions=[{type: conv2d, layers: [0, 1], options: {in: [1, 28, 28], chanels: 8, "
                     + "kernel: 5, stride: 2}}, {type: dense, layers: [1, 2]}]")),
+        new Case("conv2d with a fractional kernel", "config key 'model.interactions' item 1: interaction conv2d01 "
+            + "(conv2d) needs the option kernel as a whole number, got 4.5",
+            train("--set", "model.name=network", "--set", "model.layers=[784,1152,10]",
+                "--set", "model.interactions=[{type: conv2d, layers: [0, 1], options: {in: [1, 28, 28], channels: 8, "
+                    + "kernel: 4.5, stride: 2}}, {type: dense, layers: [1, 2]}]")),
+        new Case("conv2d with a pool larger than its output", "config key 'model.interactions' item 1: interaction "
+            + "conv2d01 (conv2d): a 13x13 pooling window does not fit a 12x12 image",
+            train("--set", "model.name=network", "--set", "model.layers=[784,1152,10]",
+                "--set", "model.interactions=[{type: conv2d, layers: [0, 1], options: {in: [1, 28, 28], channels: 8, "
+                    + "kernel: 5, stride: 2, pool: max, pool-size: 13}}, {type: dense, layers: [1, 2]}]")),
         new Case("negative limit", "config key 'training.train-limit' must be >= 0, got -1",
             train("--set", "training.train-limit=-1")),
         new Case("rates per layer", "config key 'optimizer.learning-rates' has 2 rates but the model has 3 layers of "

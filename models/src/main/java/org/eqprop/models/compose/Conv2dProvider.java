@@ -51,9 +51,9 @@ public final class Conv2dProvider implements InteractionProvider {
       if (!"max".equals(kind) && !"avg".equals(kind)) {
         throw new IllegalArgumentException("interaction " + spec.name() + " (conv2d) has pool max or avg, got " + kind);
       }
+      int size = integer(spec, "pool-size", 2);
       try {
-        pooling = new PoolGeometry(g.outChannels(), g.outHeight(), g.outWidth(), integer(spec, "pool-size", 2),
-            "max".equals(kind));
+        pooling = new PoolGeometry(g.outChannels(), g.outHeight(), g.outWidth(), size, "max".equals(kind));
       } catch (IllegalArgumentException e) {
         throw new IllegalArgumentException("interaction " + spec.name() + " (conv2d): " + e.getMessage());
       }
@@ -76,10 +76,13 @@ public final class Conv2dProvider implements InteractionProvider {
       throw new IllegalArgumentException("interaction " + spec.name() + " (conv2d) needs the option in: [channels, "
           + "height, width], got " + in);
     }
+    int channels = integer(spec, "channels", null);
+    int kernel = integer(spec, "kernel", null);
+    int stride = integer(spec, "stride", 1);
+    int padding = integer(spec, "padding", 0);
     try {
-      return new ConvGeometry((Integer) shape.get(0), (Integer) shape.get(1), (Integer) shape.get(2),
-          integer(spec, "channels", null), integer(spec, "kernel", null), integer(spec, "stride", 1),
-          integer(spec, "padding", 0));
+      return new ConvGeometry((Integer) shape.get(0), (Integer) shape.get(1), (Integer) shape.get(2), channels, kernel,
+          stride, padding);
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("interaction " + spec.name() + " (conv2d): " + e.getMessage());
     }
