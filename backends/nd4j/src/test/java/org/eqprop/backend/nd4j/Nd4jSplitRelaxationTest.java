@@ -60,7 +60,9 @@ class Nd4jSplitRelaxationTest {
       List<float[]> one = relax(1, batch, n);
       List<float[]> two = relax(2, batch, n);
       for (int k = 0; k < n.length; k++) {
-        assertArrayEquals(one.get(k), two.get(k), 1e-6f, "batch " + batch + " layer " + (k + 1));
+        // each part's products have fewer rows, which OpenBLAS may round otherwise (1.1e-6 seen on
+        // an AVX-512 AMD EPYC); a part relaxed on the wrong rows or with a stale state differs by 1e-2
+        assertArrayEquals(one.get(k), two.get(k), 1e-5f, "batch " + batch + " layer " + (k + 1));
       }
     }
   }
