@@ -4,6 +4,7 @@ import java.nio.FloatBuffer;
 import java.util.Optional;
 import org.bytedeco.javacpp.FloatPointer;
 import org.eqprop.api.tensor.Backend;
+import org.eqprop.api.tensor.ConvGeometry;
 import org.eqprop.api.tensor.ShapeMismatchException;
 import org.eqprop.api.tensor.Shapes;
 import org.eqprop.api.tensor.Tensor;
@@ -11,20 +12,24 @@ import org.eqprop.models.chain.ChainRelaxation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.transforms.clip.ClipByValue;
+import org.nd4j.linalg.factory.Environment;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.nativeblas.NativeOpsHolder;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
  * {@link Backend} on ND4J: products, copies and axpys straight into the OpenBLAS ND4J ships
  * ({@link Blas}: ND4J's own {@code gemm} spends most of a small product's time outside it),
  * element-wise work through ND4J's native ops. Host transfers write and read the native buffers
- * directly. Offers the {@link ChainRelaxation} kernel through {@link #extension}.
+ * directly; convolutions through ND4J's native ops ({@link Nd4jConvolution}). Offers the
+ * {@link ChainRelaxation} kernel through {@link #extension}.
  */
 public final class Nd4jBackend implements Backend {
   /** The backend's name. */
   public static final String NAME = "nd4j";
 
   private final Nd4jChainRelaxation chainRelaxation;
+  private final Nd4jConvolution convolution;
   private final int blasThreads;
   private int blasThreadsNow;
   /** A column of ones, {@code rows × 1}, for row broadcasts and column sums as products; grown on demand. */
@@ -38,6 +43,30 @@ public final class Nd4jBackend implements Backend {
     this.blasThreads = blasThreads;
     this.blasThreadsNow = blasThreads;
     this.chainRelaxation = new Nd4jChainRelaxation(this, threads);
+    this.convolution = new Nd4jConvolution(this, threads);
+  }
+
+  /**
+   * Runs {@code work} with ND4J's oneDNN helpers allowed and its OpenMP threads and OpenBLAS's raised
+   * to {@code n}, then sets them back (no helpers, one OpenMP thread, the configured BLAS threads).
+   * These settings are the process's: the convolutions, its only callers, run one at a time.
+   */
+  void withNativeOps(int n, Runnable work) {
+    Environment env = Nd4j.getEnvironment();
+    env.allowHelpers(true);
+    env.setMaxThreads(n);
+    env.setMaxMasterThreads(n);
+    NativeOpsHolder.getInstance().getDeviceNativeOps().setOmpNumThreads(n);
+    blasThreads(n);
+    try {
+      work.run();
+    } finally {
+      env.allowHelpers(false);
+      env.setMaxThreads(1);
+      env.setMaxMasterThreads(1);
+      NativeOpsHolder.getInstance().getDeviceNativeOps().setOmpNumThreads(1);
+      blasThreads(0);
+    }
   }
 
   /**
@@ -272,6 +301,24 @@ public final class Nd4jBackend implements Backend {
   }
 
   @Override
+  public void conv2d(Tensor input, Tensor weights, ConvGeometry g, float beta, Tensor out) {
+    g.requireShapes("conv2d", input, weights, out);
+    convolution.forward(a(input), a(weights), g, beta, a(out));
+  }
+
+  @Override
+  public void conv2dTranspose(Tensor out, Tensor weights, ConvGeometry g, float beta, Tensor input) {
+    g.requireShapes("conv2dTranspose", input, weights, out);
+    convolution.transpose(a(out), a(weights), g, beta, a(input));
+  }
+
+  @Override
+  public void conv2dWeightGradient(Tensor input, Tensor out, ConvGeometry g, float alpha, Tensor weights) {
+    g.requireShapes("conv2dWeightGradient", input, weights, out);
+    convolution.weightGradient(a(input), a(out), g, alpha, a(weights));
+  }
+
+  @Override
   public float maxAbs(Tensor t) {
     try (INDArray nan = a(t).isNaN()) {
       if (nan.any()) {
@@ -292,6 +339,7 @@ public final class Nd4jBackend implements Backend {
   public void close() {
     // other tensors release their own buffers; ND4J's native runtime lives as long as the process
     chainRelaxation.close();
+    convolution.close();
     if (ones != null) {
       ones.close();
       ones = null;

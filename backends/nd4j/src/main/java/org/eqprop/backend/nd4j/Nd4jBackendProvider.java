@@ -8,11 +8,11 @@ import org.eqprop.api.tensor.Backend;
 
 /**
  * Registers the {@code nd4j} backend. {@link #probe()} only checks the platform and that ND4J's
- * classes and linux-x86_64 native library are on the class path, without loading them (ND4J's
+ * classes and its linux-x86_64 native library built with oneDNN are on the class path, without loading them (ND4J's
  * first use takes seconds); {@link #create} initialises ND4J.
  */
 public final class Nd4jBackendProvider implements BackendProvider {
-  private static final String NATIVE_LIBRARY = "org/nd4j/linalg/cpu/nativecpu/bindings/linux-x86_64/libjnind4jcpu.so";
+  private static final String NATIVE_LIBRARY = "org/nd4j/linalg/cpu/nativecpu/bindings/linux-x86_64-onednn/libjnind4jcpu.so";
 
   @Override
   public String name() {
@@ -30,7 +30,7 @@ public final class Nd4jBackendProvider implements BackendProvider {
 
   @Override
   public String description() {
-    return "native CPU backend (ND4J 1.0.0-M2.1, OpenBLAS)";
+    return "native CPU backend (ND4J 1.0.0-M2.1 with oneDNN and OpenBLAS)";
   }
 
   @Override
@@ -49,7 +49,7 @@ public final class Nd4jBackendProvider implements BackendProvider {
         return Availability.unavailable("ND4J is not on the class path (" + e.getMessage() + ")");
       }
       if (cl.getResource(NATIVE_LIBRARY) == null) {
-        return Availability.unavailable("the nd4j-native linux-x86_64 jar is not on the class path");
+        return Availability.unavailable("the nd4j-native linux-x86_64-onednn jar is not on the class path");
       }
       return Availability.available("ND4J native CPU, linux-x86_64, " + Runtime.getRuntime().availableProcessors() + " cores");
     } catch (RuntimeException | LinkageError e) {
@@ -72,6 +72,7 @@ public final class Nd4jBackendProvider implements BackendProvider {
       org.nd4j.linalg.factory.Environment env = org.nd4j.linalg.factory.Nd4j.getEnvironment();
       env.setMaxThreads(1);
       env.setMaxMasterThreads(1);
+      env.allowHelpers(false);
       org.nd4j.nativeblas.NativeOpsHolder.getInstance().getDeviceNativeOps().setOmpNumThreads(1);
       org.nd4j.linalg.factory.Nd4j.factory().blas().setMaxThreads(blasThreads);
       org.nd4j.linalg.factory.Nd4j.setDefaultDataTypes(
