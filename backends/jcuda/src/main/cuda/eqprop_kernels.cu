@@ -915,3 +915,171 @@ EQ_KERNEL void eq_adam(float* param, const float* grad, float* m, float* v, int 
     param[i] = param[i] * keep - step * mi / (sqrtf(vi) / root2 + epsilon);
   }
 }
+
+// Convolutions (cross-correlations) of a batch of images, each sample's row laid out channel by
+// channel, row by row: input batch x [ci][h][wd], weights [co][ci][k][k], output batch x
+// [co][oh][ow], stride s and zero padding p. One thread per element of the result, its sum over
+// the channels and taps in order, so that results do not depend on the launch's shape.
+
+// out = beta*out + conv(in, w).
+EQ_KERNEL void eq_conv2d(const float* in, const float* w, float* out, int batch, int ci_n, int h, int wd,
+                         int co_n, int k, int s, int p, int oh, int ow, float beta) {
+  int n = batch * co_n * oh * ow;
+  int stride = blockDim.x * gridDim.x;
+  for (int i = blockIdx.x * blockDim.x + threadIdx.x; i < n; i += stride) {
+    int ox = i % ow;
+    int oy = (i / ow) % oh;
+    int co = (i / (ow * oh)) % co_n;
+    int b = i / (ow * oh * co_n);
+    float acc = 0.0f;
+    for (int ci = 0; ci < ci_n; ci++) {
+      const float* plane = in + (b * ci_n + ci) * h * wd;
+      const float* kernel = w + (co * ci_n + ci) * k * k;
+      for (int ky = 0; ky < k; ky++) {
+        int y = oy * s - p + ky;
+        if (y < 0 || y >= h) {
+          continue;
+        }
+        for (int kx = 0; kx < k; kx++) {
+          int x = ox * s - p + kx;
+          if (x >= 0 && x < wd) {
+            acc += plane[y * wd + x] * kernel[ky * k + kx];
+          }
+        }
+      }
+    }
+    out[i] = beta == 0.0f ? acc : beta * out[i] + acc;
+  }
+}
+
+// in = beta*in + conv^T(out, w): the adjoint of eq_conv2d in its input; one thread per input
+// element, over the output channels and the taps that reach it.
+EQ_KERNEL void eq_conv2d_transpose(const float* out, const float* w, float* in, int batch, int ci_n, int h,
+                                   int wd, int co_n, int k, int s, int p, int oh, int ow, float beta) {
+  int n = batch * ci_n * h * wd;
+  int stride = blockDim.x * gridDim.x;
+  for (int i = blockIdx.x * blockDim.x + threadIdx.x; i < n; i += stride) {
+    int x = i % wd;
+    int y = (i / wd) % h;
+    int ci = (i / (wd * h)) % ci_n;
+    int b = i / (wd * h * ci_n);
+    float acc = 0.0f;
+    for (int co = 0; co < co_n; co++) {
+      const float* plane = out + (b * co_n + co) * oh * ow;
+      const float* kernel = w + (co * ci_n + ci) * k * k;
+      for (int ky = 0; ky < k; ky++) {
+        int ty = y + p - ky;
+        if (ty < 0 || ty % s != 0 || ty / s >= oh) {
+          continue;
+        }
+        for (int kx = 0; kx < k; kx++) {
+          int tx = x + p - kx;
+          if (tx >= 0 && tx % s == 0 && tx / s < ow) {
+            acc += plane[(ty / s) * ow + tx / s] * kernel[ky * k + kx];
+          }
+        }
+      }
+    }
+    in[i] = beta == 0.0f ? acc : beta * in[i] + acc;
+  }
+}
+
+// w += alpha * sum over the batch of the correlation of each input patch with the output: one
+// thread per weight, over the samples and output positions in order.
+EQ_KERNEL void eq_conv2d_weight_gradient(const float* in, const float* out, float* w, int batch, int ci_n,
+                                         int h, int wd, int co_n, int k, int s, int p, int oh, int ow,
+                                         float alpha) {
+  int n = co_n * ci_n * k * k;
+  int stride = blockDim.x * gridDim.x;
+  for (int i = blockIdx.x * blockDim.x + threadIdx.x; i < n; i += stride) {
+    int kx = i % k;
+    int ky = (i / k) % k;
+    int ci = (i / (k * k)) % ci_n;
+    int co = i / (k * k * ci_n);
+    float acc = 0.0f;
+    for (int b = 0; b < batch; b++) {
+      const float* image = in + (b * ci_n + ci) * h * wd;
+      const float* plane = out + (b * co_n + co) * oh * ow;
+      for (int oy = 0; oy < oh; oy++) {
+        int y = oy * s - p + ky;
+        if (y < 0 || y >= h) {
+          continue;
+        }
+        for (int ox = 0; ox < ow; ox++) {
+          int x = ox * s - p + kx;
+          if (x >= 0 && x < wd) {
+            acc += plane[oy * ow + ox] * image[y * wd + x];
+          }
+        }
+      }
+    }
+    w[i] += alpha * acc;
+  }
+}
+
+// Pooling of batch x [c][h][wd] over size x size windows (stride size; a row or column that no
+// whole window covers is left out) into batch x [c][oh][ow]: the window's largest value, whose
+// offset within the sample goes to selection as a float (the first of equal ones), or (max = 0)
+// its mean. One thread per output element.
+EQ_KERNEL void eq_pool(const float* in, float* out, float* selection, int batch, int c_n, int h, int wd,
+                       int size, int max) {
+  int oh = h / size;
+  int ow = wd / size;
+  int n = batch * c_n * oh * ow;
+  int stride = blockDim.x * gridDim.x;
+  for (int i = blockIdx.x * blockDim.x + threadIdx.x; i < n; i += stride) {
+    int ox = i % ow;
+    int oy = (i / ow) % oh;
+    int c = (i / (ow * oh)) % c_n;
+    int b = i / (ow * oh * c_n);
+    const float* sample = in + b * c_n * h * wd;
+    int best = -1;
+    float top = 0.0f;
+    float sum = 0.0f;
+    for (int dy = 0; dy < size; dy++) {
+      for (int dx = 0; dx < size; dx++) {
+        int at = (c * h + oy * size + dy) * wd + ox * size + dx;
+        float v = sample[at];
+        sum += v;
+        if (best < 0 || v > top) {
+          best = at;
+          top = v;
+        }
+      }
+    }
+    if (max) {
+      out[i] = top;
+      selection[i] = (float) best;
+    } else {
+      out[i] = sum / (float) (size * size);
+    }
+  }
+}
+
+// in = beta*in + P^T(out): each input element takes its window's value where the window selected
+// it (max) or its share of the window's value (average), and nothing outside every window. One
+// thread per input element (the windows do not overlap).
+EQ_KERNEL void eq_unpool(const float* out, const float* selection, float* in, int batch, int c_n, int h,
+                         int wd, int size, int max, float beta) {
+  int oh = h / size;
+  int ow = wd / size;
+  int n = batch * c_n * h * wd;
+  int stride = blockDim.x * gridDim.x;
+  for (int i = blockIdx.x * blockDim.x + threadIdx.x; i < n; i += stride) {
+    int at = i % (c_n * h * wd);
+    int b = i / (c_n * h * wd);
+    int x = at % wd;
+    int y = (at / wd) % h;
+    int c = at / (wd * h);
+    float v = 0.0f;
+    if (y / size < oh && x / size < ow) {
+      int o = b * c_n * oh * ow + (c * oh + y / size) * ow + x / size;
+      if (!max) {
+        v = out[o] / (float) (size * size);
+      } else if ((int) selection[o] == at) {
+        v = out[o];
+      }
+    }
+    in[i] = beta == 0.0f ? v : beta * in[i] + v;
+  }
+}

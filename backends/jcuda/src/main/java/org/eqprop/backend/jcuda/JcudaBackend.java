@@ -7,7 +7,10 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import org.eqprop.api.tensor.Backend;
+import org.eqprop.api.tensor.ConvGeometry;
+import org.eqprop.api.tensor.HostPooling;
 import org.eqprop.api.tensor.HostRead;
+import org.eqprop.api.tensor.PoolGeometry;
 import org.eqprop.api.tensor.ShapeMismatchException;
 import org.eqprop.api.tensor.Shapes;
 import org.eqprop.api.tensor.Tensor;
@@ -25,7 +28,8 @@ import org.eqprop.models.optim.AdamUpdate;
  * (through {@link #extension}) {@link ChainRelaxation} (a whole phase in one launch, the energy in
  * another), {@link ChainPhases} (both phases and the report between them in one launch, with {@code relaxation}
  * {@code auto} or {@code kernel}), {@link
- * ChainContrast} (one launch) and {@link AdamUpdate}.
+ * ChainContrast} (one launch) and {@link AdamUpdate}. Convolutions, their transposes and weight
+ * gradients, pooling and its adjoint are direct kernels, one thread per element of the result.
  */
 final class JcudaBackend implements Backend {
   /** The backend's name. */
@@ -329,6 +333,48 @@ final class JcudaBackend implements Backend {
     Shapes.requireShape("scatterRows", src, rows.length, dst.cols());
     Shapes.requireRowIndices("scatterRows", rows, dst.rows());
     moveRows(1, src, rows, dst);
+  }
+
+  /** A convolution kernel's arguments: three tensors, the batch and {@code g}'s sizes, then {@code scale}. */
+  private KernelArgs conv(Tensor a, Tensor b, Tensor c, int batch, ConvGeometry g, float scale) {
+    return new KernelArgs().ptr(address(a)).ptr(address(b)).ptr(address(c)).i32(batch).i32(g.inChannels())
+        .i32(g.inHeight()).i32(g.inWidth()).i32(g.outChannels()).i32(g.kernel()).i32(g.stride())
+        .i32(g.padding()).i32(g.outHeight()).i32(g.outWidth()).f32(scale);
+  }
+
+  @Override
+  public void conv2d(Tensor input, Tensor weights, ConvGeometry g, float beta, Tensor out) {
+    g.requireShapes("conv2d", input, weights, out);
+    elementwise(Kernel.CONV2D, out.size(), conv(input, weights, out, input.rows(), g, beta));
+  }
+
+  @Override
+  public void conv2dTranspose(Tensor out, Tensor weights, ConvGeometry g, float beta, Tensor input) {
+    g.requireShapes("conv2dTranspose", input, weights, out);
+    elementwise(Kernel.CONV2D_TRANSPOSE, input.size(), conv(out, weights, input, out.rows(), g, beta));
+  }
+
+  @Override
+  public void conv2dWeightGradient(Tensor input, Tensor out, ConvGeometry g, float alpha, Tensor weights) {
+    g.requireShapes("conv2dWeightGradient", input, weights, out);
+    elementwise(Kernel.CONV2D_WEIGHT_GRADIENT, weights.size(), conv(input, out, weights, input.rows(), g, alpha));
+  }
+
+  @Override
+  public void pool(Tensor input, PoolGeometry g, Tensor out, Tensor selection) {
+    HostPooling.requireShapes("pool", g, input, out, selection);
+    // average pooling writes no selection: its argument is the output, never read
+    elementwise(Kernel.POOL, out.size(), new KernelArgs().ptr(address(input)).ptr(address(out))
+        .ptr(address(g.max() ? selection : out)).i32(input.rows()).i32(g.channels()).i32(g.height())
+        .i32(g.width()).i32(g.size()).i32(g.max() ? 1 : 0));
+  }
+
+  @Override
+  public void unpool(Tensor out, Tensor selection, PoolGeometry g, float beta, Tensor input) {
+    HostPooling.requireShapes("unpool", g, input, out, selection);
+    elementwise(Kernel.UNPOOL, input.size(), new KernelArgs().ptr(address(out))
+        .ptr(address(g.max() ? selection : out)).ptr(address(input)).i32(input.rows()).i32(g.channels())
+        .i32(g.height()).i32(g.width()).i32(g.size()).i32(g.max() ? 1 : 0).f32(beta));
   }
 
   @Override

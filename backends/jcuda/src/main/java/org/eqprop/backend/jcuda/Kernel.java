@@ -24,7 +24,12 @@ enum Kernel {
   CHAIN_STEP("eq_chain_step", "b8[288] u32 u32 u64 u64 f32 f32"),
   CHAIN_STEP_TF32("eq_chain_step_tf32", "b8[288] u32 u32 u64 u64 f32 f32"),
   CHAIN_ENERGY("eq_chain_energy", "b8[224] u32 u64 u64"),
-  ADAM("eq_adam", "u64 u64 u64 u64 u32 f32 f32 f32 f32 f32 f32 f32");
+  ADAM("eq_adam", "u64 u64 u64 u64 u32 f32 f32 f32 f32 f32 f32 f32"),
+  CONV2D("eq_conv2d", "u64 u64 u64 u32 u32 u32 u32 u32 u32 u32 u32 u32 u32 f32"),
+  CONV2D_TRANSPOSE("eq_conv2d_transpose", "u64 u64 u64 u32 u32 u32 u32 u32 u32 u32 u32 u32 u32 f32"),
+  CONV2D_WEIGHT_GRADIENT("eq_conv2d_weight_gradient", "u64 u64 u64 u32 u32 u32 u32 u32 u32 u32 u32 u32 u32 f32"),
+  POOL("eq_pool", "u64 u64 u64 u32 u32 u32 u32 u32 u32"),
+  UNPOOL("eq_unpool", "u64 u64 u64 u32 u32 u32 u32 u32 u32 f32");
 
   /** The entry's name in the PTX. */
   final String entry;
