@@ -1,6 +1,6 @@
 // A CPU stand-in for the CUDA execution model, enough to run eqprop_kernels.cu as C++ in the
-// tests: blocks run one after another; the threads of a block are ucontext fibers on one OS
-// thread, switched at __syncthreads(), so shared memory is plain static storage. Checks (see
+// tests: blocks run one after another; the threads of a block are fibers on one OS thread
+// (emu_jni.cpp), switched at __syncthreads(), so shared memory is plain static storage. Checks (see
 // emu_jni.cpp): shared memory, static and dynamic, is poisoned with NaN at each block's start, a barrier some
 // threads wait at while others have ended is reported as an error of the launch, and on request a
 // launch runs again with the threads of each phase in reverse order and must write the same bits.

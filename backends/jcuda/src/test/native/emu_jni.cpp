@@ -15,10 +15,16 @@
 
 #include <algorithm>
 #include <map>
+#include <memory>
 #include <string>
 #include <type_traits>
 #include <utility>
 #include <vector>
+
+#if defined(__SANITIZE_ADDRESS__)
+#include <sanitizer/common_interface_defs.h>
+#define EMU_ASAN 1
+#endif
 
 emu_dim3 threadIdx, blockIdx, blockDim, gridDim;
 float* emu_dynamic_shared;
@@ -29,15 +35,28 @@ extern "C" char __stop_emu_shared[];
 namespace {
 const size_t STACK = 64 * 1024;
 
+// A block's thread. A fiber is entered once through ucontext (makecontext, setcontext) and then
+// lives on across blocks and launches: it runs the kernel's body, parks, and is resumed with GCC's
+// __builtin_setjmp/__builtin_longjmp, which, unlike swapcontext, make no system call (nor does
+// AddressSanitizer intercept them, as it does longjmp, with one).
+typedef void* Jump[5];
+
 struct Fiber {
-  ucontext_t ctx;
+  ucontext_t entry;
+  Jump parked;
+  bool started;
   bool done;
   std::vector<char> stack;
 };
 
-ucontext_t scheduler;
-std::vector<Fiber> fibers;
+Jump scheduler;
+std::vector<std::unique_ptr<Fiber>> fibers;
 int current;
+#ifdef EMU_ASAN
+// the scheduler's stack, which AddressSanitizer is told about at each switch back to it
+const void* scheduler_bottom;
+size_t scheduler_size;
+#endif
 // the threads of a phase in reverse index order (the second run of an order check)
 bool reverse_order;
 // every allocation, for the order check's snapshots
@@ -45,9 +64,58 @@ std::map<char*, size_t> allocations;
 void (*body)(void**);
 void** body_args;
 
-void trampoline() {
-  body(body_args);
-  fibers[current].done = true;
+// __builtin_longjmp may not be called from the function that calls __builtin_setjmp. Hidden from
+// the callers (noipa: not known to never return), so that AddressSanitizer does not unpoison the
+// stack before each call, a system call; the switches are announced to it instead.
+__attribute__((noipa, no_sanitize_address)) void jump(Jump& to) {
+  __builtin_longjmp(to, 1);
+}
+
+// On fiber `current`: back to the scheduler, until it resumes this fiber.
+void park() {
+  Fiber& f = *fibers[current];
+#ifdef EMU_ASAN
+  void* fake = nullptr;
+  __sanitizer_start_switch_fiber(&fake, scheduler_bottom, scheduler_size);
+#endif
+  if (__builtin_setjmp(f.parked) == 0) {
+    jump(scheduler);
+  }
+#ifdef EMU_ASAN
+  __sanitizer_finish_switch_fiber(fake, &scheduler_bottom, &scheduler_size);
+#endif
+}
+
+void fiber_main() {
+#ifdef EMU_ASAN
+  __sanitizer_finish_switch_fiber(nullptr, &scheduler_bottom, &scheduler_size);
+#endif
+  for (;;) {
+    body(body_args);
+    fibers[current]->done = true;
+    park();
+  }
+}
+
+// On the scheduler: runs fiber i until it reaches __syncthreads or its end.
+void resume(unsigned i) {
+  Fiber& f = *fibers[i];
+  current = i;
+  threadIdx = {i % blockDim.x, i / blockDim.x, 0};
+#ifdef EMU_ASAN
+  void* fake = nullptr;
+  __sanitizer_start_switch_fiber(&fake, f.stack.data(), f.stack.size());
+#endif
+  if (__builtin_setjmp(scheduler) == 0) {
+    if (f.started) {
+      jump(f.parked);
+    }
+    f.started = true;
+    setcontext(&f.entry);
+  }
+#ifdef EMU_ASAN
+  __sanitizer_finish_switch_fiber(fake, nullptr, nullptr);
+#endif
 }
 
 template <class T>
@@ -92,35 +160,29 @@ const Entry KERNELS[] = {
 // Returns an error where the barrier is divergent: in some phase some threads reached
 // __syncthreads while others had ended (on a GPU: a hang, or threads going on with garbage).
 std::string run_block(int threads) {
-  if ((int) fibers.size() < threads) {
-    fibers.resize(threads);
+  while ((int) fibers.size() < threads) {
+    auto f = std::make_unique<Fiber>();
+    f->stack.resize(STACK);
+    getcontext(&f->entry);
+    f->entry.uc_stack.ss_sp = f->stack.data();
+    f->entry.uc_stack.ss_size = STACK;
+    f->entry.uc_link = nullptr;
+    makecontext(&f->entry, fiber_main, 0);
+    fibers.push_back(std::move(f));
   }
   for (int i = 0; i < threads; i++) {
-    Fiber& f = fibers[i];
-    if (f.stack.empty()) {
-      f.stack.resize(STACK);
-    }
-    getcontext(&f.ctx);
-    f.ctx.uc_stack.ss_sp = f.stack.data();
-    f.ctx.uc_stack.ss_size = STACK;
-    f.ctx.uc_link = &scheduler;
-    f.done = false;
-    makecontext(&f.ctx, trampoline, 0);
+    fibers[i]->done = false;
   }
   int ended = 0;
   for (int phase = 0; ended < threads; phase++) {
     int arrived = 0;
     for (int j = 0; j < threads; j++) {
       int i = reverse_order ? threads - 1 - j : j;
-      if (fibers[i].done) {
+      if (fibers[i]->done) {
         continue;
       }
-      current = i;
-      threadIdx.x = i % blockDim.x;
-      threadIdx.y = i / blockDim.x;
-      threadIdx.z = 0;
-      swapcontext(&scheduler, &fibers[i].ctx);
-      if (fibers[i].done) {
+      resume(i);
+      if (fibers[i]->done) {
         ended++;
       } else {
         arrived++;
@@ -130,10 +192,9 @@ std::string run_block(int threads) {
       // the waiting threads cannot be released: run them to their end, then report
       while (ended < threads) {
         for (int i = 0; i < threads; i++) {
-          if (!fibers[i].done) {
-            current = i;
-            swapcontext(&scheduler, &fibers[i].ctx);
-            ended += fibers[i].done ? 1 : 0;
+          if (!fibers[i]->done) {
+            resume(i);
+            ended += fibers[i]->done ? 1 : 0;
           }
         }
       }
@@ -146,7 +207,7 @@ std::string run_block(int threads) {
 }  // namespace
 
 void __syncthreads() {
-  swapcontext(&fibers[current].ctx, &scheduler);
+  park();
 }
 
 extern "C" {
