@@ -183,7 +183,7 @@ class BadInputTest {
         new Case("rates per layer", "config key 'optimizer.learning-rates' has 2 rates but the model has 3 layers of "
             + "parameters (one rate each)", train("--set", "model.layers=[784, 30, 30, 10]")),
         // names
-        new Case("unknown preset", "unknown preset 'paper-4h' (did you mean 'paper-1h'?); presets: paper-1h, paper-2h, paper-3h, adam-1h, adam-wide, conv-mnist, conv-cifar10",
+        new Case("unknown preset", "unknown preset 'paper-4h' (did you mean 'paper-1h'?); presets: paper-1h, paper-2h, paper-3h, adam-1h, adam-wide, deep-3h, conv-mnist, conv-cifar10",
             train("--preset", "paper-4h")),
         new Case("unknown model", "Unknown model 'layered-hopfeld' (did you mean 'layered-hopfield'?). Known models: "
             + "[layered-hopfield, network]", train("--set", "model.name=layered-hopfeld")),

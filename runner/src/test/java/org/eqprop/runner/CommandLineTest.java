@@ -113,7 +113,7 @@ class CommandLineTest {
         "train", "--data", DATA, "--out", out, "--backend", "cuda");
     assertUsageError("unknown config key 'learner.beat' in --set learner.beat=2 (did you mean 'learner.beta'?)",
         "train", "--data", DATA, "--out", out, "--set", "learner.beat=2");
-    assertUsageError("unknown preset 'paper-9h' (did you mean 'paper-1h'?); presets: paper-1h, paper-2h, paper-3h, adam-1h, adam-wide, conv-mnist, conv-cifar10",
+    assertUsageError("unknown preset 'paper-9h' (did you mean 'paper-1h'?); presets: paper-1h, paper-2h, paper-3h, adam-1h, adam-wide, deep-3h, conv-mnist, conv-cifar10",
         "train", "--data", DATA, "--out", out, "--preset", "paper-9h");
     assertUsageError("model.layers starts with 700 inputs but the images have 784 pixels",
         "train", "--data", DATA, "--out", out, "--set", "model.layers=[700, 10]");

@@ -162,7 +162,7 @@ class ConfigLoaderTest {
         error(null, null, List.of("training.epochs=0")));
     assertEquals("--set expects key=value, got 'learner.beta'",
         error(null, null, List.of("learner.beta")));
-    assertEquals("unknown preset 'paper-1'" + " (did you mean 'paper-1h'?); presets: paper-1h, paper-2h, paper-3h, adam-1h, adam-wide, conv-mnist, conv-cifar10",
+    assertEquals("unknown preset 'paper-1'" + " (did you mean 'paper-1h'?); presets: paper-1h, paper-2h, paper-3h, adam-1h, adam-wide, deep-3h, conv-mnist, conv-cifar10",
         error("paper-1", null, List.of()));
   }
 

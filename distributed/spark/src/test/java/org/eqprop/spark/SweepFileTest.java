@@ -68,7 +68,7 @@ class SweepFileTest {
     assertEquals(where + ": base config file " + dir.resolve("nope.yaml") + " not found",
         error("base: nope.yaml\naxes: {training.seed: [1]}\n"));
     assertEquals(where + ": unknown preset 'paper-4h' (did you mean 'paper-1h'?); presets: paper-1h, paper-2h, paper-3h, "
-        + "adam-1h, adam-wide, conv-mnist, conv-cifar10", error("base: paper-4h\naxes: {training.seed: [1]}\n"));
+        + "adam-1h, adam-wide, deep-3h, conv-mnist, conv-cifar10", error("base: paper-4h\naxes: {training.seed: [1]}\n"));
     assertEquals("unknown config key 'learner.bta' in " + where + ", set (did you mean 'learner.beta'?)",
         error("set: {learner.bta: 1}\naxes: {training.seed: [1]}\n"));
     assertEquals(where + " is not valid YAML: " + firstLineOfYamlError(), error("axes: [\n"));

@@ -12,7 +12,7 @@ import picocli.CommandLine.Option;
 final class ConfigOptions {
   @Option(names = "--preset", paramLabel = "NAME",
       description = "Start from a preset: paper-1h, paper-2h, paper-3h, adam-1h, "
-          + "adam-wide, conv-mnist, conv-cifar10 (default settings are paper-1h).")
+          + "adam-wide, deep-3h, conv-mnist, conv-cifar10 (default settings are paper-1h).")
   String preset;
 
   @Option(names = "--config", paramLabel = "FILE", description = "A YAML config file, applied over the preset.")

@@ -30,8 +30,8 @@ import java.util.Map;
  */
 public final class ConfigLoader {
   /** The presets shipped with eqprop. */
-  public static final List<String> PRESETS = List.of("paper-1h", "paper-2h", "paper-3h", "adam-1h", "adam-wide", "conv-mnist",
-      "conv-cifar10");
+  public static final List<String> PRESETS = List.of("paper-1h", "paper-2h", "paper-3h", "adam-1h", "adam-wide", "deep-3h",
+      "conv-mnist", "conv-cifar10");
 
   private static final String RESOURCES = "/org/eqprop/runner/presets/";
 
