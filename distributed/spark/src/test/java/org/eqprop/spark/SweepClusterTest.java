@@ -141,10 +141,13 @@ class SweepClusterTest {
         SweepLocalTest.withoutTimes(first.resolve("metrics.csv")));
   }
 
-  /** Kills the executor once {@code run} has written its first checkpoint, before it ends. */
+  /**
+   * Kills the executor once {@code run} has finished its first epoch, before it ends. An epoch's
+   * checkpoint is written before its row of metrics.csv, so the row says both are there.
+   */
   private static void killMidRun(Path run, CompletableFuture<SweepLocalTest.Result> running) throws Exception {
     long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-    while (!Files.exists(run.resolve("checkpoint.safetensors")) && System.nanoTime() < end && !running.isDone()) {
+    while (epochsDone(run) < 1 && System.nanoTime() < end && !running.isDone()) {
       Thread.sleep(10);
     }
     if (running.isDone()) {
@@ -154,8 +157,14 @@ class SweepClusterTest {
     ProcessHandle executor = executor().orElseThrow(() -> new AssertionError("no executor process"));
     executor.destroyForcibly();
     executor.onExit().get(30, TimeUnit.SECONDS);
-    int epochsWhenKilled = Files.readAllLines(run.resolve("metrics.csv")).size() - 1;
+    int epochsWhenKilled = epochsDone(run);
     assertTrue(epochsWhenKilled >= 1 && epochsWhenKilled < 6, "killed after epoch " + epochsWhenKilled);
+  }
+
+  /** The rows of the run's metrics.csv (0 before it exists). */
+  private static int epochsDone(Path run) throws java.io.IOException {
+    Path metrics = run.resolve("metrics.csv");
+    return Files.exists(metrics) ? Math.max(0, Files.readAllLines(metrics).size() - 1) : 0;
   }
 
   /** The worker's executor: its only child process (the command line is too long to search for the class). */
