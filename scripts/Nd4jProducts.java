@@ -1,0 +1,39 @@
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.api.ops.impl.reduce.Mmul;
+import org.nd4j.linalg.api.blas.params.MMulTranspose;
+import org.bytedeco.javacpp.FloatPointer;
+import static org.bytedeco.openblas.global.openblas_nolapack.*;
+/**
+ * One thread's row-major float product (m x 500) * (500 x 500) on ND4J's buffers, three rounds:
+ * ND4J's bundled OpenBLAS through cblas_sgemm (as the nd4j backend calls it; its kernels follow
+ * OPENBLAS_CORETYPE), then libnd4j's matmul op with the oneDNN helper. Prints GFLOP/s. Build
+ * first, then: {@code java -cp "runner/target/lib/*" scripts/Nd4jProducts.java 256}
+ */
+public class Nd4jProducts {
+  public static void main(String[] a) {
+    int m = Integer.parseInt(a[0]), k = 500, n = 500;
+    Nd4j.getEnvironment().setMaxThreads(1); Nd4j.getEnvironment().setMaxMasterThreads(1);
+    org.nd4j.nativeblas.NativeOpsHolder.getInstance().getDeviceNativeOps().setOmpNumThreads(1);
+    Nd4j.factory().blas().setMaxThreads(1);
+    INDArray x = Nd4j.rand(DataType.FLOAT, m, k), w = Nd4j.rand(DataType.FLOAT, k, n), z = Nd4j.zeros(DataType.FLOAT, m, n);
+    Mmul op = new Mmul(x, w, z, 0.5, 1.0, MMulTranspose.builder().build());
+    FloatPointer px = (FloatPointer) x.data().addressPointer(), pw = (FloatPointer) w.data().addressPointer(), pz = (FloatPointer) z.data().addressPointer();
+    int reps = m >= 256 ? 400 : 4000;
+    for (int round = 0; round < 3; round++) {
+      for (int r = 0; r < reps / 4; r++) cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, m, n, k, 0.5f, px, k, pw, n, 1f, pz, n);
+      long t = System.nanoTime();
+      for (int r = 0; r < reps; r++) cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, m, n, k, 0.5f, px, k, pw, n, 1f, pz, n);
+      double s = (System.nanoTime() - t) / 1e9 / reps;
+      System.out.printf("m=%d cblas: %.1f us, %.1f GFLOP/s%n", m, s * 1e6, 2.0 * m * k * n / s / 1e9);
+      Nd4j.getEnvironment().allowHelpers(true);
+      for (int r = 0; r < reps / 4; r++) Nd4j.exec(op);
+      t = System.nanoTime();
+      for (int r = 0; r < reps; r++) Nd4j.exec(op);
+      s = (System.nanoTime() - t) / 1e9 / reps;
+      System.out.printf("m=%d onednn matmul op: %.1f us, %.1f GFLOP/s%n", m, s * 1e6, 2.0 * m * k * n / s / 1e9);
+      Nd4j.getEnvironment().allowHelpers(false);
+    }
+  }
+}
