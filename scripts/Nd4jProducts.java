@@ -13,27 +13,37 @@ import static org.bytedeco.openblas.global.openblas_nolapack.*;
  */
 public class Nd4jProducts {
   public static void main(String[] a) {
+    if (a.length != 1) {
+      System.err.println("usage: java -cp \"runner/target/lib/*\" scripts/Nd4jProducts.java ROWS");
+      System.exit(2);
+    }
     int m = Integer.parseInt(a[0]), k = 500, n = 500;
-    Nd4j.getEnvironment().setMaxThreads(1); Nd4j.getEnvironment().setMaxMasterThreads(1);
+    Nd4j.getEnvironment().setMaxThreads(1);
+    Nd4j.getEnvironment().setMaxMasterThreads(1);
     org.nd4j.nativeblas.NativeOpsHolder.getInstance().getDeviceNativeOps().setOmpNumThreads(1);
     Nd4j.factory().blas().setMaxThreads(1);
     INDArray x = Nd4j.rand(DataType.FLOAT, m, k), w = Nd4j.rand(DataType.FLOAT, k, n), z = Nd4j.zeros(DataType.FLOAT, m, n);
     Mmul op = new Mmul(x, w, z, 0.5, 1.0, MMulTranspose.builder().build());
     FloatPointer px = (FloatPointer) x.data().addressPointer(), pw = (FloatPointer) w.data().addressPointer(), pz = (FloatPointer) z.data().addressPointer();
-    int reps = m >= 256 ? 400 : 4000;
     for (int round = 0; round < 3; round++) {
-      for (int r = 0; r < reps / 4; r++) cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, m, n, k, 0.5f, px, k, pw, n, 1f, pz, n);
-      long t = System.nanoTime();
-      for (int r = 0; r < reps; r++) cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, m, n, k, 0.5f, px, k, pw, n, 1f, pz, n);
-      double s = (System.nanoTime() - t) / 1e9 / reps;
-      System.out.printf("m=%d cblas: %.1f us, %.1f GFLOP/s%n", m, s * 1e6, 2.0 * m * k * n / s / 1e9);
+      report("cblas", m, k, n, () -> cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, m, n, k, 0.5f, px, k, pw, n, 1f, pz, n));
       Nd4j.getEnvironment().allowHelpers(true);
-      for (int r = 0; r < reps / 4; r++) Nd4j.exec(op);
-      t = System.nanoTime();
-      for (int r = 0; r < reps; r++) Nd4j.exec(op);
-      s = (System.nanoTime() - t) / 1e9 / reps;
-      System.out.printf("m=%d onednn matmul op: %.1f us, %.1f GFLOP/s%n", m, s * 1e6, 2.0 * m * k * n / s / 1e9);
+      report("onednn matmul op", m, k, n, () -> Nd4j.exec(op));
       Nd4j.getEnvironment().allowHelpers(false);
     }
+  }
+
+  /** Runs {@code product} a quarter of the timed count untimed, then times it and prints its rate. */
+  private static void report(String label, int m, int k, int n, Runnable product) {
+    int reps = m >= 256 ? 400 : 4000;
+    for (int r = 0; r < reps / 4; r++) {
+      product.run();
+    }
+    long t = System.nanoTime();
+    for (int r = 0; r < reps; r++) {
+      product.run();
+    }
+    double s = (System.nanoTime() - t) / 1e9 / reps;
+    System.out.printf("m=%d %s: %.1f us, %.1f GFLOP/s%n", m, label, s * 1e6, 2.0 * m * k * n / s / 1e9);
   }
 }
