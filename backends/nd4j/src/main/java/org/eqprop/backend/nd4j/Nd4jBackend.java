@@ -38,11 +38,12 @@ public final class Nd4jBackend implements Backend {
   /**
    * @param threads the parts a batch is relaxed in, each on a thread of its own
    * @param blasThreads OpenBLAS's threads for the other products
+   * @param products what multiplies in the chain's relaxation
    */
-  Nd4jBackend(int threads, int blasThreads) {
+  Nd4jBackend(int threads, int blasThreads, Products products) {
     this.blasThreads = blasThreads;
     this.blasThreadsNow = blasThreads;
-    this.chainRelaxation = new Nd4jChainRelaxation(this, threads);
+    this.chainRelaxation = new Nd4jChainRelaxation(this, threads, products);
     this.convolution = new Nd4jConvolution(this, threads);
   }
 

@@ -60,14 +60,15 @@ public final class Nd4jBackendProvider implements BackendProvider {
   @Override
   public Backend create(Map<String, String> options) {
     for (String key : options.keySet()) {
-      if (!key.equals("threads") && !key.equals("blas-threads")) {
+      if (!key.equals("threads") && !key.equals("blas-threads") && !key.equals("products")) {
         throw new IllegalArgumentException(
-            "unknown option '" + key + "' for backend nd4j (known: threads, blas-threads)");
+            "unknown option '" + key + "' for backend nd4j (known: threads, blas-threads, products)");
       }
     }
     int cores = Runtime.getRuntime().availableProcessors();
     int threads = threads(options, "threads", cores);
     int blasThreads = threads(options, "blas-threads", 1);
+    Products products = options.containsKey("products") ? Products.parse(options.get("products")) : Products.AUTO;
     try {
       org.nd4j.linalg.factory.Environment env = org.nd4j.linalg.factory.Nd4j.getEnvironment();
       env.setMaxThreads(1);
@@ -80,7 +81,7 @@ public final class Nd4jBackendProvider implements BackendProvider {
     } catch (RuntimeException | LinkageError e) {
       throw new IllegalStateException("ND4J failed to initialise: " + e, e);
     }
-    return new Nd4jBackend(threads, blasThreads);
+    return new Nd4jBackend(threads, blasThreads, products);
   }
 
   private static int threads(Map<String, String> options, String key, int fallback) {

@@ -12,7 +12,9 @@ import org.eqprop.api.tensor.Tensor;
 import org.eqprop.models.chain.ChainRelaxation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.blas.params.MMulTranspose;
 import org.nd4j.linalg.api.ops.Op;
+import org.nd4j.linalg.api.ops.impl.reduce.Mmul;
 import org.nd4j.linalg.api.ops.impl.scalar.ScalarMax;
 import org.nd4j.linalg.api.ops.impl.scalar.ScalarMin;
 import org.nd4j.linalg.factory.Nd4j;
@@ -25,7 +27,7 @@ import org.nd4j.nativeblas.NativeOpsHolder;
  *
  * <pre>
  *   Q_k = eps·(b_k + [k = 1] drive)                         (a copy of a base made once per call)
- *   Q_k += eps·S_{k−1}·W_k + eps·S_{k+1}·W_{k+1}ᵀ           (sgemm, straight into OpenBLAS)
+ *   Q_k += eps·S_{k−1}·W_k + eps·S_{k+1}·W_{k+1}ᵀ           (cblas_sgemm, or libnd4j's matmul op)
  *   Q_k += (1 − eps − [k = N] eps·β)·S_k + [k = N] eps·β·target   (saxpy)
  * </pre>
  *
@@ -36,6 +38,12 @@ import org.nd4j.nativeblas.NativeOpsHolder;
  * two element-wise ND4J ops, against about ten ND4J ops per layer on the generic path. ND4J's
  * scalar max takes NaN to 0, so a NaN state (from a NaN or infinite parameter, which the learner's
  * check reports) becomes 0 here, as in the {@code jcuda} kernel ({@code fmaxf}).
+ *
+ * <p>The products go to OpenBLAS's {@code cblas_sgemm} or to libnd4j's {@code matmul} op, which runs
+ * oneDNN's kernels while ND4J's helpers are allowed, as the backend option {@code products} says
+ * ({@link Products}): oneDNN multiplied 1.1–1.9 times faster than ND4J's OpenBLAS 0.3.19 on the
+ * AMD EPYC the benchmarks ran on, and the op's call costs about 15 µs more, so by default it takes
+ * the products of at least 2^20 multiply-adds (paper-2h's 500 × 500 ones, not paper-1h's).
  */
 final class Nd4jChainRelaxation implements ChainRelaxation, AutoCloseable {
   /** Fewer rows than this per part are not worth a thread: at batch 20 two parts of 10 took 406 µs for 20 steps of 784-500-10 where one took 313. */
@@ -43,6 +51,13 @@ final class Nd4jChainRelaxation implements ChainRelaxation, AutoCloseable {
 
   private final Nd4jBackend backend;
   private final int threads;
+  private final Products products;
+  /**
+   * {@code W_kᵀ} c-ordered at {@code [k]}, refilled at each call where a product reads it through
+   * libnd4j's matmul op: that op ran 5–25% slower with a transposed operand (20 to 256 × 500 × 500),
+   * and with these copies paper-2h at batch 20 trains about 5% faster (docs/benchmarks.md).
+   */
+  private INDArray[] transposed = new INDArray[0];
   /** {@code threads − 1} daemon threads for the parts after the first, or null with one thread. */
   private final ExecutorService pool;
   private Work[] parts = new Work[0];
@@ -51,10 +66,12 @@ final class Nd4jChainRelaxation implements ChainRelaxation, AutoCloseable {
   /**
    * @param threads how many parts the batch is cut into, each relaxed on a thread of its own with
    *     single-threaded BLAS (samples are independent under the dynamics)
+   * @param products what multiplies in the steps
    */
-  Nd4jChainRelaxation(Nd4jBackend backend, int threads) {
+  Nd4jChainRelaxation(Nd4jBackend backend, int threads, Products products) {
     this.backend = backend;
     this.threads = threads;
+    this.products = products;
     this.pool = threads == 1 ? null : Executors.newFixedThreadPool(threads - 1, r -> {
       Thread t = new Thread(() -> {
         // OpenMP's thread count is per calling thread: ND4J's ops from this one run on it alone too
@@ -86,23 +103,45 @@ final class Nd4jChainRelaxation implements ChainRelaxation, AutoCloseable {
       parts = new Work[count];
     }
     FloatPointer[] weight = new FloatPointer[n.length];
+    INDArray[] weightArrays = new INDArray[n.length];
     for (int k = 1; k < n.length; k++) {
       weight[k] = p(weights.get(k - 1));
+      weightArrays[k] = ((Nd4jTensor) weights.get(k - 1)).a;
     }
+    fitTransposed(weightArrays);
+    int[] from = new int[count + 1];
+    boolean viaMatmul = false;
+    for (int part = 0; part < count; part++) {
+      from[part + 1] = (part + 1) * batch / count;
+      parts[part] = fit(parts[part], from[part + 1] - from[part], n);
+      viaMatmul |= parts[part].products(products, weightArrays, transposed, eps);
+    }
+    for (int k = 1; k < n.length; k++) {
+      for (int part = 0; part < count; part++) {
+        if (parts[part].readsTransposed(k)) {
+          transposed[k].assign(weightArrays[k].transpose());
+          break;
+        }
+      }
+    }
+    // libnd4j's matmul op takes its oneDNN path only while helpers are allowed, a process-wide flag
+    // that also slows its other ops a little (the clip): on only while a product needs it
+    Nd4j.getEnvironment().allowHelpers(viaMatmul);
     if (count == 1) {
-      parts[0] = fit(parts[0], batch, n);
-      relaxRows(parts[0], 0, drive, weight, biases, target, beta, eps, layers, steps);
+      try {
+        relaxRows(parts[0], 0, drive, weight, biases, target, beta, eps, layers, steps);
+      } finally {
+        Nd4j.getEnvironment().allowHelpers(false);
+      }
       return;
     }
     List<Future<?>> running = new ArrayList<>();
     backend.blasThreads(1);
     try {
       for (int part = 0; part < count; part++) {
-        int from = part * batch / count;
-        int rows = (part + 1) * batch / count - from;
-        parts[part] = fit(parts[part], rows, n);
         Work w = parts[part];
-        Runnable task = () -> relaxRows(w, from, drive, weight, biases, target, beta, eps, layers, steps);
+        int rowsFrom = from[part];
+        Runnable task = () -> relaxRows(w, rowsFrom, drive, weight, biases, target, beta, eps, layers, steps);
         if (part < count - 1) {
           running.add(pool.submit(task));
         } else {
@@ -126,6 +165,7 @@ final class Nd4jChainRelaxation implements ChainRelaxation, AutoCloseable {
         f.cancel(false);
       }
       backend.blasThreads(0);
+      Nd4j.getEnvironment().allowHelpers(false);
     }
   }
 
@@ -156,10 +196,10 @@ final class Nd4jChainRelaxation implements ChainRelaxation, AutoCloseable {
     for (; left > 0; left--) {
       for (int k = 0; k < depth; k++) {
         Blas.copy(batch * n[k], w.base[k], w.q[k]);
-        if (k > 0) {
+        if (k > 0 && !w.matmul(2 * k)) {
           Blas.gemm(false, false, batch, n[k], n[k - 1], eps, w.s[k - 1], weight[k], 1f, w.q[k]);
         }
-        if (k < last) {
+        if (k < last && !w.matmul(2 * k + 1)) {
           Blas.gemm(false, true, batch, n[k], n[k + 1], eps, w.s[k + 1], weight[k + 1], 1f, w.q[k]);
         }
         Blas.axpy(batch * n[k], k == last ? 1f - eps - eps * beta : 1f - eps, w.s[k], w.q[k]);
@@ -172,6 +212,20 @@ final class Nd4jChainRelaxation implements ChainRelaxation, AutoCloseable {
     }
     for (int k = 0; k < depth; k++) {
       Blas.copy(batch * n[k], w.s[k], rows(layers.get(k), from));
+    }
+  }
+
+  /** Keeps an array for each {@code W_kᵀ}, made again only when a weight's shape changes. */
+  private void fitTransposed(INDArray[] weights) {
+    if (transposed.length != weights.length) {
+      transposed = new INDArray[weights.length];
+    }
+    for (int k = 1; k < weights.length; k++) {
+      long rows = weights[k].columns();
+      long cols = weights[k].rows();
+      if (transposed[k] == null || transposed[k].rows() != rows || transposed[k].columns() != cols) {
+        transposed[k] = Nd4j.create(DataType.FLOAT, new long[] {rows, cols}, 'c');
+      }
     }
   }
 
@@ -290,6 +344,19 @@ final class Nd4jChainRelaxation implements ChainRelaxation, AutoCloseable {
     private final INDArray baseFlat, onesArray, unitOnesArray;
     /** The clip of {@code qFlat} and of {@code sFlat}, swapped with them. */
     private Op[] clipQ, clipS;
+    /**
+     * libnd4j's matmul ops of a step, {@code Q_k += eps·S_{k−1}·W_k} at {@code [parity][2k]} and
+     * {@code Q_k += eps·S_{k+1}·W_{k+1}ᵀ} at {@code [parity][2k + 1]}, on views of the two state
+     * arrays ({@code parity} flips with each {@link #swap}); an entry is null where cblas multiplies.
+     */
+    private Mmul[][] matmul;
+    private int parity;
+    private boolean viaMatmul;
+    private Products matmulProducts;
+    private INDArray[] matmulWeights;
+    private float matmulEps;
+    /** The two state arrays as first made ({@code sFlat}, {@code qFlat} swap). */
+    private final INDArray flat0, flat1;
 
     Work(int batch, int[] n) {
       this.batch = batch;
@@ -312,6 +379,92 @@ final class Nd4jChainRelaxation implements ChainRelaxation, AutoCloseable {
       unitOnes = (FloatPointer) unitOnesArray.data().addressPointer();
       clipQ = clipOps(qFlat);
       clipS = clipOps(sFlat);
+      flat0 = sFlat;
+      flat1 = qFlat;
+    }
+
+    /**
+     * Chooses, per product of the coming steps, cblas or libnd4j's matmul op on {@code weights}
+     * ({@code [k]} is {@code W_k}, {@code [0]} unused) and {@code transposed} (their transposes,
+     * for the products with {@code W_{k+1}ᵀ}) with {@code eps} as its scale, as {@code products}
+     * says. The ops are made again only when one of these changes.
+     *
+     * @return whether any product goes through libnd4j's matmul op
+     */
+    boolean products(Products products, INDArray[] weights, INDArray[] transposed, float eps) {
+      INDArray[] operands = new INDArray[2 * weights.length];
+      System.arraycopy(weights, 0, operands, 0, weights.length);
+      System.arraycopy(transposed, 0, operands, weights.length, transposed.length);
+      if (matmul == null || products != matmulProducts || eps != matmulEps || !sameArrays(operands, matmulWeights)) {
+        makeProducts(products, weights, transposed, eps);
+        matmulWeights = operands;
+      }
+      return viaMatmul;
+    }
+
+    /** Whether {@code a} and {@code b} hold the same arrays ({@code INDArray.equals} compares values). */
+    private static boolean sameArrays(INDArray[] a, INDArray[] b) {
+      if (b == null || a.length != b.length) {
+        return false;
+      }
+      for (int i = 0; i < a.length; i++) {
+        if (a[i] != b[i]) {
+          return false;
+        }
+      }
+      return true;
+    }
+
+    private void makeProducts(Products products, INDArray[] weights, INDArray[] transposed, float eps) {
+      int depth = n.length;
+      INDArray[][] views = {blocks(flat0), blocks(flat1)};
+      Mmul[][] ops = new Mmul[2][2 * depth];
+      for (int from = 0; from < 2; from++) {
+        INDArray[] in = views[from];
+        INDArray[] out = views[1 - from];
+        for (int k = 0; k < depth; k++) {
+          if (k > 0 && products.viaMatmul(batch, n[k - 1], n[k])) {
+            ops[from][2 * k] = new Mmul(in[k - 1], weights[k], out[k], eps, 1.0, MMulTranspose.builder().build());
+          }
+          if (k < depth - 1 && products.viaMatmul(batch, n[k + 1], n[k])) {
+            ops[from][2 * k + 1] = new Mmul(in[k + 1], transposed[k + 1], out[k], eps, 1.0,
+                MMulTranspose.builder().build());
+          }
+        }
+      }
+      matmul = ops;
+      viaMatmul = Arrays.stream(ops[0]).anyMatch(op -> op != null);
+      matmulProducts = products;
+      matmulEps = eps;
+    }
+
+    /** Whether a product of the coming steps reads {@code W_kᵀ} through libnd4j's matmul op. */
+    boolean readsTransposed(int k) {
+      return matmul[0][2 * (k - 1) + 1] != null;
+    }
+
+    /**
+     * Adds product {@code i} of the step (see {@link #matmul}) to its {@code Q_k} through libnd4j's
+     * matmul op, or returns false where cblas is to multiply.
+     */
+    boolean matmul(int i) {
+      Mmul op = matmul[parity][i];
+      if (op == null) {
+        return false;
+      }
+      Nd4j.exec(op);
+      return true;
+    }
+
+    /** Each layer's {@code batch × n_k} block of {@code flat} as a c-ordered view of its buffer. */
+    private INDArray[] blocks(INDArray flat) {
+      INDArray[] v = new INDArray[n.length];
+      long offset = 0;
+      for (int k = 0; k < n.length; k++) {
+        v[k] = Nd4j.create(flat.data(), new long[] {batch, n[k]}, new long[] {n[k], 1}, offset, 'c');
+        offset += (long) batch * n[k];
+      }
+      return v;
     }
 
     private static Op[] clipOps(INDArray a) {
@@ -334,6 +487,7 @@ final class Nd4jChainRelaxation implements ChainRelaxation, AutoCloseable {
       Op[] c = clipS;
       clipS = clipQ;
       clipQ = c;
+      parity = 1 - parity;
     }
   }
 }

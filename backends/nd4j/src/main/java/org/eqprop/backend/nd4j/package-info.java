@@ -8,8 +8,10 @@
  *
  * <p>Options ({@code backend.options.*}): {@code threads} — the parts a batch of at least 64 is
  * relaxed in, each on a thread of its own (default: available processors); {@code blas-threads} —
- * OpenBLAS's threads for the products outside the relaxation (default 1). Outside the
- * convolutions ND4J's own OpenMP ops run on one thread (on this code's small arrays their dispatch
+ * OpenBLAS's threads for the products outside the relaxation (default 1); {@code products} —
+ * {@code auto} (default), {@code openblas} or {@code onednn}: what multiplies in the relaxation
+ * ({@link org.eqprop.backend.nd4j.Products}). Outside the convolutions and the relaxation's oneDNN
+ * products ND4J's own OpenMP ops run on one thread (on this code's small arrays their dispatch
  * costs more than their work, and an OpenMP pool spinning beside OpenBLAS's threads on the same
  * cores made every call several times slower: docs/benchmarks.md, "ND4J") and its oneDNN helpers
  * are off (those ops were measured without them).
