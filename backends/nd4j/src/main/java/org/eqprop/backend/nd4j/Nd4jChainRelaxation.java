@@ -54,7 +54,7 @@ final class Nd4jChainRelaxation implements ChainRelaxation, AutoCloseable {
   private final Products products;
   /**
    * {@code W_kᵀ} c-ordered at {@code [k]}, refilled at each call where a product reads it through
-   * libnd4j's matmul op: that op ran 5–25% slower with a transposed operand (20 to 256 × 500 × 500),
+   * libnd4j's matmul op: that op ran 7–25% slower with a transposed operand (20 to 256 × 500 × 500),
    * and with these copies paper-2h at batch 20 trains about 5% faster (docs/benchmarks.md).
    */
   private INDArray[] transposed = new INDArray[0];
