@@ -114,7 +114,7 @@ final class Nd4jChainRelaxation implements ChainRelaxation, AutoCloseable {
     for (int part = 0; part < count; part++) {
       from[part + 1] = (part + 1) * batch / count;
       parts[part] = fit(parts[part], from[part + 1] - from[part], n);
-      viaMatmul |= parts[part].products(products, weightArrays, transposed, eps);
+      viaMatmul |= parts[part].products(weightArrays, transposed, eps);
     }
     for (int k = 1; k < n.length; k++) {
       for (int part = 0; part < count; part++) {
@@ -326,8 +326,8 @@ final class Nd4jChainRelaxation implements ChainRelaxation, AutoCloseable {
     return ((Nd4jTensor) t).ptr;
   }
 
-  private static Work fit(Work w, int batch, int[] n) {
-    return w != null && w.batch == batch && Arrays.equals(w.n, n) ? w : new Work(batch, n);
+  private Work fit(Work w, int batch, int[] n) {
+    return w != null && w.batch == batch && Arrays.equals(w.n, n) ? w : new Work(batch, n, products);
   }
 
   /** The arrays of one shape of batch and layers, kept while calls keep to it. */
@@ -352,15 +352,17 @@ final class Nd4jChainRelaxation implements ChainRelaxation, AutoCloseable {
     private Mmul[][] matmul;
     private int parity;
     private boolean viaMatmul;
-    private Products matmulProducts;
+    /** What multiplies, the relaxation's {@code products}. */
+    private final Products products;
     private INDArray[] matmulWeights;
     private float matmulEps;
     /** The two state arrays as first made ({@code sFlat}, {@code qFlat} swap). */
     private final INDArray flat0, flat1;
 
-    Work(int batch, int[] n) {
+    Work(int batch, int[] n, Products products) {
       this.batch = batch;
       this.n = n.clone();
+      this.products = products;
       long total = 0;
       for (int size : n) {
         total += (long) batch * size;
@@ -391,12 +393,12 @@ final class Nd4jChainRelaxation implements ChainRelaxation, AutoCloseable {
      *
      * @return whether any product goes through libnd4j's matmul op
      */
-    boolean products(Products products, INDArray[] weights, INDArray[] transposed, float eps) {
+    boolean products(INDArray[] weights, INDArray[] transposed, float eps) {
       INDArray[] operands = new INDArray[2 * weights.length];
       System.arraycopy(weights, 0, operands, 0, weights.length);
       System.arraycopy(transposed, 0, operands, weights.length, transposed.length);
-      if (matmul == null || products != matmulProducts || eps != matmulEps || !sameArrays(operands, matmulWeights)) {
-        makeProducts(products, weights, transposed, eps);
+      if (matmul == null || eps != matmulEps || !sameArrays(operands, matmulWeights)) {
+        makeProducts(weights, transposed, eps);
         matmulWeights = operands;
       }
       return viaMatmul;
@@ -415,7 +417,7 @@ final class Nd4jChainRelaxation implements ChainRelaxation, AutoCloseable {
       return true;
     }
 
-    private void makeProducts(Products products, INDArray[] weights, INDArray[] transposed, float eps) {
+    private void makeProducts(INDArray[] weights, INDArray[] transposed, float eps) {
       int depth = n.length;
       INDArray[][] views = {blocks(flat0), blocks(flat1)};
       Mmul[][] ops = new Mmul[2][2 * depth];
@@ -434,7 +436,6 @@ final class Nd4jChainRelaxation implements ChainRelaxation, AutoCloseable {
       }
       matmul = ops;
       viaMatmul = Arrays.stream(ops[0]).anyMatch(op -> op != null);
-      matmulProducts = products;
       matmulEps = eps;
     }
 
