@@ -481,25 +481,25 @@ public final class EjmlBackend implements Backend {
   private Im2col im2col;
 
   private Im2col im2col() {
-    return im2col != null ? im2col : (im2col = new Im2col(this));
+    return im2col != null ? im2col : (im2col = new Im2col(kernel, workers, mtThreshold));
   }
 
   @Override
   public void conv2d(Tensor input, Tensor weights, ConvGeometry g, float beta, Tensor out) {
     g.requireShapes("conv2d", input, weights, out);
-    im2col().forward(input, weights, g, beta, out);
+    im2col().forward(data(input), input.rows(), data(weights), g, beta, data(out));
   }
 
   @Override
   public void conv2dTranspose(Tensor out, Tensor weights, ConvGeometry g, float beta, Tensor input) {
     g.requireShapes("conv2dTranspose", input, weights, out);
-    im2col().transpose(out, weights, g, beta, input);
+    im2col().transpose(data(out), out.rows(), data(weights), g, beta, data(input));
   }
 
   @Override
   public void conv2dWeightGradient(Tensor input, Tensor out, ConvGeometry g, float alpha, Tensor weights) {
     g.requireShapes("conv2dWeightGradient", input, weights, out);
-    im2col().weightGradient(input, out, g, alpha, weights);
+    im2col().weightGradient(data(input), input.rows(), data(out), g, alpha, data(weights));
   }
 
   /** Pooling on the tensors' own arrays (the generic form without its host copies). */

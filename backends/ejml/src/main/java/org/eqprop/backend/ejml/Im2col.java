@@ -4,132 +4,148 @@ import java.util.HashMap;
 import java.util.Map;
 import org.eqprop.api.tensor.ConvGeometry;
 import org.eqprop.api.tensor.Tensor;
+import org.ejml.data.FMatrixRMaj;
+import org.ejml.dense.row.CommonOps_FDRM;
 
 /**
- * The {@code ejml} backend's convolutions as matrix products (im2col): a batch's input patches are
- * unfolded into one {@code kernelSize × (n · positions)} matrix, so that a convolution is one
- * product with the weights through the backend's {@link EjmlBackend#gemm} (its Vector API kernel),
- * its transpose one product with the transposed weights folded back (col2im), and its weight
- * gradient one product with the unfolded patches' transpose. The work tensors are kept per geometry
- * and batch size.
+ * The {@code ejml} backend's convolutions as matrix products (im2col), one example at a time: an
+ * example's input patches are unfolded into a {@code kernelSize × positions} matrix small enough
+ * to stay in the core's cache, so that its convolution is one product of the weights with it, whose
+ * {@code outChannels × positions} result is the example's output as it is laid out; the transpose
+ * multiplies the transposed weights with the example's output and folds the columns back (col2im);
+ * the weight gradient sums the products of each example's output with its unfolded patches'
+ * transpose. The examples are split over the worker threads, each with its own buffers, the
+ * weights laid out once per call for the product kernel ({@link Gemm}) where the backend has one,
+ * else multiplied by EJML's {@code CommonOps_FDRM}.
  */
 final class Im2col {
-  private final EjmlBackend backend;
-  private final Map<String, Work> work = new HashMap<>();
+  private final Gemm kernel;
+  private final Workers workers;
+  private final long mtThreshold;
+  private final Map<ConvGeometry, Work> work = new HashMap<>();
 
-  Im2col(EjmlBackend backend) {
-    this.backend = backend;
+  /**
+   * @param kernel the backend's product kernel, or null for EJML's products
+   * @param workers the backend's threads
+   * @param mtThreshold calls with at least this many multiply-adds split their examples over the threads
+   */
+  Im2col(Gemm kernel, Workers workers, long mtThreshold) {
+    this.kernel = kernel;
+    this.workers = workers;
+    this.mtThreshold = mtThreshold;
   }
 
-  /** One geometry and batch size's tap table and work tensors (created when first needed). */
+  /**
+   * One geometry's segments and, per thread, its buffers (created when first needed). For kernel
+   * tap {@code t} and output row {@code oy}, the outputs {@code lo[t] ≤ ox < hi[t]} read the input
+   * from {@code start[t·outHeight + oy]} on, one every {@code stride}, and the others read the
+   * padding; a start of -1 marks a row that is padding throughout.
+   */
   private final class Work {
     final ConvGeometry g;
-    final int batch;
-    final int[] taps;
     final int positions;
-    Tensor cols;
-    Tensor colsT;
-    Tensor channelMajor;
+    final int kk;
+    final int plane;
+    final int[] lo;
+    final int[] hi;
+    final int[] start;
+    /** Entry {@code o · k² + t}: the input position tap {@code t} of output {@code o} reads, or -1. */
+    final int[] taps;
+    final Part[] parts = new Part[workers.threads()];
 
-    Work(ConvGeometry g, int batch) {
+    Work(ConvGeometry g) {
       this.g = g;
-      this.batch = batch;
-      this.taps = g.taps();
       this.positions = g.outHeight() * g.outWidth();
-    }
-
-    /** {@code kernelSize × (n · positions)}. */
-    Tensor cols() {
-      return cols != null ? cols : (cols = backend.zeros(g.kernelSize(), batch * positions));
-    }
-
-    /** {@code (n · positions) × kernelSize}. */
-    Tensor colsT() {
-      return colsT != null ? colsT : (colsT = backend.zeros(batch * positions, g.kernelSize()));
-    }
-
-    /** {@code outChannels × (n · positions)}: an output in channel-major order. */
-    Tensor channelMajor() {
-      return channelMajor != null ? channelMajor : (channelMajor = backend.zeros(g.outChannels(), batch * positions));
-    }
-  }
-
-  private Work work(ConvGeometry g, int batch) {
-    return work.computeIfAbsent(g + "/" + batch, k -> new Work(g, batch));
-  }
-
-  /** Unfolds the batch's patches: {@code cols[ci·k² + t][n·P + o]} (or its transpose). */
-  private void unfold(Work w, float[] in, float[] out, boolean transposed) {
-    ConvGeometry g = w.g;
-    int kk = g.kernel() * g.kernel();
-    int plane = g.inHeight() * g.inWidth();
-    int width = w.batch * w.positions;
-    int ks = g.kernelSize();
-    for (int n = 0; n < w.batch; n++) {
-      int sample = n * g.inUnits();
-      for (int o = 0; o < w.positions; o++) {
-        int column = n * w.positions + o;
-        for (int ci = 0; ci < g.inChannels(); ci++) {
-          int channel = sample + ci * plane;
-          for (int t = 0; t < kk; t++) {
-            int at = w.taps[o * kk + t];
-            float v = at >= 0 ? in[channel + at] : 0f;
-            int row = ci * kk + t;
-            out[transposed ? column * ks + row : row * width + column] = v;
-          }
+      this.kk = g.kernel() * g.kernel();
+      this.plane = g.inHeight() * g.inWidth();
+      this.taps = g.taps();
+      int k = g.kernel(), s = g.stride(), pad = g.padding(), ow = g.outWidth(), oh = g.outHeight();
+      this.lo = new int[kk];
+      this.hi = new int[kk];
+      this.start = new int[kk * oh];
+      for (int t = 0; t < kk; t++) {
+        int ky = t / k, kx = t % k;
+        // ox·s − pad + kx inside [0, inWidth)
+        lo[t] = Math.min(ow, Math.max(0, Math.floorDiv(pad - kx + s - 1, s)));
+        hi[t] = Math.max(lo[t], Math.min(ow, Math.floorDiv(g.inWidth() - 1 + pad - kx, s) + 1));
+        for (int oy = 0; oy < oh; oy++) {
+          int iy = oy * s - pad + ky;
+          boolean inside = iy >= 0 && iy < g.inHeight() && lo[t] < hi[t];
+          start[t * oh + oy] = inside ? iy * g.inWidth() + lo[t] * s - pad + kx : -1;
         }
       }
     }
-  }
 
-  /** {@code channelMajor[co][n·P + o] = batchMajor[n][co·P + o]}, or back with {@code beta}. */
-  private static void permute(float[] batchMajor, float[] channelMajor, int batch, int channels, int positions,
-      boolean toChannelMajor, float beta) {
-    int width = batch * positions;
-    for (int n = 0; n < batch; n++) {
-      for (int c = 0; c < channels; c++) {
-        int b = (n * channels + c) * positions;
-        int m = c * width + n * positions;
-        for (int o = 0; o < positions; o++) {
-          if (toChannelMajor) {
-            channelMajor[m + o] = batchMajor[b + o];
-          } else {
-            batchMajor[b + o] = beta == 0f ? channelMajor[m + o] : beta * batchMajor[b + o] + channelMajor[m + o];
-          }
-        }
-      }
+    Part part(int p) {
+      return parts[p] != null ? parts[p] : (parts[p] = new Part(g.kernelSize() * positions,
+          g.outChannels() * positions, g.outChannels() * g.kernelSize()));
     }
-  }
 
-  void forward(Tensor input, Tensor weights, ConvGeometry g, float beta, Tensor out) {
-    Work w = work(g, input.rows());
-    unfold(w, backend.data(input), backend.data(w.cols()), false);
-    backend.gemm(1f, weights, false, w.cols(), false, 0f, w.channelMajor());
-    permute(backend.data(out), backend.data(w.channelMajor()), w.batch, g.outChannels(), w.positions, false, beta);
-  }
-
-  void transpose(Tensor out, Tensor weights, ConvGeometry g, float beta, Tensor input) {
-    Work w = work(g, out.rows());
-    permute(backend.data(out), backend.data(w.channelMajor()), w.batch, g.outChannels(), w.positions, true, 0f);
-    backend.gemm(1f, weights, true, w.channelMajor(), false, 0f, w.cols());
-    float[] cols = backend.data(w.cols());
-    float[] in = backend.data(input);
-    int kk = g.kernel() * g.kernel();
-    int plane = g.inHeight() * g.inWidth();
-    int width = w.batch * w.positions;
-    for (int i = 0; i < in.length; i++) {
-      in[i] = beta == 0f ? 0f : beta * in[i];
-    }
-    for (int n = 0; n < w.batch; n++) {
-      int sample = n * g.inUnits();
+    /** {@code cols[(ci·k² + t)·P + o]}: example {@code n}'s patches, one row per channel and tap. */
+    void unfold(float[] in, int n, float[] cols) {
+      int oh = g.outHeight(), ow = g.outWidth(), s = g.stride();
       for (int ci = 0; ci < g.inChannels(); ci++) {
-        int channel = sample + ci * plane;
+        int channel = n * g.inUnits() + ci * plane;
         for (int t = 0; t < kk; t++) {
-          int row = (ci * kk + t) * width + n * w.positions;
-          for (int o = 0; o < w.positions; o++) {
-            int at = w.taps[o * kk + t];
-            if (at >= 0) {
-              in[channel + at] += cols[row + o];
+          int a = lo[t], b = hi[t];
+          for (int oy = 0, d = (ci * kk + t) * positions; oy < oh; oy++, d += ow) {
+            int from = start[t * oh + oy];
+            if (from < 0) {
+              for (int ox = 0; ox < ow; ox++) {
+                cols[d + ox] = 0f;
+              }
+              continue;
+            }
+            for (int ox = 0; ox < a; ox++) {
+              cols[d + ox] = 0f;
+            }
+            if (s == 1) {
+              System.arraycopy(in, channel + from, cols, d + a, b - a);
+            } else {
+              for (int ox = a, i = channel + from; ox < b; ox++, i += s) {
+                cols[d + ox] = in[i];
+              }
+            }
+            for (int ox = b; ox < ow; ox++) {
+              cols[d + ox] = 0f;
+            }
+          }
+        }
+      }
+    }
+
+    /** {@code cols[o·kernelSize + ci·k² + t]}: example {@code n}'s patches, one row per output position. */
+    void unfoldTransposed(float[] in, int n, float[] cols) {
+      int ks = g.kernelSize();
+      for (int o = 0; o < positions; o++) {
+        for (int ci = 0; ci < g.inChannels(); ci++) {
+          int channel = n * g.inUnits() + ci * plane;
+          for (int t = 0, row = o * ks + ci * kk; t < kk; t++) {
+            int from = taps[o * kk + t];
+            cols[row + t] = from >= 0 ? in[channel + from] : 0f;
+          }
+        }
+      }
+    }
+
+    /** {@code in[n] = beta·in[n] + col2im(cols)}: each row's values added back where its patches were read. */
+    void fold(float[] cols, float beta, float[] in, int n) {
+      int first = n * g.inUnits();
+      for (int i = first; i < first + g.inUnits(); i++) {
+        in[i] = beta == 0f ? 0f : beta * in[i];
+      }
+      int oh = g.outHeight(), ow = g.outWidth(), s = g.stride();
+      for (int ci = 0; ci < g.inChannels(); ci++) {
+        int channel = first + ci * plane;
+        for (int t = 0; t < kk; t++) {
+          int a = lo[t], b = hi[t];
+          for (int oy = 0, d = (ci * kk + t) * positions; oy < oh; oy++, d += ow) {
+            int to = start[t * oh + oy];
+            if (to < 0) {
+              continue;
+            }
+            for (int ox = a, i = channel + to; ox < b; ox++, i += s) {
+              in[i] += cols[d + ox];
             }
           }
         }
@@ -137,22 +153,125 @@ final class Im2col {
     }
   }
 
-  void weightGradient(Tensor input, Tensor out, ConvGeometry g, float alpha, Tensor weights) {
-    Work w = work(g, input.rows());
-    unfold(w, backend.data(input), backend.data(w.colsT()), true);
-    permute(backend.data(out), backend.data(w.channelMajor()), w.batch, g.outChannels(), w.positions, true, 0f);
-    backend.gemm(alpha, w.channelMajor(), false, w.colsT(), false, 1f, weights);
+  /** One thread's buffers: an example's unfolded patches, its output, and a weight gradient. */
+  private static final class Part {
+    final float[] cols;
+    final float[] product;
+    final float[] gradient;
+    final Gemm.Packed packed = new Gemm.Packed();
+
+    Part(int cols, int product, int gradient) {
+      this.cols = new float[cols];
+      this.product = new float[product];
+      this.gradient = new float[gradient];
+    }
   }
 
-  /** Releases the work tensors. */
-  void close() {
-    for (Work w : work.values()) {
-      for (Tensor t : new Tensor[] {w.cols, w.colsT, w.channelMajor}) {
-        if (t != null) {
-          t.close();
-        }
+  private Work work(ConvGeometry g) {
+    return work.computeIfAbsent(g, Work::new);
+  }
+
+  /** Runs {@code body(part, n)} for every example, the examples split over the threads when the call is large. */
+  private void forExamples(Work w, int batch, ExampleBody body) {
+    long macs = (long) batch * w.g.outUnits() * w.g.kernelSize();
+    int parts = macs >= mtThreshold ? Math.min(workers.threads(), batch) : 1;
+    workers.run(parts, p -> {
+      Part part = w.part(p);
+      for (int n = batch * p / parts, end = batch * (p + 1) / parts; n < end; n++) {
+        body.run(part, n);
+      }
+    });
+  }
+
+  @FunctionalInterface
+  private interface ExampleBody {
+    void run(Part part, int n);
+  }
+
+  /** {@code c = a·b} (or {@code aᵀ·b}), {@code c} being {@code m × n}, on the laid-out {@code a} when there is a kernel. */
+  private void product(Gemm.Packed packed, float[] a, boolean transA, float[] b, float[] c, int m, int n, int k) {
+    java.util.Arrays.fill(c, 0, m * n, 0f);
+    if (kernel != null) {
+      kernel.gemm(1f, packed, b, c, m, n, k, 0, n);
+    } else if (transA) {
+      CommonOps_FDRM.multTransA(FMatrixRMaj.wrap(k, m, a), FMatrixRMaj.wrap(k, n, b), FMatrixRMaj.wrap(m, n, c));
+    } else {
+      CommonOps_FDRM.mult(FMatrixRMaj.wrap(m, k, a), FMatrixRMaj.wrap(k, n, b), FMatrixRMaj.wrap(m, n, c));
+    }
+  }
+
+  /** {@code op(a)} ({@code m × k}) laid out for the kernel, or null without one. */
+  private Gemm.Packed pack(float[] a, boolean transA, int m, int k) {
+    if (kernel == null) {
+      return null;
+    }
+    Gemm.Packed packed = kernel.packing(m, k);
+    kernel.pack(a, transA, m, k, 0, m, packed);
+    return packed;
+  }
+
+  void forward(float[] in, int batch, float[] weights, ConvGeometry g, float beta, float[] out) {
+    Work w = work(g);
+    int oc = g.outChannels();
+    int ks = g.kernelSize();
+    int units = g.outUnits();
+    Gemm.Packed packed = pack(weights, false, oc, ks);
+    forExamples(w, batch, (part, n) -> {
+      w.unfold(in, n, part.cols);
+      product(packed, weights, false, part.cols, part.product, oc, w.positions, ks);
+      for (int i = 0, o = n * units; i < units; i++, o++) {
+        out[o] = beta == 0f ? part.product[i] : beta * out[o] + part.product[i];
+      }
+    });
+  }
+
+  void transpose(float[] out, int batch, float[] weights, ConvGeometry g, float beta, float[] in) {
+    Work w = work(g);
+    int oc = g.outChannels();
+    int ks = g.kernelSize();
+    int units = g.outUnits();
+    Gemm.Packed packed = pack(weights, true, ks, oc);
+    forExamples(w, batch, (part, n) -> {
+      System.arraycopy(out, n * units, part.product, 0, units);
+      product(packed, weights, true, part.product, part.cols, ks, w.positions, oc);
+      w.fold(part.cols, beta, in, n);
+    });
+  }
+
+  void weightGradient(float[] in, int batch, float[] out, ConvGeometry g, float alpha, float[] weights) {
+    Work w = work(g);
+    int oc = g.outChannels();
+    int ks = g.kernelSize();
+    int units = g.outUnits();
+    int used = Math.min(workers.threads(), batch);
+    for (int p = 0; p < used; p++) {
+      java.util.Arrays.fill(w.part(p).gradient, 0f);
+    }
+    forExamples(w, batch, (part, n) -> {
+      if (kernel != null) {
+        // the example's output (oc × P) laid out as the left operand, the patches transposed (P × ks)
+        System.arraycopy(out, n * units, part.product, 0, units);
+        part.packed.ensure(oc, w.positions);
+        kernel.pack(part.product, false, oc, w.positions, 0, oc, part.packed);
+        w.unfoldTransposed(in, n, part.cols);
+        kernel.gemm(1f, part.packed, part.cols, part.gradient, oc, ks, w.positions, 0, ks);
+      } else {
+        w.unfold(in, n, part.cols);
+        System.arraycopy(out, n * units, part.product, 0, units);
+        CommonOps_FDRM.multAddTransB(FMatrixRMaj.wrap(oc, w.positions, part.product),
+            FMatrixRMaj.wrap(ks, w.positions, part.cols), FMatrixRMaj.wrap(oc, ks, part.gradient));
+      }
+    });
+    for (int p = 0; p < used; p++) {
+      float[] gradient = w.part(p).gradient;
+      for (int i = 0; i < gradient.length; i++) {
+        weights[i] += alpha * gradient[i];
       }
     }
+  }
+
+  /** Releases the buffers. */
+  void close() {
     work.clear();
   }
 }
