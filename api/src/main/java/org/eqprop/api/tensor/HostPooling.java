@@ -24,30 +24,42 @@ public final class HostPooling {
    * the offset within the sample of each window's largest value (the first of equal ones).
    */
   public static void pool(float[] in, PoolGeometry g, int batch, float[] out, float[] selection) {
+    pool(in, g, 0, batch, out, selection);
+  }
+
+  /** {@link #pool(float[], PoolGeometry, int, float[], float[])} for samples {@code from … to−1} only. */
+  public static void pool(float[] in, PoolGeometry g, int from, int to, float[] out, float[] selection) {
     int p = g.size();
     int ho = g.outHeight();
     int wo = g.outWidth();
-    for (int n = 0; n < batch; n++) {
+    for (int n = from; n < to; n++) {
+      int sample = n * g.inUnits();
       for (int c = 0; c < g.channels(); c++) {
         for (int oy = 0; oy < ho; oy++) {
           for (int ox = 0; ox < wo; ox++) {
-            int best = -1;
-            double sum = 0;
-            for (int dy = 0; dy < p; dy++) {
-              for (int dx = 0; dx < p; dx++) {
-                int at = (c * g.height() + oy * p + dy) * g.width() + ox * p + dx;
-                float v = in[n * g.inUnits() + at];
-                sum += v;
-                if (best < 0 || v > in[n * g.inUnits() + best]) {
-                  best = at;
-                }
-              }
-            }
+            int corner = (c * g.height() + oy * p) * g.width() + ox * p;
             int o = n * g.outUnits() + (c * ho + oy) * wo + ox;
             if (g.max()) {
-              out[o] = in[n * g.inUnits() + best];
+              int best = corner;
+              float top = in[sample + corner];
+              for (int dy = 0; dy < p; dy++) {
+                for (int dx = 0, at = corner + dy * g.width(); dx < p; dx++, at++) {
+                  float v = in[sample + at];
+                  if (v > top) {
+                    top = v;
+                    best = at;
+                  }
+                }
+              }
+              out[o] = top;
               selection[o] = best;
             } else {
+              double sum = 0;
+              for (int dy = 0; dy < p; dy++) {
+                for (int dx = 0, at = corner + dy * g.width(); dx < p; dx++, at++) {
+                  sum += in[sample + at];
+                }
+              }
               out[o] = (float) (sum / (p * p));
             }
           }
@@ -58,13 +70,18 @@ public final class HostPooling {
 
   /** {@code in = beta·in + Pᵀ(out)}: each output back to its selected input (max) or spread over its window (average). */
   public static void unpool(float[] out, float[] selection, PoolGeometry g, int batch, float beta, float[] in) {
+    unpool(out, selection, g, 0, batch, beta, in);
+  }
+
+  /** {@link #unpool(float[], float[], PoolGeometry, int, float, float[])} for samples {@code from … to−1} only. */
+  public static void unpool(float[] out, float[] selection, PoolGeometry g, int from, int to, float beta, float[] in) {
     int p = g.size();
     int ho = g.outHeight();
     int wo = g.outWidth();
-    for (int i = 0; i < in.length; i++) {
+    for (int i = from * g.inUnits(); i < to * g.inUnits(); i++) {
       in[i] = beta == 0f ? 0f : beta * in[i];
     }
-    for (int n = 0; n < batch; n++) {
+    for (int n = from; n < to; n++) {
       for (int c = 0; c < g.channels(); c++) {
         for (int oy = 0; oy < ho; oy++) {
           for (int ox = 0; ox < wo; ox++) {

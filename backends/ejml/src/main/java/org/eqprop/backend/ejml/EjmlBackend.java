@@ -481,7 +481,7 @@ public final class EjmlBackend implements Backend {
   private Im2col im2col;
 
   private Im2col im2col() {
-    return im2col != null ? im2col : (im2col = new Im2col(kernel, workers, mtThreshold));
+    return im2col != null ? im2col : (im2col = new Im2col(kernel, vector != null ? vector : new Lanes.Scalar(), workers, mtThreshold));
   }
 
   @Override
@@ -502,17 +502,31 @@ public final class EjmlBackend implements Backend {
     im2col().weightGradient(data(input), input.rows(), data(out), g, alpha, data(weights));
   }
 
-  /** Pooling on the tensors' own arrays (the generic form without its host copies). */
+  /**
+   * Pooling on the tensors' own arrays (the generic form without its host copies), the samples
+   * split over the threads when the input is large.
+   */
   @Override
   public void pool(Tensor input, PoolGeometry g, Tensor out, Tensor selection) {
     HostPooling.requireShapes("pool", g, input, out, selection);
-    HostPooling.pool(data(input), g, input.rows(), data(out), g.max() ? data(selection) : null);
+    float[] in = data(input), o = data(out), picked = g.max() ? data(selection) : null;
+    int batch = input.rows();
+    int parts = poolingParts(input);
+    workers.run(parts, p -> HostPooling.pool(in, g, batch * p / parts, batch * (p + 1) / parts, o, picked));
   }
 
   @Override
   public void unpool(Tensor out, Tensor selection, PoolGeometry g, float beta, Tensor input) {
     HostPooling.requireShapes("unpool", g, input, out, selection);
-    HostPooling.unpool(data(out), g.max() ? data(selection) : null, g, out.rows(), beta, data(input));
+    float[] o = data(out), picked = g.max() ? data(selection) : null, in = data(input);
+    int batch = out.rows();
+    int parts = poolingParts(input);
+    workers.run(parts, p -> HostPooling.unpool(o, picked, g, batch * p / parts, batch * (p + 1) / parts, beta, in));
+  }
+
+  /** Every thread (at most one per sample) for a pooling of this large an input, else one. */
+  private int poolingParts(Tensor input) {
+    return input.size() >= Math.min(PARALLEL_ELEMENTS, mtThreshold) ? Math.min(workers.threads(), input.rows()) : 1;
   }
 
   @Override

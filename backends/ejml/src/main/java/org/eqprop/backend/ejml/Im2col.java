@@ -20,17 +20,20 @@ import org.ejml.dense.row.CommonOps_FDRM;
  */
 final class Im2col {
   private final Gemm kernel;
+  private final Lanes lanes;
   private final Workers workers;
   private final long mtThreshold;
   private final Map<ConvGeometry, Work> work = new HashMap<>();
 
   /**
    * @param kernel the backend's product kernel, or null for EJML's products
+   * @param lanes the loops that add the columns back at stride 1
    * @param workers the backend's threads
    * @param mtThreshold calls with at least this many multiply-adds split their examples over the threads
    */
-  Im2col(Gemm kernel, Workers workers, long mtThreshold) {
+  Im2col(Gemm kernel, Lanes lanes, Workers workers, long mtThreshold) {
     this.kernel = kernel;
+    this.lanes = lanes;
     this.workers = workers;
     this.mtThreshold = mtThreshold;
   }
@@ -144,8 +147,12 @@ final class Im2col {
             if (to < 0) {
               continue;
             }
-            for (int ox = a, i = channel + to; ox < b; ox++, i += s) {
-              in[i] += cols[d + ox];
+            if (s == 1) {
+              lanes.addRow(cols, d + a, in, channel + to, b - a);
+            } else {
+              for (int ox = a, i = channel + to; ox < b; ox++, i += s) {
+                in[i] += cols[d + ox];
+              }
             }
           }
         }

@@ -6,6 +6,9 @@ interface Lanes {
   /** {@code y[yo + i] += a·x[xo + i]} for {@code i < n}. */
   void axpy(float a, float[] x, int xo, float[] y, int yo, int n);
 
+  /** {@code y[yo + i] += x[xo + i]} for {@code i < n}: rows as short as a convolution's output rows. */
+  void addRow(float[] x, int xo, float[] y, int yo, int n);
+
   /** Below this magnitude the fused Adam update stores a moment as 0. */
   float TINY = 1e-30f;
 
@@ -93,6 +96,13 @@ interface Lanes {
     public void axpy(float a, float[] x, int xo, float[] y, int yo, int n) {
       for (int i = 0; i < n; i++) {
         y[yo + i] += a * x[xo + i];
+      }
+    }
+
+    @Override
+    public void addRow(float[] x, int xo, float[] y, int yo, int n) {
+      for (int i = 0; i < n; i++) {
+        y[yo + i] += x[xo + i];
       }
     }
 

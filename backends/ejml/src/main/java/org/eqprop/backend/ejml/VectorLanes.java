@@ -39,6 +39,28 @@ final class VectorLanes implements Lanes {
   }
 
   @Override
+  public void addRow(float[] x, int xo, float[] y, int yo, int n) {
+    int i = 0;
+    for (; i + L <= n; i += L) {
+      FloatVector.fromArray(S, x, xo + i).add(FloatVector.fromArray(S, y, yo + i)).intoArray(y, yo + i);
+    }
+    // a row narrower than the widest vector goes through 8 and 4 lanes before the scalar tail
+    if (L > 8 && i + 8 <= n) {
+      FloatVector.fromArray(FloatVector.SPECIES_256, x, xo + i)
+          .add(FloatVector.fromArray(FloatVector.SPECIES_256, y, yo + i)).intoArray(y, yo + i);
+      i += 8;
+    }
+    if (L > 4 && i + 4 <= n) {
+      FloatVector.fromArray(FloatVector.SPECIES_128, x, xo + i)
+          .add(FloatVector.fromArray(FloatVector.SPECIES_128, y, yo + i)).intoArray(y, yo + i);
+      i += 4;
+    }
+    for (; i < n; i++) {
+      y[yo + i] += x[xo + i];
+    }
+  }
+
+  @Override
   public int block() {
     return L;
   }

@@ -145,4 +145,27 @@ class LanesTest {
       }
     }
   }
+
+  /**
+   * Rows of every length from 0 to 40 (the widest vector, 8 and 4 lanes and the scalar tail) at
+   * odd offsets: both lanes add each element exactly once, and nothing outside the row.
+   */
+  @Test
+  void rowsOfEveryLengthAddEachElementOnce() {
+    for (int n = 0; n <= 40; n++) {
+      float[] x = fill(n + 7, -1, 1);
+      float[] before = fill(n + 9, -1, 1);
+      float[] expected = before.clone();
+      for (int i = 0; i < n; i++) {
+        expected[5 + i] = before[5 + i] + x[3 + i];
+      }
+      for (Lanes l : new Lanes[] {vector, scalar}) {
+        float[] y = before.clone();
+        l.addRow(x, 3, y, 5, n);
+        for (int i = 0; i < y.length; i++) {
+          assertEquals(expected[i], y[i], l.getClass().getSimpleName() + ", length " + n + ", element " + i);
+        }
+      }
+    }
+  }
 }
