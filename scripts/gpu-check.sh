@@ -16,7 +16,7 @@ trap 'rm -rf "$root"' EXIT
 tar -C "$root" -xJf .gpu.tar.xz || { echo "gpu-check: no .gpu.tar.xz: run scripts/gpu-prepare.sh and carry it" >&2; exit 2; }
 gpu="$root/gpu"
 java="$gpu/jre/bin/java"
-steps="${GPU_CHECK_STEPS:-info kit bench-1h torch-1h bench-3h torch-3h train-1h}"
+steps="${GPU_CHECK_STEPS:-info kit bench-1h conv torch-1h bench-3h torch-3h train-1h}"
 backend="${GPU_CHECK_BACKEND:-jcuda}"
 budget="${GPU_CHECK_BUDGET:-560}"
 summary="$out/summary.txt"
@@ -93,14 +93,21 @@ torch_3h() {
   ref --layers 784,500,500,500,10 --t1 500 --t2 8 --alphas 0.128,0.032,0.008,0.002 --batch 256 \
     --n-train 60000 --max-batches 40 --graph
 }
+# the conv network of ../shared/bench/ep_jax_conv.py (1x28x28 -> 32 -> 64 channels, 5x5, max pooling,
+# T1 40, T2 10, batch 100): 2,000 training examples, for docs/benchmarks.md's conv table
+conv() {
+  eqprop train --config examples/networks/conv-jax-reference.yaml --backend $backend --epochs 1 \
+    --set training.train-limit=2000 --set training.test-limit=1000 --out "$out/conv" --force
+}
 # the paper's network for its 25 epochs, seed 1, to compare with ejml's 2.69% (docs/results.md)
 train_1h() { eqprop train --preset paper-1h --backend $backend --out "$out/train-1h" --force; }
 
 export gpu java out backend
-export -f eqprop ref info kit bench_1h torch_1h bench_3h torch_3h train_1h
+export -f eqprop ref info kit bench_1h conv torch_1h bench_3h torch_3h train_1h
 step info 60 info
 step kit 200 kit
 step bench-1h 140 bench_1h
+step conv 90 conv
 step torch-1h 120 torch_1h
 step bench-3h 150 bench_3h
 step torch-3h 100 torch_3h
@@ -111,5 +118,6 @@ echo "== backends"; grep -A4 '^NAME' "$out/info.log" 2>/dev/null
 echo "== kit"; grep -E 'tests (successful|failed|skipped)' "$out/kit.log" 2>/dev/null
 for f in bench-1h bench-3h; do echo "== $f"; grep -A3 '^backend' "$out/$f.log" 2>/dev/null; done  # bench-1h: plain, then graphs=on
 for f in torch-1h torch-3h; do echo "== $f"; grep -E 'samples_per_s|Error|error:' "$out/$f.log" 2>/dev/null; done
+echo "== conv"; grep -E '^epoch|rror' "$out/conv.log" 2>/dev/null
 echo "== train-1h"; tail -3 "$out/train-1h.log" 2>/dev/null
 exit "$failed"  # non-zero when a step failed or ran out of time
