@@ -12,7 +12,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * The {@code nd4j} backend's convolutions as ND4J's native ops ({@code libnd4j}, with its oneDNN
  * kernels where the natives carry them): {@code conv2d} for the convolution, {@code deconv2d} for
  * its transpose where the stride steps exactly to the input's last row and column (oneDNN's
- * deconvolution, about 15 times faster here than {@code conv2d_input_bp}, the gradient in the
+ * deconvolution, about twenty times faster here than {@code conv2d_input_bp}, the gradient in the
  * input alone, which takes the other geometries), and {@code conv2d_bp} for the weight gradient. The tensors' rows are viewed as NCHW images and the weights as {@code [oC,
  * iC, kH, kW]} (weight format 1), so that no operand is copied; a result that is to be added to a
  * tensor ({@code beta ≠ 0}, the weight gradient) goes through a work array kept per geometry and
