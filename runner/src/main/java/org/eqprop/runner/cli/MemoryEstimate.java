@@ -58,7 +58,8 @@ final class MemoryEstimate {
       };
       parameters = 4 * p * copies;
       long eval = Math.min(c.training().evalBatchSize(), Math.max(trainExamples, testExamples));
-      buffers = 4 * (batch + eval) * (PER_INPUT * inputs + PER_UNIT * units + convolutionPatches(c.model()));
+      buffers = 4 * (batch + eval) * (PER_INPUT * inputs + PER_UNIT * units)
+          + 4L * Runtime.getRuntime().availableProcessors() * convolutionPatches(c.model());
       particles = c.learner().persistentParticles() ? 4L * trainExamples * units : 0;
     }
     long total = BASELINE + data + parameters + buffers + particles;
@@ -109,15 +110,17 @@ final class MemoryEstimate {
   }
 
   /**
-   * Floats per sample of the convolutions' unrolled input patches (a backend that multiplies
-   * through im2col holds one convolution's at a time; counted for all, generously).
+   * Floats per thread of the convolutions' work buffers: {@code ejml} convolves one example at a
+   * time, each thread holding, for every convolution, that example's unrolled input patches, its
+   * output and a weight gradient.
    */
   static long convolutionPatches(RunConfig.Model m) {
     long floats = 0;
     for (Map<String, Object> d : m.interactions()) {
       ConvGeometry conv = d == null ? null : convolution(d);
       if (conv != null) {
-        floats += (long) conv.kernelSize() * conv.outHeight() * conv.outWidth();
+        long positions = (long) conv.outHeight() * conv.outWidth();
+        floats += (conv.kernelSize() + conv.outChannels()) * positions + (long) conv.outChannels() * conv.kernelSize();
       }
     }
     return floats;

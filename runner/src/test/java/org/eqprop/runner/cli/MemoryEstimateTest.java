@@ -17,8 +17,10 @@ class MemoryEstimateTest {
     RunConfig cifar = loader.load("conv-cifar10", null, List.of(), Map.of());
     long kernels = 128L * 3 * 9 + 256L * 128 * 9 + 512L * 256 * 9 + 512L * 512 * 9;
     assertEquals(kernels + 128 + 256 + 512 + 512, MemoryEstimate.parameters(cifar.model()));
-    // the unrolled patches of each convolution: taps x output positions before pooling
-    long patches = 27L * 32 * 32 + 1152L * 16 * 16 + 2304L * 8 * 8 + 4608L * 2 * 2;
+    // per thread and convolution: one example's patches (taps x output positions before pooling),
+    // its output (channels x positions) and a weight gradient (channels x taps)
+    long patches = (27L + 128) * 32 * 32 + 128L * 27 + (1152L + 256) * 16 * 16 + 256L * 1152
+        + (2304L + 512) * 8 * 8 + 512L * 2304 + (4608L + 512) * 2 * 2 + 512L * 4608;
     assertEquals(patches, MemoryEstimate.convolutionPatches(cifar.model()));
     RunConfig dense = loader.load("paper-1h", null, List.of(), Map.of());
     assertEquals(784L * 500 + 500 + 500L * 10 + 10, MemoryEstimate.parameters(dense.model()));
