@@ -59,7 +59,7 @@ final class MemoryEstimate {
       parameters = 4 * p * copies;
       long eval = Math.min(c.training().evalBatchSize(), Math.max(trainExamples, testExamples));
       buffers = 4 * (batch + eval) * (PER_INPUT * inputs + PER_UNIT * units)
-          + 4L * Runtime.getRuntime().availableProcessors() * convolutionPatches(c.model());
+          + 4L * Runtime.getRuntime().availableProcessors() * convolutionWork(c.model());
       particles = c.learner().persistentParticles() ? 4L * trainExamples * units : 0;
     }
     long total = BASELINE + data + parameters + buffers + particles;
@@ -114,7 +114,7 @@ final class MemoryEstimate {
    * time, each thread holding, for every convolution, that example's unrolled input patches, its
    * output and a weight gradient.
    */
-  static long convolutionPatches(RunConfig.Model m) {
+  static long convolutionWork(RunConfig.Model m) {
     long floats = 0;
     for (Map<String, Object> d : m.interactions()) {
       ConvGeometry conv = d == null ? null : convolution(d);

@@ -21,9 +21,9 @@ class MemoryEstimateTest {
     // its output (channels x positions) and a weight gradient (channels x taps)
     long patches = (27L + 128) * 32 * 32 + 128L * 27 + (1152L + 256) * 16 * 16 + 256L * 1152
         + (2304L + 512) * 8 * 8 + 512L * 2304 + (4608L + 512) * 2 * 2 + 512L * 4608;
-    assertEquals(patches, MemoryEstimate.convolutionPatches(cifar.model()));
+    assertEquals(patches, MemoryEstimate.convolutionWork(cifar.model()));
     RunConfig dense = loader.load("paper-1h", null, List.of(), Map.of());
     assertEquals(784L * 500 + 500 + 500L * 10 + 10, MemoryEstimate.parameters(dense.model()));
-    assertEquals(0, MemoryEstimate.convolutionPatches(dense.model()));
+    assertEquals(0, MemoryEstimate.convolutionWork(dense.model()));
   }
 }

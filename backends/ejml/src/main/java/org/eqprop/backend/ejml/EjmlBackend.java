@@ -481,7 +481,10 @@ public final class EjmlBackend implements Backend {
   private Im2col im2col;
 
   private Im2col im2col() {
-    return im2col != null ? im2col : (im2col = new Im2col(kernel, vector != null ? vector : new Lanes.Scalar(), workers, mtThreshold));
+    if (im2col == null) {
+      im2col = new Im2col(kernel, vector != null ? vector : new Lanes.Scalar(), workers, mtThreshold);
+    }
+    return im2col;
   }
 
   @Override

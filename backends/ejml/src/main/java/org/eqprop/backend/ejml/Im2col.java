@@ -178,10 +178,14 @@ final class Im2col {
     return work.computeIfAbsent(g, Work::new);
   }
 
-  /** Runs {@code body(part, n)} for every example, the examples split over the threads when the call is large. */
-  private void forExamples(Work w, int batch, ExampleBody body) {
+  /** How many threads a call on {@code batch} examples uses: all (one per example at most) when it is large, else one. */
+  private int parts(Work w, int batch) {
     long macs = (long) batch * w.g.outUnits() * w.g.kernelSize();
-    int parts = macs >= mtThreshold ? Math.min(workers.threads(), batch) : 1;
+    return macs >= mtThreshold ? Math.min(workers.threads(), batch) : 1;
+  }
+
+  /** Runs {@code body(part, n)} for every example, the examples split over {@code parts} threads. */
+  private void forExamples(Work w, int batch, int parts, ExampleBody body) {
     workers.run(parts, p -> {
       Part part = w.part(p);
       for (int n = batch * p / parts, end = batch * (p + 1) / parts; n < end; n++) {
@@ -223,7 +227,7 @@ final class Im2col {
     int ks = g.kernelSize();
     int units = g.outUnits();
     Gemm.Packed packed = pack(weights, false, oc, ks);
-    forExamples(w, batch, (part, n) -> {
+    forExamples(w, batch, parts(w, batch), (part, n) -> {
       w.unfold(in, n, part.cols);
       product(packed, weights, false, part.cols, part.product, oc, w.positions, ks);
       for (int i = 0, o = n * units; i < units; i++, o++) {
@@ -238,7 +242,7 @@ final class Im2col {
     int ks = g.kernelSize();
     int units = g.outUnits();
     Gemm.Packed packed = pack(weights, true, ks, oc);
-    forExamples(w, batch, (part, n) -> {
+    forExamples(w, batch, parts(w, batch), (part, n) -> {
       System.arraycopy(out, n * units, part.product, 0, units);
       product(packed, weights, true, part.product, part.cols, ks, w.positions, oc);
       w.fold(part.cols, beta, in, n);
@@ -250,11 +254,11 @@ final class Im2col {
     int oc = g.outChannels();
     int ks = g.kernelSize();
     int units = g.outUnits();
-    int used = Math.min(workers.threads(), batch);
-    for (int p = 0; p < used; p++) {
+    int parts = parts(w, batch);
+    for (int p = 0; p < parts; p++) {
       java.util.Arrays.fill(w.part(p).gradient, 0f);
     }
-    forExamples(w, batch, (part, n) -> {
+    forExamples(w, batch, parts, (part, n) -> {
       if (kernel != null) {
         // the example's output (oc × P) laid out as the left operand, the patches transposed (P × ks)
         System.arraycopy(out, n * units, part.product, 0, units);
@@ -269,7 +273,7 @@ final class Im2col {
             FMatrixRMaj.wrap(ks, w.positions, part.cols), FMatrixRMaj.wrap(oc, ks, part.gradient));
       }
     });
-    for (int p = 0; p < used; p++) {
+    for (int p = 0; p < parts; p++) {
       float[] gradient = w.part(p).gradient;
       for (int i = 0; i < gradient.length; i++) {
         weights[i] += alpha * gradient[i];

@@ -13,8 +13,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * kernels where the natives carry them): {@code conv2d} for the convolution, {@code deconv2d} for
  * its transpose where the stride steps exactly to the input's last row and column (oneDNN's
  * deconvolution, about twenty times faster here than {@code conv2d_input_bp}, the gradient in the
- * input alone, which takes the other geometries), and {@code conv2d_bp} for the weight gradient. The tensors' rows are viewed as NCHW images and the weights as {@code [oC,
- * iC, kH, kW]} (weight format 1), so that no operand is copied; a result that is to be added to a
+ * input alone, which takes the other geometries), and {@code conv2d_bp} for the weight gradient.
+ * The tensors' rows are viewed as NCHW images and the weights as {@code [oC, iC, kH, kW]} (weight
+ * format 1), so that no operand is copied; a result that is to be added to a
  * tensor ({@code beta ≠ 0}, the weight gradient) goes through a work array kept per geometry and
  * batch size. During a call ND4J's helpers are allowed and its OpenMP threads and OpenBLAS's raised
  * to {@code threads} (the backend keeps helpers off and one thread for its small element-wise ops),
