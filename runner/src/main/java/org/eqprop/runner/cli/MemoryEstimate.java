@@ -59,7 +59,7 @@ final class MemoryEstimate {
       parameters = 4 * p * copies;
       long eval = Math.min(c.training().evalBatchSize(), Math.max(trainExamples, testExamples));
       buffers = 4 * (batch + eval) * (PER_INPUT * inputs + PER_UNIT * units)
-          + 4L * Runtime.getRuntime().availableProcessors() * convolutionWork(c.model());
+          + 4L * workerThreads(c.backend()) * convolutionWork(c.model());
       particles = c.learner().persistentParticles() ? 4L * trainExamples * units : 0;
     }
     long total = BASELINE + data + parameters + buffers + particles;
@@ -70,6 +70,16 @@ final class MemoryEstimate {
               + "EQPROP_JAVA_OPTS=-Xmx%dg", size(total), size(parameters), size(buffers), size(particles), size(data),
           size(heap), Math.max(2, (total * 5 / 4 + (1L << 30) - 1) >> 30)));
     }
+  }
+
+  /**
+   * The threads that each keep a convolution's work buffers: the backend's {@code threads} option
+   * where it is set to a number, else the machine's cores (the CPU backends' default; a malformed
+   * option is the backend's to refuse).
+   */
+  static int workerThreads(RunConfig.Backend b) {
+    String option = b.options().getOrDefault("threads", "").trim();
+    return option.matches("[0-9]{1,6}") ? Math.max(1, Integer.parseInt(option)) : Runtime.getRuntime().availableProcessors();
   }
 
   /**

@@ -26,4 +26,12 @@ class MemoryEstimateTest {
     assertEquals(784L * 500 + 500 + 500L * 10 + 10, MemoryEstimate.parameters(dense.model()));
     assertEquals(0, MemoryEstimate.convolutionWork(dense.model()));
   }
+
+  @Test
+  void convolutionWorkIsKeptPerThreadOfTheBackendsThreadsOption() {
+    int cores = Runtime.getRuntime().availableProcessors();
+    assertEquals(cores, MemoryEstimate.workerThreads(new RunConfig.Backend("ejml", Map.of())));
+    assertEquals(3, MemoryEstimate.workerThreads(new RunConfig.Backend("ejml", Map.of("threads", " 3"))));
+    assertEquals(cores, MemoryEstimate.workerThreads(new RunConfig.Backend("ejml", Map.of("threads", "many"))));
+  }
 }
