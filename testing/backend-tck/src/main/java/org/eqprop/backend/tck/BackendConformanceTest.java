@@ -473,11 +473,14 @@ public abstract class BackendConformanceTest extends EquilibriumPropagationCheck
     covers("gatherRows", "scatterRows");
   }
 
-  /** Convolution geometries with every awkward case: strides 1 and 2, padding 0–2, non-square, 1 and 3 channels. */
+  /**
+   * Convolution geometries with every awkward case: strides 1 and 2, padding 0–2, non-square, 1 and 3
+   * channels, and one with more channels and output positions than a kernel block holds.
+   */
   private static final int[][] CONVOLUTIONS = {
       // batch, in channels, height, width, out channels, kernel, stride, padding
       {1, 1, 5, 7, 2, 3, 1, 0}, {37, 3, 6, 6, 2, 3, 2, 1}, {4, 3, 7, 5, 4, 2, 2, 2}, {37, 1, 8, 9, 3, 5, 1, 2},
-      {2, 2, 4, 4, 1, 1, 1, 0}};
+      {2, 2, 4, 4, 1, 1, 1, 0}, {3, 2, 10, 10, 40, 3, 1, 1}};
 
   /** The value of input pixel (c, y, x) of sample n, 0 in the padding. */
   private static double pixel(float[] in, org.eqprop.api.tensor.ConvGeometry g, int n, int c, int y, int x) {
