@@ -23,13 +23,6 @@ interface Gemm {
    */
   void gemm(float alpha, Packed a, float[] b, float[] c, int m, int n, int k, int j0, int j1);
 
-  /**
-   * {@link #gemm} over every column, for a {@code b} small enough to stay in the core's cache (a
-   * convolution's patches of one example): its panels are read where they are, never copied, however
-   * many rows {@code c} has.
-   */
-  void gemmCached(float alpha, Packed a, float[] b, float[] c, int m, int n, int k);
-
   /** Column ranges handed to separate threads should start at multiples of this. */
   int columnBlock();
 

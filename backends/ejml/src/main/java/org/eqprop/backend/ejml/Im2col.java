@@ -203,7 +203,7 @@ final class Im2col {
   private void product(Gemm.Packed packed, float[] a, boolean transA, float[] b, float[] c, int m, int n, int k) {
     java.util.Arrays.fill(c, 0, m * n, 0f);
     if (kernel != null) {
-      kernel.gemmCached(1f, packed, b, c, m, n, k);
+      kernel.gemm(1f, packed, b, c, m, n, k, 0, n);
     } else if (transA) {
       CommonOps_FDRM.multTransA(FMatrixRMaj.wrap(k, m, a), FMatrixRMaj.wrap(k, n, b), FMatrixRMaj.wrap(m, n, c));
     } else {
@@ -265,7 +265,7 @@ final class Im2col {
         part.packed.ensure(oc, w.positions);
         kernel.pack(part.product, false, oc, w.positions, 0, oc, part.packed);
         w.unfoldTransposed(in, n, part.cols);
-        kernel.gemmCached(1f, part.packed, part.cols, part.gradient, oc, ks, w.positions);
+        kernel.gemm(1f, part.packed, part.cols, part.gradient, oc, ks, w.positions, 0, ks);
       } else {
         w.unfold(in, n, part.cols);
         System.arraycopy(out, n * units, part.product, 0, units);

@@ -134,17 +134,6 @@ final class VectorGemm implements Gemm {
     }
   }
 
-  @Override
-  public void gemmCached(float alpha, Packed a, float[] b, float[] c, int m, int n, int k) {
-    int whole = n - n % (2 * L);
-    for (int j = 0; j < whole; j += 2 * L) {
-      blocks(alpha, a, b, j, n, c, m, n, k, j);
-    }
-    if (whole < n) {
-      gemm(alpha, a, b, c, m, n, k, whole, n);
-    }
-  }
-
   /**
    * {@code c[:, j…j+2L) += alpha·op(a)·panel}, block by block of rows, over each block's nonzero
    * inner indices; a block with none leaves {@code c} as it is.
