@@ -73,8 +73,8 @@ public final class HostPooling {
   }
 
   /**
-   * Max pooling over 2×2 windows without a branch on the data (the general loop's comparisons,
-   * taken about half the time on real states, cost more than the rest of the pooling): the
+   * Max pooling over 2×2 windows without a branch on the data (the general loop's comparisons go
+   * either way on real states, and their mispredictions cost more than the rest of the pooling): the
    * window's maximum, then the first of its four values equal to it. A window holding a NaN follows
    * the general loop's rule, so that both give the same values and selections everywhere.
    */
