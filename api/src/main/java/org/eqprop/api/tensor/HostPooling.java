@@ -44,18 +44,8 @@ public final class HostPooling {
             int corner = (c * g.height() + oy * p) * g.width() + ox * p;
             int o = n * g.outUnits() + (c * ho + oy) * wo + ox;
             if (g.max()) {
-              int best = corner;
-              float top = in[sample + corner];
-              for (int dy = 0; dy < p; dy++) {
-                for (int dx = 0, at = corner + dy * g.width(); dx < p; dx++, at++) {
-                  float v = in[sample + at];
-                  if (v > top) {
-                    top = v;
-                    best = at;
-                  }
-                }
-              }
-              out[o] = top;
+              int best = firstLargest(in, sample, corner, p, g.width());
+              out[o] = in[sample + best];
               selection[o] = best;
             } else {
               double sum = 0;
@@ -75,8 +65,8 @@ public final class HostPooling {
   /**
    * Max pooling over 2×2 windows without a branch on the data (the general loop's comparisons go
    * either way on real states, and their mispredictions cost more than the rest of the pooling): the
-   * window's maximum, then the first of its four values equal to it. A window holding a NaN follows
-   * the general loop's rule, so that both give the same values and selections everywhere.
+   * window's maximum, then the first of its four values equal to it. A window holding a NaN goes by
+   * {@link #firstLargest}, the general rule, so that both give the same values and selections everywhere.
    */
   private static void maxPool2x2(float[] in, PoolGeometry g, int from, int to, float[] out, float[] selection) {
     int w = g.width();
@@ -98,20 +88,7 @@ public final class HostPooling {
             float top = Math.max(Math.max(a, b), Math.max(d, e));
             int at;
             if (Float.isNaN(top)) {
-              // the general loop's rule: the first value, replaced only by a strictly larger one
-              at = corner;
-              float v = a;
-              if (b > v) {
-                v = b;
-                at = corner + 1;
-              }
-              if (d > v) {
-                v = d;
-                at = corner + w;
-              }
-              if (e > v) {
-                at = corner + w + 1;
-              }
+              at = firstLargest(in, sample, corner, 2, w);
             } else {
               int first = Integer.numberOfTrailingZeros((a == top ? 1 : 0) | (b == top ? 2 : 0) | (d == top ? 4 : 0) | 8);
               at = corner + (first >> 1) * w + (first & 1);
@@ -122,6 +99,25 @@ public final class HostPooling {
         }
       }
     }
+  }
+
+  /**
+   * The general rule of max pooling: the offset of the window's first value, replaced only by a
+   * strictly larger one (so a leading NaN stays selected and a later one is passed over).
+   */
+  private static int firstLargest(float[] in, int sample, int corner, int p, int width) {
+    int best = corner;
+    float top = in[sample + corner];
+    for (int dy = 0; dy < p; dy++) {
+      for (int dx = 0, at = corner + dy * width; dx < p; dx++, at++) {
+        float v = in[sample + at];
+        if (v > top) {
+          top = v;
+          best = at;
+        }
+      }
+    }
+    return best;
   }
 
   /** {@code in = beta·in + Pᵀ(out)}: each output back to its selected input (max) or spread over its window (average). */
