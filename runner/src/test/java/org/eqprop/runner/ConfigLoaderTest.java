@@ -88,6 +88,7 @@ class ConfigLoaderTest {
     assertEquals(List.of(784, 4608, 1024), mnist.model().layers());
     assertEquals("softmax-readout", mnist.cost().name());
     assertEquals(true, mnist.learner().centered());
+    assertEquals(List.of(0.03, 0.03, 0.03), mnist.optimizer().learningRates());
     RunConfig cifar = load("conv-cifar10", List.of());
     assertEquals(List.of(3072, 32768, 16384, 8192, 512), cifar.model().layers());
     assertEquals(List.of(0.25, 0.15, 0.1, 0.08, 0.05), cifar.optimizer().learningRates());
