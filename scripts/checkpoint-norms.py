@@ -2,18 +2,55 @@
 
 Usage: python3 scripts/checkpoint-norms.py RUN/checkpoint.safetensors [MORE ...]
 Reads the format directly (an 8-byte little-endian header length, a JSON header, raw data), so
-needs numpy only. Weights growing without bound are what a diverging run shows first.
+needs numpy only. Weights whose RMS grows epoch after epoch without levelling off are how the
+diverged conv-mnist run of docs/results.md showed itself; compare copies taken after each epoch.
 """
-import json, struct, sys, numpy as np
-for p in sys.argv[1:]:
-    b = open(p, 'rb').read()
+import json
+import struct
+import sys
+
+import numpy as np
+
+DTYPES = {'F32': np.float32, 'F64': np.float64}
+
+
+def norms(path):
+    with open(path, 'rb') as f:
+        b = f.read()
+    if len(b) < 8:
+        raise ValueError('shorter than a safetensors header')
     n = struct.unpack('<Q', b[:8])[0]
-    h = json.loads(b[8:8+n]); d = b[8+n:]
-    out = []
-    for k, v in sorted(h.items()):
-        if k == '__metadata__':
-            out.append(str({kk: vv for kk, vv in v.items() if len(vv) < 40})); continue
-        s, e = v['data_offsets']
-        a = np.frombuffer(d[s:e], dtype={'F32': np.float32, 'F64': np.float64}.get(v['dtype'], np.float32))
-        out.append(f"{k}{v['shape']} rms={np.sqrt((a.astype(np.float64)**2).mean()):.4f} max={np.abs(a).max():.3f}")
-    print(p); print('\n'.join('  ' + o for o in out))
+    if n > len(b) - 8:
+        raise ValueError(f'header length {n} runs past the end of the file ({len(b)} bytes)')
+    header = json.loads(b[8:8 + n])
+    data = b[8 + n:]
+    lines = []
+    for name, v in sorted(header.items()):
+        if name == '__metadata__':
+            lines.append(str({k: s for k, s in v.items() if len(s) < 40}))
+            continue
+        if v['dtype'] not in DTYPES:
+            raise ValueError(f"tensor '{name}' has dtype {v['dtype']}, expected one of {sorted(DTYPES)}")
+        start, end = v['data_offsets']
+        a = np.frombuffer(data[start:end], dtype=DTYPES[v['dtype']]).astype(np.float64)
+        lines.append(f"{name}{v['shape']} rms={np.sqrt((a ** 2).mean()):.4f} max={np.abs(a).max():.3f}")
+    return lines
+
+
+def main(paths):
+    if not paths:
+        print(__doc__.strip().splitlines()[2], file=sys.stderr)
+        return 2
+    for p in paths:
+        try:
+            lines = norms(p)
+        except (OSError, ValueError, KeyError) as e:
+            print(f'checkpoint-norms: {p}: {e}', file=sys.stderr)
+            return 2
+        print(p)
+        print('\n'.join('  ' + line for line in lines))
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main(sys.argv[1:]))
