@@ -2,8 +2,8 @@
 
 Usage: python3 scripts/checkpoint-norms.py RUN/checkpoint.safetensors [MORE ...]
 Reads the format directly (an 8-byte little-endian header length, a JSON header, raw data), so
-needs numpy only. Weights whose RMS grows epoch after epoch without levelling off are how the
-diverged conv-mnist run of docs/results.md showed itself; compare copies taken after each epoch.
+needs numpy only. Compare copies taken after each epoch: weights whose RMS grows without
+levelling off are what the falling energy of the diverged conv-mnist run (docs/results.md) points to.
 """
 import json
 import struct
@@ -23,6 +23,8 @@ def norms(path):
     if n > len(b) - 8:
         raise ValueError(f'header length {n} runs past the end of the file ({len(b)} bytes)')
     header = json.loads(b[8:8 + n])
+    if not isinstance(header, dict):
+        raise ValueError('the header is not a JSON object')
     data = b[8 + n:]
     lines = []
     for name, v in sorted(header.items()):
