@@ -12,7 +12,10 @@ import org.ejml.dense.row.CommonOps_FDRM;
  * example's input patches are unfolded into a {@code kernelSize × positions} matrix small enough
  * to stay in the core's cache, so that its convolution is one product of the weights with it, whose
  * {@code outChannels × positions} result is the example's output as it is laid out; the transpose
- * multiplies the transposed weights with the example's output and folds the columns back (col2im);
+ * multiplies the transposed weights with the example's output and folds the columns back (col2im),
+ * or, where at most a third of the example's output is nonzero (a max pooling's feedback: at most
+ * a quarter), sums for each output position the weight rows of its nonzero channels and folds
+ * those rows back;
  * the weight gradient sums the products of each example's output with its unfolded patches'
  * transpose. The examples are split over the worker threads, each with its own buffers, the
  * weights laid out once per call for the product kernel ({@link Gemm}) where the backend has one,
@@ -27,7 +30,7 @@ final class Im2col {
 
   /**
    * @param kernel the backend's product kernel, or null for EJML's products
-   * @param lanes the loops that add the columns back at stride 1
+   * @param lanes the loops that add the columns back at stride 1 and sum the weight rows of sparse outputs
    * @param workers the backend's threads
    * @param mtThreshold calls with at least this many multiply-adds split their examples over the threads
    */
@@ -81,7 +84,7 @@ final class Im2col {
 
     Part part(int p) {
       return parts[p] != null ? parts[p] : (parts[p] = new Part(g.kernelSize() * positions,
-          g.outChannels() * positions, g.outChannels() * g.kernelSize()));
+          g.outChannels() * positions, g.outChannels() * g.kernelSize(), positions));
     }
 
     /** {@code cols[(ci·k² + t)·P + o]}: example {@code n}'s patches, one row per channel and tap. */
@@ -131,6 +134,33 @@ final class Im2col {
       }
     }
 
+    /**
+     * {@code in[n] = beta·in[n] + col2im(rows)} for {@code rows[o·kernelSize + ci·k² + t]}, one row per
+     * output position (the layout of {@link #unfoldTransposed}); rows {@code o} with {@code count[o]}
+     * 0 are 0 and skipped.
+     */
+    void foldTransposed(float[] rows, int[] count, float beta, float[] in, int n) {
+      int first = n * g.inUnits();
+      for (int i = first; i < first + g.inUnits(); i++) {
+        in[i] = beta == 0f ? 0f : beta * in[i];
+      }
+      int ks = g.kernelSize();
+      for (int o = 0; o < positions; o++) {
+        if (count[o] == 0) {
+          continue;
+        }
+        for (int ci = 0; ci < g.inChannels(); ci++) {
+          int channel = first + ci * plane;
+          for (int t = 0, row = o * ks + ci * kk, tap = o * kk; t < kk; t++) {
+            int to = taps[tap + t];
+            if (to >= 0) {
+              in[channel + to] += rows[row + t];
+            }
+          }
+        }
+      }
+    }
+
     /** {@code in[n] = beta·in[n] + col2im(cols)}: each row's values added back where its patches were read. */
     void fold(float[] cols, float beta, float[] in, int n) {
       int first = n * g.inUnits();
@@ -160,17 +190,50 @@ final class Im2col {
     }
   }
 
-  /** One thread's buffers: an example's unfolded patches, its output, and a weight gradient. */
+  /**
+   * One thread's buffers: an example's unfolded patches, its output, a weight gradient, and an
+   * output's nonzero values position by position ({@code count[o]} of them, their channels and
+   * values from {@code o·outChannels} on).
+   */
   private static final class Part {
     final float[] cols;
     final float[] product;
     final float[] gradient;
+    final int[] count;
+    final int[] channel;
+    final float[] value;
     final Gemm.Packed packed = new Gemm.Packed();
 
-    Part(int cols, int product, int gradient) {
+    Part(int cols, int product, int gradient, int positions) {
       this.cols = new float[cols];
       this.product = new float[product];
       this.gradient = new float[gradient];
+      this.count = new int[positions];
+      this.channel = new int[product];
+      this.value = new float[product];
+    }
+
+    /**
+     * Lists example {@code n}'s nonzero outputs ({@code oc × positions}, from {@code out[n·oc·positions]})
+     * by position; returns how many there are. NaNs count as nonzero.
+     */
+    int nonzeros(float[] out, int n, int oc, int positions) {
+      java.util.Arrays.fill(count, 0);
+      int from = n * oc * positions;
+      for (int co = 0; co < oc; co++) {
+        for (int o = 0, i = from + co * positions; o < positions; o++, i++) {
+          float v = out[i];
+          int at = o * oc + count[o];
+          channel[at] = co;
+          value[at] = v;
+          count[o] += v != 0f ? 1 : 0;
+        }
+      }
+      int total = 0;
+      for (int o = 0; o < positions; o++) {
+        total += count[o];
+      }
+      return total;
     }
   }
 
@@ -243,6 +306,11 @@ final class Im2col {
     int units = g.outUnits();
     Gemm.Packed packed = pack(weights, true, ks, oc);
     forExamples(w, batch, parts(w, batch), (part, n) -> {
+      if (3 * part.nonzeros(out, n, oc, w.positions) <= units) {
+        lanes.combineRows(weights, ks, part.channel, part.value, part.count, oc, w.positions, part.cols);
+        w.foldTransposed(part.cols, part.count, beta, in, n);
+        return;
+      }
       System.arraycopy(out, n * units, part.product, 0, units);
       product(packed, weights, true, part.product, part.cols, ks, w.positions, oc);
       w.fold(part.cols, beta, in, n);

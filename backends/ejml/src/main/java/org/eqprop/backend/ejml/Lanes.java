@@ -9,6 +9,14 @@ interface Lanes {
   /** {@code y[yo + i] += x[xo + i]} for {@code i < n}: rows as short as a convolution's output rows. */
   void addRow(float[] x, int xo, float[] y, int yo, int n);
 
+  /**
+   * Sums of a few scaled rows of a row-major matrix {@code w} ({@code n} columns), for each of
+   * {@code outRows} outputs: {@code out[r·n + i] = Σ_{q < count[r]} val[r·stride + q]·w[row[r·stride +
+   * q]·n + i]} for {@code i < n}, summed in that order (0 where {@code count[r]} is 0). A
+   * convolution's transpose from a sparse output: each position's nonzero channels.
+   */
+  void combineRows(float[] w, int n, int[] row, float[] val, int[] count, int stride, int outRows, float[] out);
+
   /** Below this magnitude the fused Adam update stores a moment as 0. */
   float TINY = 1e-30f;
 
@@ -103,6 +111,17 @@ interface Lanes {
     public void addRow(float[] x, int xo, float[] y, int yo, int n) {
       for (int i = 0; i < n; i++) {
         y[yo + i] += x[xo + i];
+      }
+    }
+
+    @Override
+    public void combineRows(float[] w, int n, int[] row, float[] val, int[] count, int stride, int outRows,
+        float[] out) {
+      for (int r = 0; r < outRows; r++) {
+        java.util.Arrays.fill(out, r * n, (r + 1) * n, 0f);
+        for (int q = r * stride, end = q + count[r]; q < end; q++) {
+          axpy(val[q], w, row[q] * n, out, r * n, n);
+        }
       }
     }
 

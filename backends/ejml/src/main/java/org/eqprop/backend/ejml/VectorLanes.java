@@ -60,6 +60,53 @@ final class VectorLanes implements Lanes {
     }
   }
 
+  /**
+   * Column chunk by column chunk of {@code 4L}, so that the chunk of every row of {@code w} a
+   * position reads stays in the first-level cache for the next position; four accumulators in
+   * registers over a position's rows.
+   */
+  @Override
+  public void combineRows(float[] w, int n, int[] row, float[] val, int[] count, int stride, int outRows,
+      float[] out) {
+    int i = 0;
+    for (; i + 4 * L <= n; i += 4 * L) {
+      for (int r = 0; r < outRows; r++) {
+        FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0;
+        for (int q = r * stride, end = q + count[r]; q < end; q++) {
+          FloatVector v = FloatVector.broadcast(S, val[q]);
+          int wo = row[q] * n + i;
+          a0 = v.fma(FloatVector.fromArray(S, w, wo), a0);
+          a1 = v.fma(FloatVector.fromArray(S, w, wo + L), a1);
+          a2 = v.fma(FloatVector.fromArray(S, w, wo + 2 * L), a2);
+          a3 = v.fma(FloatVector.fromArray(S, w, wo + 3 * L), a3);
+        }
+        int o = r * n + i;
+        a0.intoArray(out, o);
+        a1.intoArray(out, o + L);
+        a2.intoArray(out, o + 2 * L);
+        a3.intoArray(out, o + 3 * L);
+      }
+    }
+    for (; i + L <= n; i += L) {
+      for (int r = 0; r < outRows; r++) {
+        FloatVector a = FloatVector.zero(S);
+        for (int q = r * stride, end = q + count[r]; q < end; q++) {
+          a = FloatVector.broadcast(S, val[q]).fma(FloatVector.fromArray(S, w, row[q] * n + i), a);
+        }
+        a.intoArray(out, r * n + i);
+      }
+    }
+    for (; i < n; i++) {
+      for (int r = 0; r < outRows; r++) {
+        float a = 0f;
+        for (int q = r * stride, end = q + count[r]; q < end; q++) {
+          a = Math.fma(val[q], w[row[q] * n + i], a);
+        }
+        out[r * n + i] = a;
+      }
+    }
+  }
+
   @Override
   public int block() {
     return L;

@@ -488,85 +488,18 @@ public abstract class BackendConformanceTest extends EquilibriumPropagationCheck
         : in[n * g.inUnits() + (c * g.inHeight() + y) * g.inWidth() + x];
   }
 
-  /** The convolution, its transpose and its weight gradient match a double reference, and each other's adjoints. */
+  /**
+   * The convolution, its transpose and its weight gradient match a double reference, and each
+   * other's adjoints; the transpose and the weight gradient also from sparse outputs (three of
+   * four values 0, as a max pooling's feedback has them; every other example entirely 0), which a
+   * backend may take another way.
+   */
   @Test
   public void convolutionsMatchTheReference() {
     for (int[] c : CONVOLUTIONS) {
-      int batch = c[0];
-      var g = new org.eqprop.api.tensor.ConvGeometry(c[1], c[2], c[3], c[4], c[5], c[6], c[7]);
-      int k = g.kernel();
-      int ho = g.outHeight();
-      int wo = g.outWidth();
-      float[] in = random(batch * g.inUnits(), -1, 1);
-      float[] w = random(g.outChannels() * g.kernelSize(), -1, 1);
-      float[] before = random(batch * g.outUnits(), -1, 1);
-      float[] grad = random(batch * g.outUnits(), -1, 1);
-      float[] inBefore = random(batch * g.inUnits(), -1, 1);
-      double[] conv = new double[batch * g.outUnits()];
-      double[] convT = new double[batch * g.inUnits()];
-      double[] dw = new double[w.length];
-      for (int n = 0; n < batch; n++) {
-        for (int co = 0; co < g.outChannels(); co++) {
-          for (int oy = 0; oy < ho; oy++) {
-            for (int ox = 0; ox < wo; ox++) {
-              int o = n * g.outUnits() + (co * ho + oy) * wo + ox;
-              for (int ci = 0; ci < g.inChannels(); ci++) {
-                for (int ky = 0; ky < k; ky++) {
-                  for (int kx = 0; kx < k; kx++) {
-                    int y = oy * g.stride() + ky - g.padding();
-                    int x = ox * g.stride() + kx - g.padding();
-                    int wi = co * g.kernelSize() + ci * k * k + ky * k + kx;
-                    double p = pixel(in, g, n, ci, y, x);
-                    conv[o] += p * w[wi];
-                    dw[wi] += p * grad[o];
-                    if (y >= 0 && y < g.inHeight() && x >= 0 && x < g.inWidth()) {
-                      convT[n * g.inUnits() + (ci * g.inHeight() + y) * g.inWidth() + x] += grad[o] * (double) w[wi];
-                    }
-                  }
-                }
-              }
-            }
-          }
-        }
+      for (boolean sparse : new boolean[] {false, true}) {
+        convolutionMatchesTheReference(c, sparse);
       }
-      String what = "conv " + g + ", batch " + batch;
-      try (Tensor x = tensor(in, batch, g.inUnits()); Tensor weights = tensor(w, g.outChannels(), g.kernelSize());
-          Tensor out = tensor(before, batch, g.outUnits()); Tensor gt = tensor(grad, batch, g.outUnits());
-          Tensor back = tensor(inBefore, batch, g.inUnits())) {
-        backend.conv2d(x, weights, g, 0f, out);
-        assertClose(conv, backend.toHost(out), 1e-5, what + ", conv2d");
-        backend.upload(before, out);
-        backend.conv2d(x, weights, g, 0.5f, out);
-        double[] mixed = new double[conv.length];
-        for (int i = 0; i < mixed.length; i++) {
-          mixed[i] = 0.5 * before[i] + conv[i];
-        }
-        assertClose(mixed, backend.toHost(out), 1e-5, what + ", conv2d with beta 0.5");
-        backend.conv2dTranspose(gt, weights, g, 1f, back);
-        double[] accumulated = new double[convT.length];
-        for (int i = 0; i < accumulated.length; i++) {
-          accumulated[i] = inBefore[i] + convT[i];
-        }
-        assertClose(accumulated, backend.toHost(back), 1e-5, what + ", conv2dTranspose with beta 1");
-        backend.conv2dTranspose(gt, weights, g, 0f, back);
-        assertClose(convT, backend.toHost(back), 1e-5, what + ", conv2dTranspose");
-        backend.conv2dWeightGradient(x, gt, g, -0.3f, weights);
-        double[] updated = new double[w.length];
-        for (int i = 0; i < w.length; i++) {
-          updated[i] = w[i] - 0.3 * dw[i];
-        }
-        assertClose(updated, backend.toHost(weights), 1e-5, what + ", conv2dWeightGradient");
-      }
-      // the adjoint identity <conv(x), g> = <x, conv^T(g)>, on the reference
-      double left = 0;
-      double right = 0;
-      for (int i = 0; i < conv.length; i++) {
-        left += conv[i] * grad[i];
-      }
-      for (int i = 0; i < convT.length; i++) {
-        right += convT[i] * in[i];
-      }
-      assertEquals(left, right, 1e-9 * Math.max(1, Math.abs(left)), what + ": the reference's adjoint");
     }
     try (Tensor x = backend.zeros(2, 10); Tensor weights = backend.zeros(2, 9); Tensor out = backend.zeros(2, 10)) {
       var g = new org.eqprop.api.tensor.ConvGeometry(1, 5, 5, 2, 3, 1, 0);
@@ -575,6 +508,96 @@ public abstract class BackendConformanceTest extends EquilibriumPropagationCheck
           + "output n x 18, got 2 x 10, 2 x 9 and 2 x 10", e.getMessage());
     }
     covers("conv2d", "conv2dTranspose", "conv2dWeightGradient");
+  }
+
+  private void convolutionMatchesTheReference(int[] c, boolean sparse) {
+    int batch = c[0];
+    var g = new org.eqprop.api.tensor.ConvGeometry(c[1], c[2], c[3], c[4], c[5], c[6], c[7]);
+    int k = g.kernel();
+    int ho = g.outHeight();
+    int wo = g.outWidth();
+    float[] in = random(batch * g.inUnits(), -1, 1);
+    float[] w = random(g.outChannels() * g.kernelSize(), -1, 1);
+    float[] before = random(batch * g.outUnits(), -1, 1);
+    float[] grad = random(batch * g.outUnits(), -1, 1);
+    if (sparse) {
+      for (int i = 0; i < grad.length; i++) {
+        int n = i / g.outUnits();
+        if (n % 2 == 1 || (i * 7 + n) % 4 != 0) {
+          grad[i] = 0f;
+        }
+      }
+    }
+    float[] inBefore = random(batch * g.inUnits(), -1, 1);
+    double[] conv = new double[batch * g.outUnits()];
+    double[] convT = new double[batch * g.inUnits()];
+    double[] dw = new double[w.length];
+    for (int n = 0; n < batch; n++) {
+      for (int co = 0; co < g.outChannels(); co++) {
+        for (int oy = 0; oy < ho; oy++) {
+          for (int ox = 0; ox < wo; ox++) {
+            int o = n * g.outUnits() + (co * ho + oy) * wo + ox;
+            for (int ci = 0; ci < g.inChannels(); ci++) {
+              for (int ky = 0; ky < k; ky++) {
+                for (int kx = 0; kx < k; kx++) {
+                  int y = oy * g.stride() + ky - g.padding();
+                  int x = ox * g.stride() + kx - g.padding();
+                  int wi = co * g.kernelSize() + ci * k * k + ky * k + kx;
+                  double p = pixel(in, g, n, ci, y, x);
+                  conv[o] += p * w[wi];
+                  dw[wi] += p * grad[o];
+                  if (y >= 0 && y < g.inHeight() && x >= 0 && x < g.inWidth()) {
+                    convT[n * g.inUnits() + (ci * g.inHeight() + y) * g.inWidth() + x] += grad[o] * (double) w[wi];
+                  }
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+    String what = "conv " + g + ", batch " + batch + (sparse ? ", sparse outputs" : "");
+    try (Tensor x = tensor(in, batch, g.inUnits()); Tensor weights = tensor(w, g.outChannels(), g.kernelSize());
+        Tensor out = tensor(before, batch, g.outUnits()); Tensor gt = tensor(grad, batch, g.outUnits());
+        Tensor back = tensor(inBefore, batch, g.inUnits())) {
+      backend.conv2d(x, weights, g, 0f, out);
+      assertClose(conv, backend.toHost(out), 1e-5, what + ", conv2d");
+      backend.upload(before, out);
+      backend.conv2d(x, weights, g, 0.5f, out);
+      double[] mixed = new double[conv.length];
+      for (int i = 0; i < mixed.length; i++) {
+        mixed[i] = 0.5 * before[i] + conv[i];
+      }
+      assertClose(mixed, backend.toHost(out), 1e-5, what + ", conv2d with beta 0.5");
+      backend.conv2dTranspose(gt, weights, g, 1f, back);
+      double[] accumulated = new double[convT.length];
+      for (int i = 0; i < accumulated.length; i++) {
+        accumulated[i] = inBefore[i] + convT[i];
+      }
+      assertClose(accumulated, backend.toHost(back), 1e-5, what + ", conv2dTranspose with beta 1");
+      backend.conv2dTranspose(gt, weights, g, 0f, back);
+      assertClose(convT, backend.toHost(back), 1e-5, what + ", conv2dTranspose");
+      backend.conv2dWeightGradient(x, gt, g, -0.3f, weights);
+      double[] updated = new double[w.length];
+      for (int i = 0; i < w.length; i++) {
+        updated[i] = w[i] - 0.3 * dw[i];
+      }
+      assertClose(updated, backend.toHost(weights), 1e-5, what + ", conv2dWeightGradient");
+    }
+    assertAdjoint(conv, grad, convT, in, what);
+  }
+
+  /** The reference's adjoint identity {@code <op(x), g> = <x, opᵀ(g)>}. */
+  private static void assertAdjoint(double[] op, float[] g, double[] transposed, float[] x, String what) {
+    double left = 0;
+    double right = 0;
+    for (int i = 0; i < op.length; i++) {
+      left += op[i] * g[i];
+    }
+    for (int i = 0; i < transposed.length; i++) {
+      right += transposed[i] * x[i];
+    }
+    assertEquals(left, right, 1e-9 * Math.max(1, Math.abs(left)), what + ": the reference's adjoint");
   }
 
   /** Pooling geometries: windows of 2 and 3, sizes that leave a row or column out, 1 to 3 channels. */
@@ -646,15 +669,7 @@ public abstract class BackendConformanceTest extends EquilibriumPropagationCheck
           backend.unpool(gt, selection, g, 0f, un);
           assertClose(back, backend.toHost(un), 1e-6, what + ", unpool");
         }
-        double left = 0;
-        double right = 0;
-        for (int i = 0; i < pooled.length; i++) {
-          left += pooled[i] * grad[i];
-        }
-        for (int i = 0; i < back.length; i++) {
-          right += back[i] * in[i];
-        }
-        assertEquals(left, right, 1e-9 * Math.max(1, Math.abs(left)), what + ": the reference's adjoint");
+        assertAdjoint(pooled, grad, back, in, what);
       }
     }
     try (Tensor x = backend.zeros(2, 16); Tensor out = backend.zeros(2, 4)) {
