@@ -14,7 +14,8 @@ import org.ejml.dense.row.CommonOps_FDRM;
  * {@code outChannels × positions} result is the example's output as it is laid out; the transpose
  * multiplies the transposed weights with the example's output and folds the columns back (col2im),
  * or, where at most a third of the example's output is nonzero (a max pooling's feedback: at most
- * a quarter), sums for each output position the weight rows of its nonzero channels and folds
+ * a quarter), sums for each output position the weight rows of its nonzero channels (their taps
+ * laid out with the channels last, so that each kernel row adds back as one vector row) and folds
  * those rows back;
  * the weight gradient sums the products of each example's output with its unfolded patches'
  * transpose. The examples are split over the worker threads, each with its own buffers, the
@@ -58,6 +59,8 @@ final class Im2col {
     /** Entry {@code o · k² + t}: the input position tap {@code t} of output {@code o} reads, or -1. */
     final int[] taps;
     final Part[] parts = new Part[workers.threads()];
+    /** The weights with each row's taps in the order {@code (ky, kx, ci)}, for the sparse transpose. */
+    float[] channelsLast = new float[0];
 
     Work(ConvGeometry g) {
       this.g = g;
@@ -84,7 +87,22 @@ final class Im2col {
 
     Part part(int p) {
       return parts[p] != null ? parts[p] : (parts[p] = new Part(g.kernelSize() * positions,
-          g.outChannels() * positions, g.outChannels() * g.kernelSize(), positions));
+          g.outChannels() * positions, g.outChannels() * g.kernelSize(), positions, g.inUnits()));
+    }
+
+    /** Lays the weights' rows out with the channels last, {@code (ky·k + kx)·C + ci}, into {@link #channelsLast}. */
+    void arrangeChannelsLast(float[] weights) {
+      int c = g.inChannels(), ks = g.kernelSize();
+      if (channelsLast.length < weights.length) {
+        channelsLast = new float[weights.length];
+      }
+      for (int r = 0; r < g.outChannels() * ks; r += ks) {
+        for (int ci = 0; ci < c; ci++) {
+          for (int t = 0; t < kk; t++) {
+            channelsLast[r + t * c + ci] = weights[r + ci * kk + t];
+          }
+        }
+      }
     }
 
     /** {@code cols[(ci·k² + t)·P + o]}: example {@code n}'s patches, one row per channel and tap. */
@@ -135,28 +153,34 @@ final class Im2col {
     }
 
     /**
-     * {@code in[n] = beta·in[n] + col2im(rows)} for {@code rows[o·kernelSize + ci·k² + t]}, one row per
-     * output position (the layout of {@link #unfoldTransposed}); rows {@code o} with {@code count[o]}
-     * 0 are 0 and skipped.
+     * {@code in[n] = beta·in[n] + col2im(rows)} for {@code rows[o·kernelSize + (ky·k + kx)·C + ci]},
+     * one row per output position with the channels last: each tap's {@code C} values are added as
+     * one vector row into {@code image}, the input laid out channels last ({@code (y·W + x)·C + ci}),
+     * which is then added to {@code in}. Rows {@code o} with {@code count[o]} 0 are 0 and skipped.
      */
-    void foldTransposed(float[] rows, int[] count, float beta, float[] in, int n) {
-      int first = n * g.inUnits();
-      for (int i = first; i < first + g.inUnits(); i++) {
-        in[i] = beta == 0f ? 0f : beta * in[i];
-      }
-      int ks = g.kernelSize();
+    void foldTransposed(float[] rows, int[] count, float[] image, float beta, float[] in, int n) {
+      int c = g.inChannels(), k = g.kernel(), s = g.stride(), pad = g.padding(), ow = g.outWidth();
+      int iw = g.inWidth(), ih = g.inHeight(), ks = g.kernelSize();
+      java.util.Arrays.fill(image, 0, g.inUnits(), 0f);
       for (int o = 0; o < positions; o++) {
         if (count[o] == 0) {
           continue;
         }
-        for (int ci = 0; ci < g.inChannels(); ci++) {
-          int channel = first + ci * plane;
-          for (int t = 0, row = o * ks + ci * kk, tap = o * kk; t < kk; t++) {
-            int to = taps[tap + t];
-            if (to >= 0) {
-              in[channel + to] += rows[row + t];
-            }
-          }
+        int y0 = (o / ow) * s - pad;
+        int x0 = (o % ow) * s - pad;
+        int kxLo = Math.max(0, -x0);
+        int kxHi = Math.min(k, iw - x0);
+        for (int ky = Math.max(0, -y0), kyHi = Math.min(k, ih - y0); ky < kyHi; ky++) {
+          // taps kxLo … kxHi−1 of this kernel row are consecutive pixels: one row of their channels
+          lanes.addRow(rows, o * ks + (ky * k + kxLo) * c, image, ((y0 + ky) * iw + x0 + kxLo) * c,
+              (kxHi - kxLo) * c);
+        }
+      }
+      int first = n * g.inUnits();
+      for (int ci = 0; ci < c; ci++) {
+        for (int p = 0, i = first + ci * plane; p < plane; p++, i++) {
+          float v = image[p * c + ci];
+          in[i] = beta == 0f ? v : beta * in[i] + v;
         }
       }
     }
@@ -202,12 +226,14 @@ final class Im2col {
     final int[] count;
     final int[] channel;
     final float[] value;
+    final float[] image;
     final Gemm.Packed packed = new Gemm.Packed();
 
-    Part(int cols, int product, int gradient, int positions) {
+    Part(int cols, int product, int gradient, int positions, int image) {
       this.cols = new float[cols];
       this.product = new float[product];
       this.gradient = new float[gradient];
+      this.image = new float[image];
       this.count = new int[positions];
       this.channel = new int[product];
       this.value = new float[product];
@@ -218,20 +244,18 @@ final class Im2col {
      * by position; returns how many there are. NaNs count as nonzero.
      */
     int nonzeros(float[] out, int n, int oc, int positions) {
-      java.util.Arrays.fill(count, 0);
       int from = n * oc * positions;
-      for (int co = 0; co < oc; co++) {
-        for (int o = 0, i = from + co * positions; o < positions; o++, i++) {
-          float v = out[i];
-          int at = o * oc + count[o];
-          channel[at] = co;
-          value[at] = v;
-          count[o] += v != 0f ? 1 : 0;
-        }
-      }
       int total = 0;
       for (int o = 0; o < positions; o++) {
-        total += count[o];
+        int c = 0;
+        for (int co = 0, at = o * oc, i = from + o; co < oc; co++, i += positions) {
+          float v = out[i];
+          channel[at + c] = co;
+          value[at + c] = v;
+          c += v != 0f ? 1 : 0;
+        }
+        count[o] = c;
+        total += c;
       }
       return total;
     }
@@ -305,10 +329,11 @@ final class Im2col {
     int ks = g.kernelSize();
     int units = g.outUnits();
     Gemm.Packed packed = pack(weights, true, ks, oc);
+    w.arrangeChannelsLast(weights);
     forExamples(w, batch, parts(w, batch), (part, n) -> {
       if (3 * part.nonzeros(out, n, oc, w.positions) <= units) {
-        lanes.combineRows(weights, ks, part.channel, part.value, part.count, oc, w.positions, part.cols);
-        w.foldTransposed(part.cols, part.count, beta, in, n);
+        lanes.combineRows(w.channelsLast, ks, part.channel, part.value, part.count, oc, w.positions, part.cols);
+        w.foldTransposed(part.cols, part.count, part.image, beta, in, n);
         return;
       }
       System.arraycopy(out, n * units, part.product, 0, units);
