@@ -89,9 +89,11 @@ class ConfigLoaderTest {
     assertEquals("softmax-readout", mnist.cost().name());
     assertEquals(true, mnist.learner().centered());
     assertEquals(List.of(0.03, 0.03, 0.03), mnist.optimizer().learningRates());
+    assertEquals(0.005, mnist.optimizer().weightDecay());
     RunConfig cifar = load("conv-cifar10", List.of());
     assertEquals(List.of(3072, 32768, 16384, 8192, 512), cifar.model().layers());
     assertEquals(List.of(0.25, 0.15, 0.1, 0.08, 0.05), cifar.optimizer().learningRates());
+    assertEquals(0.003, cifar.optimizer().weightDecay());
     assertEquals("crop-flip", cifar.data().augment());
     assertEquals(120, cifar.training().epochs());
   }
