@@ -9,7 +9,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The vector relaxation kernels against the scalar ones, sample by sample: the block layout (units
  * side by side across samples), the fused step with its integer clip and the floating-point redo
- * it falls back on when a value is NaN or infinite, and the copies in and out of a block.
+ * it falls back on when a value is NaN or infinite, the copies in and out of a block, and the sums
+ * of scaled rows a sparse convolution transpose is built from.
  */
 class LanesTest {
   private final VectorLanes vector = new VectorLanes();
@@ -164,6 +165,38 @@ class LanesTest {
         l.addRow(x, 3, y, 5, n);
         for (int i = 0; i < y.length; i++) {
           assertEquals(expected[i], y[i], l.getClass().getSimpleName() + ", length " + n + ", element " + i);
+        }
+      }
+    }
+  }
+
+  /**
+   * The sums of scaled rows, on a row length that runs through the four-vector chunks, one vector
+   * and the scalar tail, with outputs of no rows, one and many: both lanes against a double sum.
+   */
+  @Test
+  void combinedRowsMatchADoubleSum() {
+    int n = 8 * lanes + lanes + 3, rows = 9, outRows = 4, stride = rows;
+    float[] w = fill(rows * n, -1, 1);
+    int[] count = {0, 1, rows, 3};
+    int[] row = new int[outRows * stride];
+    float[] val = new float[outRows * stride];
+    for (int r = 0; r < outRows; r++) {
+      for (int q = 0; q < count[r]; q++) {
+        row[r * stride + q] = (q * 5 + r) % rows;
+        val[r * stride + q] = (float) random.nextDouble(-1, 1);
+      }
+    }
+    for (Lanes l : new Lanes[] {vector, scalar}) {
+      float[] out = fill(outRows * n, -1, 1);
+      l.combineRows(w, n, row, val, count, stride, outRows, out);
+      for (int r = 0; r < outRows; r++) {
+        for (int i = 0; i < n; i++) {
+          double sum = 0;
+          for (int q = r * stride; q < r * stride + count[r]; q++) {
+            sum += (double) val[q] * w[row[q] * n + i];
+          }
+          assertEquals(sum, out[r * n + i], 1e-5, l.getClass().getSimpleName() + ", output " + r + ", column " + i);
         }
       }
     }
