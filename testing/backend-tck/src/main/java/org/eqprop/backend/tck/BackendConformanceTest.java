@@ -564,17 +564,9 @@ public abstract class BackendConformanceTest extends EquilibriumPropagationCheck
       assertClose(conv, backend.toHost(out), 1e-5, what + ", conv2d");
       backend.upload(before, out);
       backend.conv2d(x, weights, g, 0.5f, out);
-      double[] mixed = new double[conv.length];
-      for (int i = 0; i < mixed.length; i++) {
-        mixed[i] = 0.5 * before[i] + conv[i];
-      }
-      assertClose(mixed, backend.toHost(out), 1e-5, what + ", conv2d with beta 0.5");
+      assertClose(scaledPlus(0.5, before, conv), backend.toHost(out), 1e-5, what + ", conv2d with beta 0.5");
       backend.conv2dTranspose(gt, weights, g, 1f, back);
-      double[] accumulated = new double[convT.length];
-      for (int i = 0; i < accumulated.length; i++) {
-        accumulated[i] = inBefore[i] + convT[i];
-      }
-      assertClose(accumulated, backend.toHost(back), 1e-5, what + ", conv2dTranspose with beta 1");
+      assertClose(scaledPlus(1, inBefore, convT), backend.toHost(back), 1e-5, what + ", conv2dTranspose with beta 1");
       backend.conv2dTranspose(gt, weights, g, 0f, back);
       assertClose(convT, backend.toHost(back), 1e-5, what + ", conv2dTranspose");
       backend.conv2dWeightGradient(x, gt, g, -0.3f, weights);
@@ -585,6 +577,15 @@ public abstract class BackendConformanceTest extends EquilibriumPropagationCheck
       assertClose(updated, backend.toHost(weights), 1e-5, what + ", conv2dWeightGradient");
     }
     assertAdjoint(conv, grad, convT, in, what);
+  }
+
+  /** {@code beta·before + reference}, element by element: what an operation with {@code beta} leaves. */
+  private static double[] scaledPlus(double beta, float[] before, double[] reference) {
+    double[] out = new double[reference.length];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = beta * before[i] + reference[i];
+    }
+    return out;
   }
 
   /** The reference's adjoint identity {@code <op(x), g> = <x, opᵀ(g)>}. */
@@ -661,11 +662,7 @@ public abstract class BackendConformanceTest extends EquilibriumPropagationCheck
             assertClose(picked, backend.toHost(selection), 0, what + ", the selection");
           }
           backend.unpool(gt, selection, g, 1f, un);
-          double[] accumulated = new double[back.length];
-          for (int i = 0; i < back.length; i++) {
-            accumulated[i] = before[i] + back[i];
-          }
-          assertClose(accumulated, backend.toHost(un), 1e-6, what + ", unpool with beta 1");
+          assertClose(scaledPlus(1, before, back), backend.toHost(un), 1e-6, what + ", unpool with beta 1");
           backend.unpool(gt, selection, g, 0f, un);
           assertClose(back, backend.toHost(un), 1e-6, what + ", unpool");
         }
