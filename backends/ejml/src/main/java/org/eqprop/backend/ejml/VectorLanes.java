@@ -20,9 +20,13 @@ final class VectorLanes implements Lanes {
   private static final float TINY = Lanes.TINY;
   /** Units of a layer whose inputs {@link #inputs} keeps in registers at once. */
   static final int TILE = 12;
+  /** {@link #inputs} skips the rows of zeros for layers of at least this many tiles. */
+  static final int SKIP_TILES = 4;
   private static final VectorSpecies<Integer> I = S.withLanes(int.class);
   /** Per thread: where {@link #stepTile} marks values that are NaN or infinite. */
   private final ThreadLocal<float[]> flags = ThreadLocal.withInitial(() -> new float[L]);
+  /** Per thread: the rows {@link #inputs} reads, those of its two matrices one after the other. */
+  private final ThreadLocal<int[]> rowLists = ThreadLocal.withInitial(() -> new int[0]);
 
   @Override
   public void axpy(float a, float[] x, int xo, float[] y, int yo, int n) {
@@ -208,6 +212,17 @@ final class VectorLanes implements Lanes {
     if (flag != null) {
       java.util.Arrays.fill(flag, 0f);
     }
+    // a row whose values are 0 in every lane adds nothing: hard-sigmoid layers leave a quarter to
+    // a half of their units at 0 in every sample of a block (docs/benchmarks.md); looking costs
+    // about what a tile's pass over the row does, so only a layer of several tiles looks
+    int[] rows = rowLists.get();
+    if (rows.length < downRows + upRows) {
+      rows = new int[downRows + upRows];
+      rowLists.set(rows);
+    }
+    boolean look = cols >= SKIP_TILES * TILE;
+    int downs = rowsToRead(vDown, downRows, look, rows, 0);
+    int ups = rowsToRead(vUp, upRows, look, rows, downs) - downs;
     for (int j = 0; j < cols; j += TILE) {
       // the inputs of TILE units for the block's L samples stay in registers over both matrices' rows
       int o = j * L;
@@ -223,7 +238,8 @@ final class VectorLanes implements Lanes {
       FloatVector a9 = FloatVector.fromArray(S, base, o + 9 * L);
       FloatVector a10 = FloatVector.fromArray(S, base, o + 10 * L);
       FloatVector a11 = FloatVector.fromArray(S, base, o + 11 * L);
-      for (int q = 0; q < downRows; q++) {
+      for (int i = 0; i < downs; i++) {
+        int q = rows[i];
         FloatVector x = FloatVector.fromArray(S, vDown, q * L);
         int w = j * downRows + q * TILE; // tile j / TILE, row q (see arrange)
         a0 = x.fma(FloatVector.broadcast(S, mDown[w + 0]), a0);
@@ -241,7 +257,8 @@ final class VectorLanes implements Lanes {
       }
       // the same loop again, for the other matrix: one loop over both, choosing the arrays per
       // pass, made C2 box every vector (20 steps at batch 256: 42 ms instead of 2)
-      for (int q = 0; q < upRows; q++) {
+      for (int i = downs, end = downs + ups; i < end; i++) {
+        int q = rows[i];
         FloatVector x = FloatVector.fromArray(S, vUp, q * L);
         int w = j * upRows + q * TILE;
         a0 = x.fma(FloatVector.broadcast(S, mUp[w + 0]), a0);
@@ -284,6 +301,26 @@ final class VectorLanes implements Lanes {
         }
       }
     }
+  }
+
+  /**
+   * Writes to {@code rows[at …]} the rows {@code q < n} of a block {@code v}, in order: with {@code
+   * look}, only those with a lane other than 0 (NaN included). Returns the index past the last one
+   * written.
+   */
+  private static int rowsToRead(float[] v, int n, boolean look, int[] rows, int at) {
+    if (!look) {
+      for (int q = 0; q < n; q++) {
+        rows[at++] = q;
+      }
+      return at;
+    }
+    // without a branch on the data, which would be mispredicted for every other row
+    for (int q = 0; q < n; q++) {
+      rows[at] = q;
+      at += Math.min(1, FloatVector.fromArray(S, v, q * L).compare(VectorOperators.NE, 0f).trueCount());
+    }
+    return at;
   }
 
   /**

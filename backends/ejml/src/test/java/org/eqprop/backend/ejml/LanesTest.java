@@ -84,6 +84,58 @@ class LanesTest {
   }
 
   /**
+   * A layer wide enough that {@code inputs} skips the rows of zeros ({@value VectorLanes#SKIP_TILES}
+   * tiles or more) and one too narrow to: rows 0 in every lane, rows 0 but in one lane, and a row
+   * NaN in one lane only, both below and above. Every sample's inputs agree with the scalar lanes,
+   * and the NaN reaches every unit of its own sample only.
+   */
+  @Test
+  void rowsOfZerosAddNothingAndARowWithOneValueOrANaNIsStillRead() {
+    for (int units : new int[] {VectorLanes.SKIP_TILES * VectorLanes.TILE + 7, VectorLanes.TILE - 2}) {
+      int below = 40, above = 23;
+      int cols = vector.padded(units);
+      float[] downPlain = fill(below * units, -1, 1), above2 = fill(units * above, -1, 1);
+      float[] upPlain = new float[above * units];
+      for (int j = 0; j < units; j++) {
+        for (int q = 0; q < above; q++) {
+          upPlain[q * units + j] = above2[j * above + q];
+        }
+      }
+      float[] down = new float[below * cols], up = new float[above * cols];
+      vector.arrange(downPlain, below, units, false, down);
+      vector.arrange(above2, units, above, true, up);
+      float[] base = new float[cols * lanes];
+      System.arraycopy(fill(units * lanes, -1, 1), 0, base, 0, units * lanes);
+      float[] vDown = fill(below * lanes, 0, 1), vUp = fill(above * lanes, 0, 1);
+      for (int q = 0; q < below; q += 3) {
+        java.util.Arrays.fill(vDown, q * lanes, (q + 1) * lanes, q % 2 == 0 ? 0f : -0f);
+      }
+      for (int q = 1; q < above; q += 2) {
+        java.util.Arrays.fill(vUp, q * lanes, (q + 1) * lanes, 0f);
+      }
+      int lone = lanes - 1, nanLane = lanes / 2;
+      vDown[3 * lanes + lone] = 0.25f; // row 3, otherwise 0
+      vUp[5 * lanes + lone] = 0.5f; // row 5, otherwise 0
+      vUp[7 * lanes + nanLane] = Float.NaN; // row 7, otherwise 0
+      float[] inputs = new float[cols * lanes];
+      vector.inputs(base, vDown, down, below, vUp, up, above, cols, inputs, null, null, 0f, 0f);
+      for (int r = 0; r < lanes; r++) {
+        float[] expected = new float[units];
+        scalar.inputs(lane(base, r, units), lane(vDown, r, below), downPlain, below, lane(vUp, r, above), upPlain,
+            above, units, expected, null, null, 0f, 0f);
+        for (int j = 0; j < units; j++) {
+          if (r == nanLane) {
+            assertTrue(Float.isNaN(inputs[j * lanes + r]), "unit " + j + " of the NaN's sample");
+          } else {
+            assertEquals(expected[j], inputs[j * lanes + r], 1e-5,
+                units + " units: input of unit " + j + ", sample " + r);
+          }
+        }
+      }
+    }
+  }
+
+  /**
    * The integer clip turns NaN into 0 or 1: a NaN input must still give a NaN state, with every
    * other value as the floating-point clip makes it (an infinite input clips to 0 or 1).
    */
