@@ -59,21 +59,29 @@ interface Lanes {
   /** {@code out[i] = clip(x[i], 0, 1)} for {@code i < n}. */
   void clip01(float[] x, float[] out, int n);
 
+  /** Whether {@link #inputs} skips, for {@code cols} (padded) units, the rows 0 in every lane. */
+  boolean skipsZeroRows(int cols);
+
+  /** {@code out[i] = a[i] − b[i]} for {@code i < n}. */
+  void difference(float[] a, float[] b, float[] out, int n);
+
   /** {@code to[j·B + r] += add[j]} for {@code j < units} and every lane {@code r}. */
   void addPerUnit(float[] add, int units, float[] to);
 
   /**
    * A layer's input for a block of {@code B =} {@link #block()} samples, for units {@code j < cols}
    * ({@link #padded}): {@code out[j·B + r] = p = base[j·B + r] + Σ_{q<downRows} vDown[q·B + r]·D[q][j]
-   * + Σ_{q<upRows} vUp[q·B + r]·U[q][j]}, summed in that order, with {@code mDown} and {@code mUp}
-   * the {@link #arrange}d matrices {@code D} and {@code U}. When {@code s} is not
-   * null, {@code out} gets instead one step of the dynamics from the states {@code v = s[j·B + r]},
-   * which must lie in {@code [0, 1]} (or be NaN), as every step leaves them: {@code out[j·B + r] =
+   * + Σ_{q<upRows} vUp[q·B + r]·U[q][j]}, summed in that order (a row 0 in every lane may be left
+   * out), with {@code mDown} and {@code mUp} the {@link #arrange}d matrices {@code D} and {@code U}.
+   * When {@code s} is not null, {@code out} gets instead one step of the dynamics from the states
+   * {@code v = s[j·B + r]}, which must lie in {@code [0, 1]} (or be NaN), as every step leaves them: {@code out[j·B + r] =
    * clip(v − eps·(v − p + beta·(v − y[j·B + r])), 0, 1)}, the {@code y} term only when {@code y} is
-   * not null. {@code out} must not be {@code s}, {@code vDown} or {@code vUp}.
+   * not null. When {@code keep} is not null it gets {@code p} as well; it may be {@code base}, which
+   * lets a caller add to the inputs it kept the products of what changed since. {@code out} must not
+   * be {@code s}, {@code vDown}, {@code vUp} or {@code keep}.
    */
   void inputs(float[] base, float[] vDown, float[] mDown, int downRows, float[] vUp, float[] mUp, int upRows,
-      int cols, float[] out, float[] s, float[] y, float beta, float eps);
+      int cols, float[] out, float[] keep, float[] s, float[] y, float beta, float eps);
 
   /**
    * One step of the dynamics on {@code n} values: with {@code v = s[i]}, {@code g = v − [0 ≤ v ≤
@@ -163,6 +171,18 @@ interface Lanes {
     }
 
     @Override
+    public boolean skipsZeroRows(int cols) {
+      return false;
+    }
+
+    @Override
+    public void difference(float[] a, float[] b, float[] out, int n) {
+      for (int i = 0; i < n; i++) {
+        out[i] = a[i] - b[i];
+      }
+    }
+
+    @Override
     public void addPerUnit(float[] add, int units, float[] to) {
       for (int j = 0; j < units; j++) {
         to[j] += add[j];
@@ -171,7 +191,7 @@ interface Lanes {
 
     @Override
     public void inputs(float[] base, float[] vDown, float[] mDown, int downRows, float[] vUp, float[] mUp,
-        int upRows, int cols, float[] out, float[] s, float[] y, float beta, float eps) {
+        int upRows, int cols, float[] out, float[] keep, float[] s, float[] y, float beta, float eps) {
       for (int j = 0; j < cols; j++) {
         float p = base[j];
         for (int q = 0; q < downRows; q++) {
@@ -179,6 +199,9 @@ interface Lanes {
         }
         for (int q = 0; q < upRows; q++) {
           p += vUp[q] * mUp[q * cols + j];
+        }
+        if (keep != null) {
+          keep[j] = p;
         }
         out[j] = s == null ? p : stepped(s[j], p, y, j, beta, eps);
       }

@@ -26,7 +26,7 @@ final class VectorLanes implements Lanes {
   /** Per thread: where {@link #stepTile} marks values that are NaN or infinite. */
   private final ThreadLocal<float[]> flags = ThreadLocal.withInitial(() -> new float[L]);
   /** Per thread: the rows {@link #inputs} reads, those of its two matrices one after the other. */
-  private final ThreadLocal<int[]> rowLists = ThreadLocal.withInitial(() -> new int[0]);
+  private final ThreadLocal<int[][]> rowLists = ThreadLocal.withInitial(() -> new int[][] {new int[0], new int[0]});
 
   @Override
   public void axpy(float a, float[] x, int xo, float[] y, int yo, int n) {
@@ -196,6 +196,22 @@ final class VectorLanes implements Lanes {
   }
 
   @Override
+  public boolean skipsZeroRows(int cols) {
+    return cols >= SKIP_TILES * TILE;
+  }
+
+  @Override
+  public void difference(float[] a, float[] b, float[] out, int n) {
+    int i = 0;
+    for (int end = S.loopBound(n); i < end; i += L) {
+      FloatVector.fromArray(S, a, i).sub(FloatVector.fromArray(S, b, i)).intoArray(out, i);
+    }
+    for (; i < n; i++) {
+      out[i] = a[i] - b[i];
+    }
+  }
+
+  @Override
   public void addPerUnit(float[] add, int units, float[] to) {
     for (int j = 0; j < units; j++) {
       FloatVector.fromArray(S, to, j * L).add(add[j]).intoArray(to, j * L);
@@ -204,7 +220,7 @@ final class VectorLanes implements Lanes {
 
   @Override
   public void inputs(float[] base, float[] vDown, float[] mDown, int downRows, float[] vUp, float[] mUp,
-      int upRows, int cols, float[] out, float[] s, float[] y, float beta, float eps) {
+      int upRows, int cols, float[] out, float[] keep, float[] s, float[] y, float beta, float eps) {
     if (cols % TILE != 0) {
       throw new IllegalArgumentException(cols + " units are not padded to " + TILE);
     }
@@ -212,17 +228,44 @@ final class VectorLanes implements Lanes {
     if (flag != null) {
       java.util.Arrays.fill(flag, 0f);
     }
-    // a row whose values are 0 in every lane adds nothing: hard-sigmoid layers leave a quarter to
-    // a half of their units at 0 in every sample of a block (docs/benchmarks.md); looking costs
-    // about what a tile's pass over the row does, so only a layer of several tiles looks
-    int[] rows = rowLists.get();
-    if (rows.length < downRows + upRows) {
-      rows = new int[downRows + upRows];
-      rowLists.set(rows);
+    if (skipsZeroRows(cols)) {
+      // a row whose values are 0 in every lane adds nothing: hard-sigmoid layers leave a quarter to
+      // a half of their units at 0 in every sample of a block (docs/benchmarks.md); looking costs
+      // about what a tile's pass over the row does, so only a layer of several tiles looks
+      int[][] lists = rowLists.get();
+      if (lists[0].length < downRows || lists[1].length < upRows) {
+        lists[0] = new int[Math.max(downRows, lists[0].length)];
+        lists[1] = new int[Math.max(upRows, lists[1].length)];
+      }
+      int downs = nonzeroRows(vDown, downRows, lists[0]);
+      int ups = nonzeroRows(vUp, upRows, lists[1]);
+      listedTiles(base, vDown, mDown, downRows, lists[0], downs, vUp, mUp, upRows, lists[1], ups, cols, out, keep,
+          s, y, beta, eps, flag);
+    } else {
+      tiles(base, vDown, mDown, downRows, vUp, mUp, upRows, cols, out, keep, s, y, beta, eps, flag);
     }
-    boolean look = cols >= SKIP_TILES * TILE;
-    int downs = rowsToRead(vDown, downRows, look, rows, 0);
-    int ups = rowsToRead(vUp, upRows, look, rows, downs) - downs;
+    if (s != null) {
+      for (int r = 0; r < L; r++) {
+        if (Float.isNaN(flag[r])) {
+          // a NaN or an infinity, which the integer clip gets wrong: again with the floating-point one
+          if (keep != null) {
+            System.arraycopy(keep, 0, out, 0, cols * L); // base may be keep, and hold p already
+          } else {
+            inputs(base, vDown, mDown, downRows, vUp, mUp, upRows, cols, out, null, null, null, 0f, 0f);
+          }
+          stepTile(s, y, beta, eps, out, 0, cols * L, flag, true);
+          break;
+        }
+      }
+    }
+  }
+
+  /**
+   * {@link #inputs} over every row, each by its own index (through a list of all rows, {@code
+   * paper-1h}'s free phase took 3–12% longer: {@code TrainStepBenchmark.freePhase}).
+   */
+  private static void tiles(float[] base, float[] vDown, float[] mDown, int downRows, float[] vUp, float[] mUp,
+      int upRows, int cols, float[] out, float[] keep, float[] s, float[] y, float beta, float eps, float[] flag) {
     for (int j = 0; j < cols; j += TILE) {
       // the inputs of TILE units for the block's L samples stay in registers over both matrices' rows
       int o = j * L;
@@ -238,8 +281,7 @@ final class VectorLanes implements Lanes {
       FloatVector a9 = FloatVector.fromArray(S, base, o + 9 * L);
       FloatVector a10 = FloatVector.fromArray(S, base, o + 10 * L);
       FloatVector a11 = FloatVector.fromArray(S, base, o + 11 * L);
-      for (int i = 0; i < downs; i++) {
-        int q = rows[i];
+      for (int q = 0; q < downRows; q++) {
         FloatVector x = FloatVector.fromArray(S, vDown, q * L);
         int w = j * downRows + q * TILE; // tile j / TILE, row q (see arrange)
         a0 = x.fma(FloatVector.broadcast(S, mDown[w + 0]), a0);
@@ -257,8 +299,7 @@ final class VectorLanes implements Lanes {
       }
       // the same loop again, for the other matrix: one loop over both, choosing the arrays per
       // pass, made C2 box every vector (20 steps at batch 256: 42 ms instead of 2)
-      for (int i = downs, end = downs + ups; i < end; i++) {
-        int q = rows[i];
+      for (int q = 0; q < upRows; q++) {
         FloatVector x = FloatVector.fromArray(S, vUp, q * L);
         int w = j * upRows + q * TILE;
         a0 = x.fma(FloatVector.broadcast(S, mUp[w + 0]), a0);
@@ -286,35 +327,105 @@ final class VectorLanes implements Lanes {
       a9.intoArray(out, o + 9 * L);
       a10.intoArray(out, o + 10 * L);
       a11.intoArray(out, o + 11 * L);
+      if (keep != null) {
+        System.arraycopy(out, o, keep, o, TILE * L);
+      }
       if (s != null) {
         // the step reads the inputs back while they are in the first-level cache
         stepTile(s, y, beta, eps, out, o, o + TILE * L, flag, false);
       }
     }
-    if (s != null) {
-      for (int r = 0; r < L; r++) {
-        if (Float.isNaN(flag[r])) {
-          // a NaN or an infinity, which the integer clip gets wrong: again with the floating-point one
-          inputs(base, vDown, mDown, downRows, vUp, mUp, upRows, cols, out, null, null, 0f, 0f);
-          stepTile(s, y, beta, eps, out, 0, cols * L, flag, true);
-          break;
-        }
+  }
+
+  /**
+   * {@link #inputs} over the rows listed in {@code downList[0 … downs)} and {@code upList[0 … ups)}
+   * only. A method of its own: a version choosing between a list and every row inside the tile
+   * loop ran {@code paper-2h} once in five at 255 samples/s instead of 6,500, as when C2 leaves
+   * the vectors boxed.
+   */
+  private static void listedTiles(float[] base, float[] vDown, float[] mDown, int downRows, int[] downList,
+      int downs, float[] vUp, float[] mUp, int upRows, int[] upList, int ups, int cols, float[] out, float[] keep,
+      float[] s, float[] y, float beta, float eps, float[] flag) {
+    for (int j = 0; j < cols; j += TILE) {
+      // the inputs of TILE units for the block's L samples stay in registers over both matrices' rows
+      int o = j * L;
+      FloatVector a0 = FloatVector.fromArray(S, base, o + 0 * L);
+      FloatVector a1 = FloatVector.fromArray(S, base, o + 1 * L);
+      FloatVector a2 = FloatVector.fromArray(S, base, o + 2 * L);
+      FloatVector a3 = FloatVector.fromArray(S, base, o + 3 * L);
+      FloatVector a4 = FloatVector.fromArray(S, base, o + 4 * L);
+      FloatVector a5 = FloatVector.fromArray(S, base, o + 5 * L);
+      FloatVector a6 = FloatVector.fromArray(S, base, o + 6 * L);
+      FloatVector a7 = FloatVector.fromArray(S, base, o + 7 * L);
+      FloatVector a8 = FloatVector.fromArray(S, base, o + 8 * L);
+      FloatVector a9 = FloatVector.fromArray(S, base, o + 9 * L);
+      FloatVector a10 = FloatVector.fromArray(S, base, o + 10 * L);
+      FloatVector a11 = FloatVector.fromArray(S, base, o + 11 * L);
+      for (int i = 0; i < downs; i++) {
+        int q = downList[i];
+        FloatVector x = FloatVector.fromArray(S, vDown, q * L);
+        int w = j * downRows + q * TILE; // tile j / TILE, row q (see arrange)
+        a0 = x.fma(FloatVector.broadcast(S, mDown[w + 0]), a0);
+        a1 = x.fma(FloatVector.broadcast(S, mDown[w + 1]), a1);
+        a2 = x.fma(FloatVector.broadcast(S, mDown[w + 2]), a2);
+        a3 = x.fma(FloatVector.broadcast(S, mDown[w + 3]), a3);
+        a4 = x.fma(FloatVector.broadcast(S, mDown[w + 4]), a4);
+        a5 = x.fma(FloatVector.broadcast(S, mDown[w + 5]), a5);
+        a6 = x.fma(FloatVector.broadcast(S, mDown[w + 6]), a6);
+        a7 = x.fma(FloatVector.broadcast(S, mDown[w + 7]), a7);
+        a8 = x.fma(FloatVector.broadcast(S, mDown[w + 8]), a8);
+        a9 = x.fma(FloatVector.broadcast(S, mDown[w + 9]), a9);
+        a10 = x.fma(FloatVector.broadcast(S, mDown[w + 10]), a10);
+        a11 = x.fma(FloatVector.broadcast(S, mDown[w + 11]), a11);
+      }
+      // the same loop again, for the other matrix: one loop over both, choosing the arrays per
+      // pass, made C2 box every vector (20 steps at batch 256: 42 ms instead of 2)
+      for (int i = 0; i < ups; i++) {
+        int q = upList[i];
+        FloatVector x = FloatVector.fromArray(S, vUp, q * L);
+        int w = j * upRows + q * TILE;
+        a0 = x.fma(FloatVector.broadcast(S, mUp[w + 0]), a0);
+        a1 = x.fma(FloatVector.broadcast(S, mUp[w + 1]), a1);
+        a2 = x.fma(FloatVector.broadcast(S, mUp[w + 2]), a2);
+        a3 = x.fma(FloatVector.broadcast(S, mUp[w + 3]), a3);
+        a4 = x.fma(FloatVector.broadcast(S, mUp[w + 4]), a4);
+        a5 = x.fma(FloatVector.broadcast(S, mUp[w + 5]), a5);
+        a6 = x.fma(FloatVector.broadcast(S, mUp[w + 6]), a6);
+        a7 = x.fma(FloatVector.broadcast(S, mUp[w + 7]), a7);
+        a8 = x.fma(FloatVector.broadcast(S, mUp[w + 8]), a8);
+        a9 = x.fma(FloatVector.broadcast(S, mUp[w + 9]), a9);
+        a10 = x.fma(FloatVector.broadcast(S, mUp[w + 10]), a10);
+        a11 = x.fma(FloatVector.broadcast(S, mUp[w + 11]), a11);
+      }
+      a0.intoArray(out, o + 0 * L);
+      a1.intoArray(out, o + 1 * L);
+      a2.intoArray(out, o + 2 * L);
+      a3.intoArray(out, o + 3 * L);
+      a4.intoArray(out, o + 4 * L);
+      a5.intoArray(out, o + 5 * L);
+      a6.intoArray(out, o + 6 * L);
+      a7.intoArray(out, o + 7 * L);
+      a8.intoArray(out, o + 8 * L);
+      a9.intoArray(out, o + 9 * L);
+      a10.intoArray(out, o + 10 * L);
+      a11.intoArray(out, o + 11 * L);
+      if (keep != null) {
+        System.arraycopy(out, o, keep, o, TILE * L);
+      }
+      if (s != null) {
+        // the step reads the inputs back while they are in the first-level cache
+        stepTile(s, y, beta, eps, out, o, o + TILE * L, flag, false);
       }
     }
   }
 
+
   /**
-   * Writes to {@code rows[at …]} the rows {@code q < n} of a block {@code v}, in order: with {@code
-   * look}, only those with a lane other than 0 (NaN included). Returns the index past the last one
-   * written.
+   * Writes to {@code rows} the rows {@code q < n} of a block {@code v} with a lane other than 0 (NaN
+   * included), in order; returns how many.
    */
-  private static int rowsToRead(float[] v, int n, boolean look, int[] rows, int at) {
-    if (!look) {
-      for (int q = 0; q < n; q++) {
-        rows[at++] = q;
-      }
-      return at;
-    }
+  private static int nonzeroRows(float[] v, int n, int[] rows) {
+    int at = 0;
     // without a branch on the data, which would be mispredicted for every other row
     for (int q = 0; q < n; q++) {
       rows[at] = q;

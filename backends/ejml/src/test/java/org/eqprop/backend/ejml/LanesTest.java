@@ -62,16 +62,16 @@ class LanesTest {
     float[] vDown = fill(below * lanes, 0, 1), vUp = fill(above * lanes, 0, 1);
     for (float[] target : new float[][] {null, y}) {
       float[] out = new float[cols * lanes];
-      vector.inputs(base, vDown, down, below, vUp, up, above, cols, out, s, target, 0.7f, 0.5f);
+      vector.inputs(base, vDown, down, below, vUp, up, above, cols, out, null, s, target, 0.7f, 0.5f);
       float[] inputs = new float[cols * lanes];
-      vector.inputs(base, vDown, down, below, vUp, up, above, cols, inputs, null, null, 0f, 0f);
+      vector.inputs(base, vDown, down, below, vUp, up, above, cols, inputs, null, null, null, 0f, 0f);
       for (int r = 0; r < lanes; r++) {
         float[] expected = new float[units];
         float[] expectedInputs = new float[units];
         scalar.inputs(lane(base, r, units), lane(vDown, r, below), downPlain, below, lane(vUp, r, above), upPlain,
-            above, units, expectedInputs, null, null, 0f, 0f);
+            above, units, expectedInputs, null, null, null, 0f, 0f);
         scalar.inputs(lane(base, r, units), lane(vDown, r, below), downPlain, below, lane(vUp, r, above), upPlain,
-            above, units, expected, lane(s, r, units), target == null ? null : lane(target, r, units), 0.7f, 0.5f);
+            above, units, expected, null, lane(s, r, units), target == null ? null : lane(target, r, units), 0.7f, 0.5f);
         for (int j = 0; j < units; j++) {
           assertEquals(expectedInputs[j], inputs[j * lanes + r], 1e-5, "input of unit " + j + ", sample " + r);
           assertEquals(expected[j], out[j * lanes + r], 1e-5, "step of unit " + j + ", sample " + r);
@@ -118,11 +118,11 @@ class LanesTest {
       vUp[5 * lanes + lone] = 0.5f; // row 5, otherwise 0
       vUp[7 * lanes + nanLane] = Float.NaN; // row 7, otherwise 0
       float[] inputs = new float[cols * lanes];
-      vector.inputs(base, vDown, down, below, vUp, up, above, cols, inputs, null, null, 0f, 0f);
+      vector.inputs(base, vDown, down, below, vUp, up, above, cols, inputs, null, null, null, 0f, 0f);
       for (int r = 0; r < lanes; r++) {
         float[] expected = new float[units];
         scalar.inputs(lane(base, r, units), lane(vDown, r, below), downPlain, below, lane(vUp, r, above), upPlain,
-            above, units, expected, null, null, 0f, 0f);
+            above, units, expected, null, null, null, 0f, 0f);
         for (int j = 0; j < units; j++) {
           if (r == nanLane) {
             assertTrue(Float.isNaN(inputs[j * lanes + r]), "unit " + j + " of the NaN's sample");
@@ -153,7 +153,7 @@ class LanesTest {
     for (float nanBits : new float[] {Float.NaN, Float.intBitsToFloat(0xffc00000)}) {
       base[nan] = nanBits;
       float[] out = new float[cols * lanes];
-      vector.inputs(base, new float[0], new float[0], 0, new float[0], new float[0], 0, cols, out, s, null, 0f, 0.5f);
+      vector.inputs(base, new float[0], new float[0], 0, new float[0], new float[0], 0, cols, out, null, s, null, 0f, 0.5f);
       for (int i = 0; i < units * lanes; i++) {
         float v = s[i];
         float expected = Lanes.clip01(v - 0.5f * (v - base[i]));

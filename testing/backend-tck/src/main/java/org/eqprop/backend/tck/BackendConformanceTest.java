@@ -905,6 +905,39 @@ public abstract class BackendConformanceTest extends EquilibriumPropagationCheck
   }
 
   /**
+   * An offered {@link ChainRelaxation} stays with the double reference over phases as long as
+   * {@code paper-2h}'s (100 free steps, 6 nudged), on layers wide enough for a kernel to take
+   * shortcuts from one step to the next (ejml adds to the last step's inputs the products of what
+   * changed, and sums them afresh every 20 steps). Floats against doubles differ by up to 2e-5 here
+   * (ejml, nd4j and the jcuda emulator); a stale input at one step moves states by 0.1 or more.
+   */
+  @Test
+  public void chainRelaxationStaysWithTheReferenceOverLongPhases() {
+    Optional<ChainRelaxation> offered = kernel(ChainRelaxation.class);
+    if (offered.isEmpty()) {
+      return;
+    }
+    int batch = 40;
+    int[] sizes = {120, 120, 100, 10};
+    ReferenceHopfield ref = ReferenceHopfield.random(sizes, 11, 0.25, 0.3);
+    double[][] x = Fixtures.roundToFloat(Fixtures.uniform(random, batch, sizes[0], -1, 1.5));
+    double[][] d = Fixtures.randomOneHot(random, batch, sizes[sizes.length - 1]);
+    double[][][] expected = Fixtures.roundToFloat(Fixtures.randomState(random, ref, batch, 0, 1));
+    State s = Fixtures.state(backend, expected);
+    ref.relax(x, expected, 100, 0.5, 0, d);
+    ref.relax(x, expected, 6, 0.5, 2, d);
+    try (s; ReferenceChain chain = ReferenceChain.of(backend, ref, x);
+        Tensor target = Fixtures.tensor(backend, d)) {
+      chain.relax(offered.get(), null, 0f, 0.5f, s.layers(), 100);
+      chain.relax(offered.get(), target, 2f, 0.5f, s.layers(), 6);
+      for (int k = 0; k < s.size(); k++) {
+        double diff = Fixtures.maxAbsDiff(backend, s.layer(k), expected[k]);
+        assertTrue(diff < 1e-4, "layer " + (k + 1) + " differs by " + diff + " after 106 steps");
+      }
+    }
+  }
+
+  /**
    * An offered {@link ChainPhases} runs a training step's two phases as the double reference does,
    * from zeros (whatever the state held) and from a given state, with the free fixed point's energy
    * and classes in between (on shapes small enough that it must not decline them).
