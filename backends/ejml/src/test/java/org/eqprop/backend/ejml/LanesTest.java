@@ -1,5 +1,6 @@
 package org.eqprop.backend.ejml;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -131,6 +132,44 @@ class LanesTest {
                 units + " units: input of unit " + j + ", sample " + r);
           }
         }
+      }
+    }
+  }
+
+  /**
+   * With {@code keep}, the inputs a step was taken from come back as well: into an array of their
+   * own or in place of the base (how the relaxation adds the next step's changes to them), on a
+   * layer that skips rows and one that does not, and through the floating-point redo a NaN input
+   * sets off, where the step must come from the kept inputs, not from the base they replaced.
+   */
+  @Test
+  void keptInputsAreTheStepsInputsAlsoInPlaceAndThroughTheNaNRedo() {
+    for (int units : new int[] {VectorLanes.SKIP_TILES * VectorLanes.TILE + 5, VectorLanes.TILE}) {
+      int below = 50;
+      int cols = vector.padded(units);
+      float[] down = new float[below * cols];
+      vector.arrange(fill(below * units, -1, 1), below, units, false, down);
+      float[] vDown = fill(below * lanes, 0, 1);
+      java.util.Arrays.fill(vDown, 4 * lanes, 9 * lanes, 0f);
+      for (boolean nan : new boolean[] {false, true}) {
+        float[] base = new float[cols * lanes], s = new float[cols * lanes];
+        System.arraycopy(fill(units * lanes, -1, 1), 0, base, 0, units * lanes);
+        System.arraycopy(fill(units * lanes, 0, 1), 0, s, 0, units * lanes);
+        if (nan) {
+          base[3 * lanes + 2] = Float.NaN;
+        }
+        float[] inputs = new float[cols * lanes], expected = new float[cols * lanes];
+        vector.inputs(base, vDown, down, below, new float[0], new float[0], 0, cols, inputs, null, null, null, 0f, 0f);
+        vector.inputs(base, vDown, down, below, new float[0], new float[0], 0, cols, expected, null, s, null, 0f, 0.5f);
+        float[] kept = new float[cols * lanes], out = new float[cols * lanes];
+        vector.inputs(base, vDown, down, below, new float[0], new float[0], 0, cols, out, kept, s, null, 0f, 0.5f);
+        assertArrayEquals(inputs, kept, units + " units, NaN " + nan + ": kept inputs");
+        assertArrayEquals(expected, out, units + " units, NaN " + nan + ": step");
+        float[] inPlace = base.clone();
+        vector.inputs(inPlace, vDown, down, below, new float[0], new float[0], 0, cols, out, inPlace, s, null, 0f,
+            0.5f);
+        assertArrayEquals(inputs, inPlace, units + " units, NaN " + nan + ": inputs kept in place of the base");
+        assertArrayEquals(expected, out, units + " units, NaN " + nan + ": step with the inputs kept in place");
       }
     }
   }
