@@ -13,7 +13,7 @@ import org.eqprop.api.tensor.Tensor;
  * ten outputs) costs about a vector per unit and row of weights, and nothing needs a horizontal sum.
  * After the first step every state lies in {@code [0, 1]} and equals its {@code ρ}, so a step reads
  * one array per layer and writes one. Between the steps that sum a layer's inputs afresh (every
- * {@value #RESUM}th), a step adds to the last step's inputs the products of the change in {@code ρ}
+ * {@value #FULL_SUM_EVERY}th), a step adds to the last step's inputs the products of the change in {@code ρ}
  * only: once a relaxation settles, most units of a block are clipped and unchanged in every sample,
  * and their weight rows are skipped (docs/benchmarks.md has the fractions).
  */
@@ -28,7 +28,7 @@ final class EjmlChainRelaxation implements ChainRelaxation {
    * Every this many steps the relaxation sums a layer's inputs afresh; in between it adds to the
    * last step's the products of what changed, which rounding makes drift from the full sum.
    */
-  static final int RESUM = 20;
+  private static final int FULL_SUM_EVERY = 20;
   /** {@link #changesPay}'s least number of rows. */
   private static final int CHANGED_ROWS = 48;
   /** What {@link Lanes#inputs} reads for a product a layer lacks (with 0 rows). */
@@ -271,8 +271,8 @@ final class EjmlChainRelaxation implements ChainRelaxation {
         // every layer's input from the previous step's ρ: p_k = b_k + (drive or ρ(s_{k−1})·W_k) + ρ(s_{k+1})·W_{k+1}ᵀ,
         // kept in pre; between full sums, pre plus the products of the change in ρ since the last step;
         // after the first step every state lies in [0, 1] and equals its ρ
-        boolean full = t % RESUM == 0;
-        boolean changesNext = t + 1 < steps && (t + 1) % RESUM != 0;
+        boolean full = t % FULL_SUM_EVERY == 0;
+        boolean changesNext = t + 1 < steps && (t + 1) % FULL_SUM_EVERY != 0;
         for (int k = 0; k <= last; k++) {
           float[] goal = k == last && nudged ? target : null;
           float[][] v = full || !changesPay[k] ? rho : delta;
