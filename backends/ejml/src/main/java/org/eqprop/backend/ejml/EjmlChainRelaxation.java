@@ -13,9 +13,9 @@ import org.eqprop.api.tensor.Tensor;
  * ten outputs) costs about a vector per unit and row of weights, and nothing needs a horizontal sum.
  * After the first step every state lies in {@code [0, 1]} and equals its {@code ρ}, so a step reads
  * one array per layer and writes one. Between the steps that sum a layer's inputs afresh (every
- * {@value #FULL_SUM_EVERY}th), a step adds to the last step's inputs the products of the change in {@code ρ}
- * only: once a relaxation settles, most units of a block are clipped and unchanged in every sample,
- * and their weight rows are skipped (docs/benchmarks.md has the fractions).
+ * {@value #FULL_SUM_EVERY}th), a step adds to the last step's inputs the products of the change in
+ * {@code ρ} only: once a relaxation settles, most units of a block are clipped and unchanged in
+ * every sample, and their weight rows are skipped (docs/benchmarks.md has the fractions).
  */
 final class EjmlChainRelaxation implements ChainRelaxation {
   /**
@@ -55,8 +55,8 @@ final class EjmlChainRelaxation implements ChainRelaxation {
    * Whether adding the products of what changed pays for a layer of {@code cols} (padded) units
    * whose inputs come from {@code rows} units: only where {@link Lanes#inputs} skips the rows that
    * did not change, and there are enough of them to matter. {@code paper-1h}'s two layers (500 units
-   * fed by 10, 10 fed by 500) sum afresh; {@code paper-2h}'s hidden layers (500 units fed by 500 and by 510)
-   * add the changes.
+   * fed by 10, 10 fed by 500) sum afresh; {@code paper-2h}'s hidden layers (500 units fed by 500 and
+   * by 510) add the changes.
    */
   private boolean changesPay(int cols, int rows) {
     return lanes.skipsZeroRows(cols) && rows >= CHANGED_ROWS;
@@ -268,9 +268,9 @@ final class EjmlChainRelaxation implements ChainRelaxation {
         lanes.gather(y, i, count, n[last], target);
       }
       for (int t = 0; t < steps; t++) {
-        // every layer's input from the previous step's ρ: p_k = b_k + (drive or ρ(s_{k−1})·W_k) + ρ(s_{k+1})·W_{k+1}ᵀ,
-        // kept in pre; between full sums, pre plus the products of the change in ρ since the last step;
-        // after the first step every state lies in [0, 1] and equals its ρ
+        // every layer's input from the previous step's ρ: p_k = b_k + (drive or ρ(s_{k−1})·W_k)
+        // + ρ(s_{k+1})·W_{k+1}ᵀ, kept in pre; between full sums, pre plus the products of the change
+        // in ρ since the last step; after the first step every state lies in [0, 1] and equals its ρ
         boolean full = t % FULL_SUM_EVERY == 0;
         boolean changesNext = t + 1 < steps && (t + 1) % FULL_SUM_EVERY != 0;
         for (int k = 0; k <= last; k++) {

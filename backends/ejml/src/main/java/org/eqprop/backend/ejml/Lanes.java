@@ -74,11 +74,11 @@ interface Lanes {
    * + Σ_{q<upRows} vUp[q·B + r]·U[q][j]}, summed in that order (a row 0 in every lane may be left
    * out), with {@code mDown} and {@code mUp} the {@link #arrange}d matrices {@code D} and {@code U}.
    * When {@code s} is not null, {@code out} gets instead one step of the dynamics from the states
-   * {@code v = s[j·B + r]}, which must lie in {@code [0, 1]} (or be NaN), as every step leaves them: {@code out[j·B + r] =
-   * clip(v − eps·(v − p + beta·(v − y[j·B + r])), 0, 1)}, the {@code y} term only when {@code y} is
-   * not null. When {@code keep} is not null it gets {@code p} as well; it may be {@code base}, which
-   * lets a caller add to the inputs it kept the products of what changed since. {@code out} must not
-   * be {@code s}, {@code vDown}, {@code vUp} or {@code keep}.
+   * {@code v = s[j·B + r]}, which must lie in {@code [0, 1]} (or be NaN), as every step leaves them:
+   * {@code out[j·B + r] = clip(v − eps·(v − p + beta·(v − y[j·B + r])), 0, 1)}, the {@code y} term
+   * only when {@code y} is not null. When {@code keep} is not null it gets {@code p} as well; it may
+   * be {@code base}, which lets a caller add to the inputs it kept the products of what changed
+   * since. {@code out} must not be {@code s}, {@code vDown}, {@code vUp} or {@code keep}.
    */
   void inputs(float[] base, float[] vDown, float[] mDown, int downRows, float[] vUp, float[] mUp, int upRows,
       int cols, float[] out, float[] keep, float[] s, float[] y, float beta, float eps);

@@ -25,8 +25,9 @@ final class VectorLanes implements Lanes {
   private static final VectorSpecies<Integer> I = S.withLanes(int.class);
   /** Per thread: where {@link #stepTile} marks values that are NaN or infinite. */
   private final ThreadLocal<float[]> flags = ThreadLocal.withInitial(() -> new float[L]);
-  /** Per thread: the rows {@link #inputs} reads, those of its two matrices one after the other. */
-  private final ThreadLocal<int[][]> rowLists = ThreadLocal.withInitial(() -> new int[][] {new int[0], new int[0]});
+  /** Per thread: the rows of each of its two matrices {@link #inputs} reads when it skips rows of zeros. */
+  private final ThreadLocal<int[][]> rowLists =
+      ThreadLocal.withInitial(() -> new int[][] {new int[0], new int[0]});
 
   @Override
   public void axpy(float a, float[] x, int xo, float[] y, int yo, int n) {

@@ -72,7 +72,8 @@ class LanesTest {
         scalar.inputs(lane(base, r, units), lane(vDown, r, below), downPlain, below, lane(vUp, r, above), upPlain,
             above, units, expectedInputs, null, null, null, 0f, 0f);
         scalar.inputs(lane(base, r, units), lane(vDown, r, below), downPlain, below, lane(vUp, r, above), upPlain,
-            above, units, expected, null, lane(s, r, units), target == null ? null : lane(target, r, units), 0.7f, 0.5f);
+            above, units, expected, null, lane(s, r, units), target == null ? null : lane(target, r, units), 0.7f,
+            0.5f);
         for (int j = 0; j < units; j++) {
           assertEquals(expectedInputs[j], inputs[j * lanes + r], 1e-5, "input of unit " + j + ", sample " + r);
           assertEquals(expected[j], out[j * lanes + r], 1e-5, "step of unit " + j + ", sample " + r);
@@ -192,7 +193,8 @@ class LanesTest {
     for (float nanBits : new float[] {Float.NaN, Float.intBitsToFloat(0xffc00000)}) {
       base[nan] = nanBits;
       float[] out = new float[cols * lanes];
-      vector.inputs(base, new float[0], new float[0], 0, new float[0], new float[0], 0, cols, out, null, s, null, 0f, 0.5f);
+      vector.inputs(base, new float[0], new float[0], 0, new float[0], new float[0], 0, cols, out, null, s, null, 0f,
+          0.5f);
       for (int i = 0; i < units * lanes; i++) {
         float v = s[i];
         float expected = Lanes.clip01(v - 0.5f * (v - base[i]));
