@@ -34,7 +34,9 @@ public final class Benchmark {
    * @param batchSize samples per training minibatch
    * @param samplesPerSecond training throughput
    * @param freeMs mean milliseconds per minibatch in the free phase (input drive included)
-   * @param nudgedMs mean milliseconds per minibatch in the nudged phase
+   * @param nudgedMs mean milliseconds per minibatch in the nudged phase; 0 where the backend runs both
+   *     phases in one call ({@code ChainPhases}: {@code ejml}, {@code jcuda}), whose time is then all in
+   *     {@code freeMs}
    * @param updateMs mean milliseconds per minibatch in the update
    * @param inferenceSamplesPerSecond prediction throughput (batches of {@code training.eval-batch-size})
    * @param peakHeapMb peak Java heap during this measurement

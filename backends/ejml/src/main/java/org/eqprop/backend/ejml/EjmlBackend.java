@@ -10,6 +10,7 @@ import org.eqprop.api.tensor.Tensor;
 import org.ejml.data.FMatrixRMaj;
 import org.ejml.dense.row.CommonOps_FDRM;
 import org.ejml.dense.row.CommonOps_MT_FDRM;
+import org.eqprop.models.chain.ChainPhases;
 import org.eqprop.models.chain.ChainRelaxation;
 import org.eqprop.models.optim.AdamUpdate;
 
@@ -18,8 +19,8 @@ import org.eqprop.models.optim.AdamUpdate;
  * go through the Vector API kernel ({@link VectorGemm}) where the JVM has it, split by columns
  * over the worker threads from {@code mtThreshold} multiply-adds on; the others through EJML's
  * {@code CommonOps_FDRM} or, from {@code mtThreshold} on, {@code CommonOps_MT_FDRM}. Element-wise
- * operations are single loops over the backing arrays. Offers the kernels {@link ChainRelaxation}
- * and {@link AdamUpdate} through {@link #extension} unless built without them.
+ * operations are single loops over the backing arrays. Offers the kernels {@link ChainRelaxation},
+ * {@link ChainPhases} and {@link AdamUpdate} through {@link #extension} unless built without them.
  */
 public final class EjmlBackend implements Backend {
   /** The backend's name. */
@@ -64,7 +65,7 @@ public final class EjmlBackend implements Backend {
 
   @Override
   public <T> Optional<T> extension(Class<T> kernel) {
-    if (kernel == ChainRelaxation.class && chainRelaxation != null) {
+    if ((kernel == ChainRelaxation.class || kernel == ChainPhases.class) && chainRelaxation != null) {
       return Optional.of(kernel.cast(chainRelaxation));
     }
     if (kernel == AdamUpdate.class && adamUpdate != null) {

@@ -1,6 +1,7 @@
 package org.eqprop.backend.ejml;
 
 import java.util.List;
+import org.eqprop.models.chain.ChainPhases;
 import org.eqprop.models.chain.ChainRelaxation;
 import org.eqprop.api.tensor.Tensor;
 
@@ -17,7 +18,7 @@ import org.eqprop.api.tensor.Tensor;
  * {@code ρ} only: once a relaxation settles, most units of a block are clipped and unchanged in
  * every sample, and their weight rows are skipped (docs/benchmarks.md has the fractions).
  */
-final class EjmlChainRelaxation implements ChainRelaxation {
+final class EjmlChainRelaxation implements ChainRelaxation, ChainPhases {
   /**
    * Below this many multiply-adds a call stays on the calling thread. Filling a block costs about
    * as much as a step's products, so even the energy of a batch of 20 (two blocks, 100,000
@@ -76,6 +77,29 @@ final class EjmlChainRelaxation implements ChainRelaxation {
     float[] y = beta != 0f ? backend.data(target) : null;
     forBlocks(n, drive, weights, biases, layers, true, 2L * steps,
         block -> (i, count) -> block.relax(i, count, steps, y, beta, eps));
+  }
+
+  /**
+   * Both phases with the energy and classes between them, block by block: each block of samples is
+   * filled once for the three, where the calls one by one fill it three times (free phase, energy,
+   * nudged phase).
+   */
+  @Override
+  public boolean run(Tensor drive, List<Tensor> weights, List<Tensor> biases, Tensor target, float beta,
+      float eps, List<Tensor> free, List<Tensor> nudged, int freeSteps, int nudgedSteps, boolean fromZeros,
+      Tensor energy, Tensor classes) {
+    int[] n = ChainPhases.check(drive, weights, biases, target, beta, free, nudged, freeSteps, nudgedSteps, energy,
+        classes);
+    float[] y = beta != 0f ? backend.data(target) : null;
+    float[][] out = new float[n.length][];
+    for (int k = 0; k < n.length; k++) {
+      out[k] = backend.data(nudged.get(k));
+    }
+    float[] e = backend.data(energy);
+    float[] c = backend.data(classes);
+    forBlocks(n, drive, weights, biases, free, true, 2L * (freeSteps + nudgedSteps) + 1,
+        block -> (i, count) -> block.phases(i, count, fromZeros, freeSteps, nudgedSteps, y, beta, eps, out, e, c));
+    return true;
   }
 
   @Override
@@ -247,8 +271,17 @@ final class EjmlChainRelaxation implements ChainRelaxation {
      * from, {@code b_k} plus the input's drive for the first layer.
      */
     private void load(int i, int count) {
+      load(i, count, false);
+    }
+
+    /** {@link #load(int, int)}, with the states 0 instead of the layers' where {@code zeros}. */
+    private void load(int i, int count, boolean zeros) {
       for (int k = 0; k < n.length; k++) {
-        lanes.gather(s[k], i, count, n[k], state[k]);
+        if (zeros) {
+          java.util.Arrays.fill(state[k], 0f);
+        } else {
+          lanes.gather(s[k], i, count, n[k], state[k]);
+        }
         lanes.clip01(state[k], rho[k], state[k].length);
         if (k == 0) {
           lanes.gather(x, i, count, n[0], base[0]);
@@ -262,6 +295,49 @@ final class EjmlChainRelaxation implements ChainRelaxation {
     /** Relaxes samples {@code i … i+count−1} for {@code steps} steps, nudged towards {@code y} when given. */
     void relax(int i, int count, int steps, float[] y, float beta, float eps) {
       load(i, count);
+      steps(i, count, steps, y, beta, eps);
+      for (int k = 0; k < n.length && steps > 0; k++) {
+        lanes.scatter(rho[k], n[k], s[k], i, count);
+      }
+    }
+
+    /**
+     * {@link ChainPhases#run} on samples {@code i … i+count−1}: the free phase from the block as
+     * loaded, the free layers written back, the energy and class of each sample, then the nudged
+     * phase from the free fixed point, written to {@code out}.
+     */
+    void phases(int i, int count, boolean fromZeros, int freeSteps, int nudgedSteps, float[] y, float beta,
+        float eps, float[][] out, float[] e, float[] classes) {
+      load(i, count, fromZeros);
+      steps(i, count, freeSteps, null, 0f, eps);
+      for (int k = 0; k < n.length; k++) {
+        if (freeSteps > 0) {
+          System.arraycopy(rho[k], 0, state[k], 0, state[k].length);
+        }
+        lanes.scatter(state[k], n[k], s[k], i, count);
+      }
+      energyOfLoaded(i, count, e);
+      int last = n.length - 1;
+      for (int r = 0; r < count; r++) {
+        int best = 0;
+        for (int j = 1; j < n[last]; j++) {
+          if (state[last][j * size + r] > state[last][best * size + r]) {
+            best = j;
+          }
+        }
+        classes[i + r] = best;
+      }
+      steps(i, count, nudgedSteps, y, beta, eps);
+      for (int k = 0; k < n.length; k++) {
+        lanes.scatter(nudgedSteps > 0 ? rho[k] : state[k], n[k], out[k], i, count);
+      }
+    }
+
+    /**
+     * {@code steps} steps of the dynamics on the block as loaded ({@code state}, {@code ρ} and the
+     * base), nudged towards {@code y} (samples {@code i …}) when given; leaves the states in {@code ρ}.
+     */
+    private void steps(int i, int count, int steps, float[] y, float beta, float eps) {
       int last = n.length - 1;
       boolean nudged = y != null;
       if (nudged) {
@@ -294,9 +370,6 @@ final class EjmlChainRelaxation implements ChainRelaxation {
         rho = next;
         next = swap;
       }
-      for (int k = 0; k <= last && steps > 0; k++) {
-        lanes.scatter(rho[k], n[k], s[k], i, count);
-      }
     }
 
     /**
@@ -305,6 +378,11 @@ final class EjmlChainRelaxation implements ChainRelaxation {
      */
     void energy(int i, int count, float[] out) {
       load(i, count);
+      energyOfLoaded(i, count, out);
+    }
+
+    /** {@link #energy} of the block's {@code state}, {@code ρ} being its clip. */
+    private void energyOfLoaded(int i, int count, float[] out) {
       java.util.Arrays.fill(energy, 0f);
       for (int k = 0; k < n.length; k++) {
         lanes.inputs(base[k], k > 0 ? rho[k - 1] : NONE, k > 0 ? down[k] : NONE, k > 0 ? n[k - 1] : 0,

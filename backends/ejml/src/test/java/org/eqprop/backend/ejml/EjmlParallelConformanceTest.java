@@ -1,6 +1,7 @@
 package org.eqprop.backend.ejml;
 
 import java.util.Set;
+import org.eqprop.models.chain.ChainPhases;
 import org.eqprop.models.chain.ChainRelaxation;
 import org.eqprop.models.optim.AdamUpdate;
 import java.util.Map;
@@ -21,6 +22,6 @@ class EjmlParallelConformanceTest extends BackendConformanceTest {
 
   @Override
   protected Set<Class<?>> expectedExtensions() {
-    return Set.of(ChainRelaxation.class, AdamUpdate.class);
+    return Set.of(ChainRelaxation.class, ChainPhases.class, AdamUpdate.class);
   }
 }

@@ -969,10 +969,12 @@ public abstract class BackendConformanceTest extends EquilibriumPropagationCheck
           assertTrue(phases.run(chain.drive(), chain.weights(), chain.biases(), target, 0.7f, 0.5f, s.layers(),
               n.layers(), 20, 4, fromZeros, energy, classes), what + ": declined");
           for (int k = 0; k < s.size(); k++) {
+            // as in chainRelaxationMatchesTheReference: floats against doubles over 24 steps (ejml, which adds
+            // only the changes between full sums, 1.4e-5 here); a wrong term moves states by 1e-2 or more
             double diff = Fixtures.maxAbsDiff(backend, s.layer(k), free[k]);
-            assertTrue(diff < 1e-5, what + ": free layer " + (k + 1) + " differs by " + diff);
+            assertTrue(diff < 1e-4, what + ": free layer " + (k + 1) + " differs by " + diff);
             diff = Fixtures.maxAbsDiff(backend, n.layer(k), nudged[k]);
-            assertTrue(diff < 1e-5, what + ": nudged layer " + (k + 1) + " differs by " + diff);
+            assertTrue(diff < 1e-4, what + ": nudged layer " + (k + 1) + " differs by " + diff);
           }
           float[] e = backend.toHost(energy);
           float[] c = backend.toHost(classes);
