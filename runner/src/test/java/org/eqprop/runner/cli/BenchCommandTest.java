@@ -4,14 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import org.junit.jupiter.api.Test;
 
-/** The bench's default warm-up and timing: one MNIST epoch's worth of examples each, with floors. */
+/** The bench's default warm-up and timing: two and one MNIST epochs' worth of examples, with floors. */
 class BenchCommandTest {
 
   @Test
-  void theDefaultWarmUpIsSixtyThousandExamplesAndAtLeastTwoHundredBatches() {
+  void theDefaultWarmUpIsAHundredAndTwentyThousandExamplesAndAtLeastTwoHundredBatches() {
     BenchCommand bench = new BenchCommand();
-    assertEquals(3000, bench.warmupBatches(20));
-    assertEquals(235, bench.warmupBatches(256));
+    assertEquals(6000, bench.warmupBatches(20));
+    assertEquals(469, bench.warmupBatches(256));
     assertEquals(200, bench.warmupBatches(1000));
     bench.warmup = 7;
     assertEquals(7, bench.warmupBatches(20));
