@@ -10,31 +10,15 @@ checkpoint has them, else from zeros) with the free dynamics s <- clip(s - eps (
   same     the units whose rho did not change in any sample of the block since the last step
            (rows a step that adds only what changed can skip),
   same/el  the same per value rather than per block.
-Reads safetensors directly (see checkpoint-norms.py), so needs numpy only.
+Reads the checkpoint directly (safetensors_file.py), so needs numpy only.
 """
 import argparse
 import gzip
-import json
-import struct
+import sys
 
 import numpy as np
 
-
-def tensors(path):
-    with open(path, 'rb') as f:
-        b = f.read()
-    n = struct.unpack('<Q', b[:8])[0]
-    header = json.loads(b[8:8 + n])
-    data = b[8 + n:]
-    out = {}
-    for name, v in header.items():
-        if name == '__metadata__':
-            continue
-        if v['dtype'] != 'F32':
-            raise ValueError(f"tensor '{name}' has dtype {v['dtype']}, expected F32")
-        start, end = v['data_offsets']
-        out[name] = np.frombuffer(data[start:end], dtype=np.float32).reshape(v['shape'])
-    return out
+from safetensors_file import read
 
 
 def main():
@@ -47,12 +31,18 @@ def main():
     a.add_argument('--eps', type=float, default=0.5)
     a.add_argument('--seed', type=int, default=0)
     args = a.parse_args()
-    c = tensors(args.checkpoint)
-    depth = sum(1 for k in c if k.startswith('W'))
-    w = [c[f'W{k + 1}'] for k in range(depth)]
-    b = [c[f'b{k + 1}'][0] for k in range(depth)]
-    with gzip.open(f'{args.data}/train-images-idx3-ubyte.gz') as f:
-        x_all = np.frombuffer(f.read()[16:], dtype=np.uint8).reshape(-1, 784).astype(np.float32) / 255
+    try:
+        c = {name: t.astype(np.float32) for name, t in read(args.checkpoint)[1].items()}
+        depth = sum(1 for k in c if k.startswith('W'))
+        if depth == 0:
+            raise ValueError('no weights W1, W2, ...: not a layered network\'s checkpoint')
+        w = [c[f'W{k + 1}'] for k in range(depth)]
+        b = [c[f'b{k + 1}'][0] for k in range(depth)]
+        with gzip.open(f'{args.data}/train-images-idx3-ubyte.gz') as f:
+            x_all = np.frombuffer(f.read()[16:], dtype=np.uint8).reshape(-1, 784).astype(np.float32) / 255
+    except (OSError, ValueError, KeyError) as e:
+        print(f'relaxation-sparsity: {e}', file=sys.stderr)
+        return 2
     rng = np.random.default_rng(args.seed)
     stats = np.zeros((depth, 3))
     for _ in range(args.blocks):
@@ -82,4 +72,4 @@ def main():
 
 
 if __name__ == '__main__':
-    main()
+    sys.exit(main())
