@@ -164,6 +164,36 @@ class ResumeTest {
   }
 
   /**
+   * Ctrl-C before the first minibatch (while the data loads or the JIT warms up: {@code paper-2h}'s
+   * warm-up takes its full 2 s) ends the command with 130 and one line, and leaves no directory.
+   */
+  @Test
+  void ctrlCBeforeTrainingStartsLeavesNothing() throws Exception {
+    Path out = dir.resolve("early");
+    List<String> cmd = new ArrayList<>(defaultSigint());
+    cmd.addAll(List.of(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-Xmx1g", "--add-modules", "jdk.incubator.vector", "-cp", System.getProperty("java.class.path"), Main.class.getName(),
+        "train", "--preset", "paper-2h", "--data", CommandLineTest.DATA, "--out", out.toString()));
+    Path err = dir.resolve("early.err");
+    Process p = new ProcessBuilder(cmd).redirectOutput(dir.resolve("early.out").toFile()).redirectError(err.toFile())
+        .start();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (!Files.exists(out)) {
+      assertTrue(p.isAlive(), "the child exited early: " + Files.readString(err));
+      assertTrue(System.nanoTime() < deadline, "no output directory after 60 s");
+      Thread.sleep(10);
+    }
+    Thread.sleep(200);
+    new ProcessBuilder("kill", "-INT", Long.toString(p.pid())).start().waitFor();
+    assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the child should stop after Ctrl-C");
+    String says = Files.readString(err).replaceAll("(?m)^WARNING: Using incubator modules: .*\\R", "");
+    assertEquals("eqprop: interrupted before training started; nothing was written\n", says);
+    assertEquals(130, p.exitValue());
+    assertTrue(!Files.exists(out), "the directory the run created is gone");
+  }
+
+  /**
    * Two runs never share a directory: while one trains, a second {@code train} on its directory
    * (with {@code --force}, or {@code --resume}) is refused with one line naming the holder, and the
    * first run's files hold its epochs alone.

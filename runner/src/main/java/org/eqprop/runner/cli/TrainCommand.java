@@ -132,7 +132,8 @@ public final class TrainCommand implements Callable<Integer> {
       if (resume == null) {
         RunDirectory.forNewRun(target.path(), force);
       }
-    })) {
+    });
+        Interruptible interruptible = new Interruptible(claim)) {
       String runId;
       if (resume != null) {
         checkpoint = Checkpoint.read(run.checkpoint());
@@ -151,12 +152,12 @@ public final class TrainCommand implements Callable<Integer> {
       } else {
         runId = RunId.fresh();
       }
-      return train(w, loader, loaded, cfg, run, checkpoint, runId, claim);
+      return train(w, loader, loaded, cfg, run, checkpoint, runId, claim, interruptible);
     }
   }
 
   private int train(PrintWriter w, ConfigLoader loader, Plugins loaded, RunConfig cfg, RunDirectory run,
-      Checkpoint checkpoint, String runId, RunDirectory.Claim claim) throws IOException {
+      Checkpoint checkpoint, String runId, RunDirectory.Claim claim, Interruptible interruptible) throws IOException {
     String takenOver = claim.takenOver();
     MnistData mnist = RunSetup.data(cfg);
     BackendRegistry registry = BackendRegistry.discover(loaded.loader());
@@ -169,9 +170,25 @@ public final class TrainCommand implements Callable<Integer> {
     boolean distributed = !cfg.distributed().engine().equals("local");
     if (!distributed) {
       try (RunSetup.Session warm = RunSetup.open(cfg, loaded, registry, choice, mnist)) {
-        JitWarmup.run(warm.backend(), warm.learner(), mnist.train(), cfg.training().batchSize(), warm.classes());
+        JitWarmup.run(warm.backend(), warm.learner(), mnist.train(), cfg.training().batchSize(), warm.classes(),
+            interruptible.stop::get);
       }
     }
+    if (interruptible.stop.get()) {
+      // Ctrl-C while the data loaded or the JIT warmed: the run has written nothing yet
+      PrintWriter err = spec.commandLine().getErr();
+      err.println("eqprop: interrupted before training started; nothing was written");
+      err.flush();
+      return EqpropException.INTERRUPTED;
+    }
+    return train(loaded, registry, choice, mnist, cfg, run, checkpoint, yaml, takenOver, console, distributed,
+        interruptible);
+  }
+
+  /** Opens the run's session, starts or restores the run and trains it. */
+  private int train(Plugins loaded, BackendRegistry registry, BackendRegistry.Choice choice, MnistData mnist,
+      RunConfig cfg, RunDirectory run, Checkpoint checkpoint, String yaml, String takenOver, ConsoleListener console,
+      boolean distributed, Interruptible interruptible) throws IOException {
     try (RunSetup.Session session = RunSetup.open(cfg, loaded, registry, choice, mnist);
         Workers workers = distributed ? RunSetup.workers(cfg, yaml, loaded) : null) {
       Trainer trainer = session.injector().getInstance(Trainer.class);
@@ -201,29 +218,52 @@ public final class TrainCommand implements Callable<Integer> {
               + "checkpoint saved " + (from.nextBatch() == 0
                   ? "after epoch " + from.completedEpochs()
                   : "at epoch " + (from.completedEpochs() + 1) + ", minibatch " + from.nextBatch())));
-      return trainInterruptibly(trainer, mnist, from, run, yaml, console, claim, workers);
+      return trainInterruptibly(trainer, mnist, from, run, yaml, console, workers, interruptible);
     }
   }
 
   /**
-   * Trains with a shutdown hook that turns Ctrl-C into a checkpoint and exit code 130; the run's
-   * claim on its directory is released before the hook lets the JVM exit.
+   * A shutdown hook, from the claim on the run's directory to the end of training, that turns
+   * Ctrl-C into {@link #stop} and waits (at most 120 s) for the command to end: training saves a
+   * checkpoint, the JIT warm-up ends, and the command exits with code 130; the claim is released
+   * before the hook lets the JVM exit (a directory the run created and never wrote to is removed).
    */
-  private int trainInterruptibly(Trainer trainer, MnistData mnist, Progress from, RunDirectory run, String yaml,
-      ConsoleListener console, RunDirectory.Claim claim, Workers workers) {
-    AtomicBoolean stop = new AtomicBoolean();
-    CountDownLatch finished = new CountDownLatch(1);
-    Thread hook = new Thread(() -> {
-      stop.set(true);
+  private static final class Interruptible implements AutoCloseable {
+    final AtomicBoolean stop = new AtomicBoolean();
+    private final CountDownLatch finished = new CountDownLatch(1);
+    private final RunDirectory.Claim claim;
+    private final Thread hook;
+
+    Interruptible(RunDirectory.Claim claim) {
+      this.claim = claim;
+      this.hook = new Thread(() -> {
+        stop.set(true);
+        try {
+          finished.await(120, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }, "eqprop-checkpoint-on-exit");
+      Runtime.getRuntime().addShutdownHook(hook);
+    }
+
+    @Override
+    public void close() {
+      claim.close(); // before the hook lets the JVM exit (Ctrl-C): the run releases its directory
+      finished.countDown();
       try {
-        finished.await(120, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
+        Runtime.getRuntime().removeShutdownHook(hook);
+      } catch (IllegalStateException shuttingDown) {
+        // the JVM is exiting (Ctrl-C): the hook is running and now returns
       }
-    }, "eqprop-checkpoint-on-exit");
-    Runtime.getRuntime().addShutdownHook(hook);
+    }
+  }
+
+  /** Trains until the last epoch or Ctrl-C, which saves a checkpoint and exits with code 130. */
+  private int trainInterruptibly(Trainer trainer, MnistData mnist, Progress from, RunDirectory run, String yaml,
+      ConsoleListener console, Workers workers, Interruptible interruptible) {
     try {
-      List<EpochResult> results = trainer.train(mnist, from, run, yaml, console, stop::get, workers);
+      List<EpochResult> results = trainer.train(mnist, from, run, yaml, console, interruptible.stop::get, workers);
       if (!results.isEmpty()) {
         EpochResult last = results.get(results.size() - 1);
         console.info(String.format(Locale.ROOT, "done: test error %.2f%% after %d epoch%s; results in %s",
@@ -238,13 +278,6 @@ public final class TrainCommand implements Callable<Integer> {
       return s.exitCode();
     } finally {
       console.closeBar();
-      claim.close(); // before the hook lets the JVM exit (Ctrl-C): the run releases its directory
-      finished.countDown();
-      try {
-        Runtime.getRuntime().removeShutdownHook(hook);
-      } catch (IllegalStateException shuttingDown) {
-        // the JVM is exiting (Ctrl-C): the hook is running and now returns
-      }
     }
   }
 

@@ -1,5 +1,6 @@
 package org.eqprop.runner.train;
 
+import java.util.function.BooleanSupplier;
 import org.eqprop.api.Learner;
 import org.eqprop.api.tensor.Backend;
 import org.eqprop.runner.data.Dataset;
@@ -23,11 +24,13 @@ public final class JitWarmup {
   /**
    * Runs at most {@link #MAX_BATCHES} steps, a quarter of an epoch, or {@link #MAX_NANOS} of
    * training on the first examples of {@code data}, then one prediction of a training-sized batch
-   * (not an evaluation batch: on a deep network with long inference that alone took a minute).
+   * (not an evaluation batch: on a deep network with long inference that alone took a minute). A
+   * stop request (Ctrl-C), polled after every step, ends it at once.
    *
    * @return the steps run
    */
-  public static int run(Backend backend, Learner learner, Dataset data, int batchSize, int classes) {
+  public static int run(Backend backend, Learner learner, Dataset data, int batchSize, int classes,
+      BooleanSupplier stopRequested) {
     int perEpoch = data.count() / batchSize;
     int batches = Math.min(MAX_BATCHES, perEpoch / 4);
     int[] order = new int[Math.min(data.count(), batchSize * Math.max(batches, 1))];
@@ -37,11 +40,11 @@ public final class JitWarmup {
     long start = System.nanoTime();
     int done = 0;
     try (BatchFeeder feeder = new BatchFeeder(backend, classes)) {
-      while (done < batches && System.nanoTime() - start < MAX_NANOS) {
+      while (done < batches && System.nanoTime() - start < MAX_NANOS && !stopRequested.getAsBoolean()) {
         learner.trainLater(feeder.batch(data, order, done * batchSize, batchSize)).get();
         done++;
       }
-      if (done > 0) {
+      if (done > 0 && !stopRequested.getAsBoolean()) {
         learner.predict(feeder.batch(data, order, 0, Math.min(batchSize, order.length)).input());
       }
     } catch (RuntimeException e) {
