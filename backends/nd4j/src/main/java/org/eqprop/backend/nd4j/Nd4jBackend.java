@@ -9,8 +9,10 @@ import org.eqprop.api.tensor.ShapeMismatchException;
 import org.eqprop.api.tensor.Shapes;
 import org.eqprop.api.tensor.Tensor;
 import org.eqprop.models.chain.ChainRelaxation;
+import org.nd4j.linalg.api.blas.params.MMulTranspose;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.reduce.Mmul;
 import org.nd4j.linalg.api.ops.impl.transforms.clip.ClipByValue;
 import org.nd4j.linalg.factory.Environment;
 import org.nd4j.linalg.factory.Nd4j;
@@ -32,17 +34,22 @@ public final class Nd4jBackend implements Backend {
   private final Nd4jConvolution convolution;
   private final int blasThreads;
   private int blasThreadsNow;
+  /** The parts a batch is relaxed in: also the OpenMP threads of a product through oneDNN. */
+  private final int threads;
+  private final Products products;
   /** A column of ones, {@code rows × 1}, for row broadcasts and column sums as products; grown on demand. */
   private Nd4jTensor ones;
 
   /**
    * @param threads the parts a batch is relaxed in, each on a thread of its own
    * @param blasThreads OpenBLAS's threads for the other products
-   * @param products what multiplies in the chain's relaxation
+   * @param products what multiplies: in the chain's relaxation, and the backend's other products
    */
   Nd4jBackend(int threads, int blasThreads, Products products) {
     this.blasThreads = blasThreads;
     this.blasThreadsNow = blasThreads;
+    this.threads = threads;
+    this.products = products;
     this.chainRelaxation = new Nd4jChainRelaxation(this, threads, products);
     this.convolution = new Nd4jConvolution(this, threads);
   }
@@ -163,6 +170,23 @@ public final class Nd4jBackend implements Backend {
       throw new IllegalArgumentException("gemm: c must not alias a or b");
     }
     int k = transA ? a.rows() : a.cols();
+    if (products.viaMatmulOnCores(c.rows(), k, c.cols(), transA)) {
+      // a large product (the input drive, the weights' contrast) through oneDNN on every core: on
+      // one thread through ND4J's OpenBLAS (AVX2 kernels on an AVX-512 machine) paper-1h's 256 × 784
+      // × 500 ones took half of its step (Products, docs/benchmarks.md "ND4J")
+      Mmul op = new Mmul(a(a), a(b), a(c), alpha, beta,
+          MMulTranspose.builder().transposeA(transA).transposeB(transB).build());
+      Environment env = Nd4j.getEnvironment();
+      env.allowHelpers(true);
+      NativeOpsHolder.getInstance().getDeviceNativeOps().setOmpNumThreads(threads);
+      try {
+        Nd4j.exec(op);
+      } finally {
+        env.allowHelpers(false);
+        NativeOpsHolder.getInstance().getDeviceNativeOps().setOmpNumThreads(1);
+      }
+      return;
+    }
     Blas.gemm(transA, transB, c.rows(), c.cols(), k, alpha, p(a), p(b), beta, p(c));
   }
 

@@ -3,9 +3,10 @@ package org.eqprop.backend.nd4j;
 import java.util.Locale;
 
 /**
- * What multiplies in the dense chain's relaxation steps, the backend option {@code products}:
- * cblas on the OpenBLAS ND4J ships, libnd4j's {@code matmul} op through its oneDNN kernels, or
- * (the default) oneDNN for the products large enough to pay for the op's call.
+ * What multiplies, the backend option {@code products}: cblas on the OpenBLAS ND4J ships, libnd4j's
+ * {@code matmul} op through its oneDNN kernels, or (the default) oneDNN for the products large
+ * enough to pay for the op's call. In the dense chain's relaxation each part of a batch multiplies
+ * on a thread of its own; the backend's other products use oneDNN on every core.
  */
 enum Products {
   /** oneDNN for products of at least {@link #AUTO_MIN_WORK} multiply-adds, cblas below. */
@@ -25,7 +26,37 @@ enum Products {
 
   /** Whether a {@code rows × inner} by {@code inner × cols} product goes through libnd4j's matmul op. */
   boolean viaMatmul(int rows, int inner, int cols) {
-    return this == ONEDNN || this == AUTO && (long) rows * inner * cols >= AUTO_MIN_WORK;
+    return viaMatmul(rows, inner, cols, AUTO_MIN_WORK);
+  }
+
+  /**
+   * Multiply-adds from which {@link #AUTO} takes oneDNN on every core for the backend's products
+   * outside the relaxation (the input drive, the weights' contrast), which cblas multiplies on
+   * one: on the 2-core AMD EPYC (docs/benchmarks.md) the drive {@code 20 × 784 × 500} took 61 µs
+   * through oneDNN on two threads and 240 through cblas, and at batch 256 445 and 1,626; {@code
+   * paper-1h}'s {@code 500 × 256 × 10} (1.3 million) stays with cblas.
+   */
+  static final long AUTO_MIN_WORK_ON_CORES = 1L << 22;
+
+  /**
+   * The same for a product whose left operand is transposed (the weights' contrast {@code ρ(s)ᵀ·Δ}):
+   * {@code 784 × 20 × 500} took 104 µs through oneDNN and 134 through cblas, too little to pay for
+   * the op (paper-2h's update at batch 20 went from 0.8–0.9 to 1.1–2.0 ms with it), {@code 784 × 256
+   * × 500} 514 and 1,586.
+   */
+  static final long AUTO_MIN_WORK_ON_CORES_TRANSPOSED = 1L << 24;
+
+  /**
+   * Whether a product outside the relaxation goes through libnd4j's matmul op on every core.
+   *
+   * @param transposedLeft whether its left operand is read transposed
+   */
+  boolean viaMatmulOnCores(int rows, int inner, int cols, boolean transposedLeft) {
+    return viaMatmul(rows, inner, cols, transposedLeft ? AUTO_MIN_WORK_ON_CORES_TRANSPOSED : AUTO_MIN_WORK_ON_CORES);
+  }
+
+  private boolean viaMatmul(int rows, int inner, int cols, long autoMinWork) {
+    return this == ONEDNN || this == AUTO && (long) rows * inner * cols >= autoMinWork;
   }
 
   /** The option's value, as written in a config: {@code auto}, {@code openblas} or {@code onednn}. */
