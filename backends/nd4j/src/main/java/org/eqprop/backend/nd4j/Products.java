@@ -32,17 +32,18 @@ enum Products {
   /**
    * Multiply-adds from which {@link #AUTO} takes oneDNN on every core for the backend's products
    * outside the relaxation (the input drive, the weights' contrast), which cblas multiplies on
-   * one: on the 2-core AMD EPYC (docs/benchmarks.md) the drive {@code 20 × 784 × 500} took 61 µs
-   * through oneDNN on two threads and 240 through cblas, and at batch 256 445 and 1,626; {@code
-   * paper-1h}'s {@code 500 × 256 × 10} (1.3 million) stays with cblas.
+   * one: on the 2-core AMD EPYC (docs/benchmarks.md, {@code scripts/Nd4jLargeProducts.java}) the
+   * drive {@code 20 × 784 × 500} took 95–99 µs through oneDNN on two threads and 228 through
+   * cblas, and at batch 256 480–610 and 1,648; {@code paper-1h}'s {@code 500 × 256 × 10} (1.3
+   * million) stays with cblas.
    */
   static final long AUTO_MIN_WORK_ON_CORES = 1L << 22;
 
   /**
    * The same for a product whose left operand is transposed (the weights' contrast {@code ρ(s)ᵀ·Δ}):
-   * {@code 784 × 20 × 500} took 104 µs through oneDNN and 134 through cblas, too little to pay for
-   * the op (paper-2h's update at batch 20 went from 0.8–0.9 to 1.1–2.0 ms with it), {@code 784 × 256
-   * × 500} 514 and 1,586.
+   * {@code 784 × 20 × 500} took 76–124 µs through oneDNN and 129 through cblas, too little to pay
+   * for the op (paper-2h's update at batch 20 went from 0.8–0.9 to 1.1–2.0 ms with it), {@code 784
+   * × 256 × 500} 528–591 and 1,596.
    */
   static final long AUTO_MIN_WORK_ON_CORES_TRANSPOSED = 1L << 24;
 
