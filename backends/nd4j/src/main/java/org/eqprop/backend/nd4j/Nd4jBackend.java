@@ -21,8 +21,9 @@ import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
  * {@link Backend} on ND4J: products, copies and axpys straight into the OpenBLAS ND4J ships
- * ({@link Blas}: ND4J's own {@code gemm} spends most of a small product's time outside it),
- * element-wise work through ND4J's native ops. Host transfers write and read the native buffers
+ * ({@link Blas}: ND4J's own {@code gemm} spends most of a small product's time outside it), large
+ * products through libnd4j's oneDNN matmul on every core ({@link Products}), element-wise work
+ * through ND4J's native ops. Host transfers write and read the native buffers
  * directly; convolutions through ND4J's native ops ({@link Nd4jConvolution}). Offers the
  * {@link ChainRelaxation} kernel through {@link #extension}.
  */
