@@ -3,7 +3,7 @@
 
 Runs a command (an `./eqprop ...` line), finds its JVM, and every --interval seconds adds up the CPU
 time of its threads by kind: the JIT compilers (C2, C1), the garbage collector (GC), the main thread
-and the backend's workers. Prints the command's epoch lines with the time they appeared, then one
+and the backend's workers. Prints the command's output lines with the time they appeared, then one
 line per interval, the CPU in percent of one core per kind. Used for docs/benchmarks.md, "The first
 epoch": while C2 compiles, it takes a core from the two the training threads run on.
 
@@ -101,7 +101,7 @@ def main():
     proc.wait()
     reader.join(timeout=5)
     for t, line in lines:
-        if line.startswith(("epoch", "eqprop", "done")):
+        if line.strip():
             print(f"{t:6.2f} s  {line[:100]}")
     print(f"CPU per {a.interval} s, in % of one core:")
     for t, used in rows[1:]:
