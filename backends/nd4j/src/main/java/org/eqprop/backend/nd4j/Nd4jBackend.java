@@ -42,8 +42,9 @@ public final class Nd4jBackend implements Backend {
   private Nd4jTensor ones;
 
   /**
-   * @param threads the parts a batch is relaxed in, each on a thread of its own
-   * @param blasThreads OpenBLAS's threads for the other products
+   * @param threads the parts a batch is relaxed in, each on a thread of its own; also the OpenMP
+   *     threads of the large products through oneDNN
+   * @param blasThreads OpenBLAS's threads for the other products cblas multiplies
    * @param products what multiplies: in the chain's relaxation, and the backend's other products
    */
   Nd4jBackend(int threads, int blasThreads, Products products) {
