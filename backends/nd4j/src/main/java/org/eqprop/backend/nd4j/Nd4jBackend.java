@@ -57,24 +57,37 @@ public final class Nd4jBackend implements Backend {
   }
 
   /**
-   * Runs {@code work} with ND4J's oneDNN helpers allowed and its OpenMP threads and OpenBLAS's raised
-   * to {@code n}, then sets them back (no helpers, one OpenMP thread, the configured BLAS threads).
-   * These settings are the process's: the convolutions, its only callers, run one at a time.
+   * Runs {@code work} with ND4J's oneDNN helpers allowed and the calling thread's OpenMP threads
+   * raised to {@code n}, then sets them back (no helpers, one OpenMP thread): the large products.
+   * The helpers flag is the process's.
    */
-  void withNativeOps(int n, Runnable work) {
+  void withOneDnn(int n, Runnable work) {
     Environment env = Nd4j.getEnvironment();
     env.allowHelpers(true);
-    env.setMaxThreads(n);
-    env.setMaxMasterThreads(n);
     NativeOpsHolder.getInstance().getDeviceNativeOps().setOmpNumThreads(n);
-    blasThreads(n);
     try {
       work.run();
     } finally {
       env.allowHelpers(false);
+      NativeOpsHolder.getInstance().getDeviceNativeOps().setOmpNumThreads(1);
+    }
+  }
+
+  /**
+   * As {@link #withOneDnn}, with ND4J's own thread limits and OpenBLAS's threads raised to {@code n}
+   * too, then set back (one thread, the configured BLAS threads). These settings are the process's:
+   * the convolutions, its only callers, run one at a time.
+   */
+  void withNativeOps(int n, Runnable work) {
+    Environment env = Nd4j.getEnvironment();
+    env.setMaxThreads(n);
+    env.setMaxMasterThreads(n);
+    blasThreads(n);
+    try {
+      withOneDnn(n, work);
+    } finally {
       env.setMaxThreads(1);
       env.setMaxMasterThreads(1);
-      NativeOpsHolder.getInstance().getDeviceNativeOps().setOmpNumThreads(1);
       blasThreads(0);
     }
   }
@@ -178,15 +191,7 @@ public final class Nd4jBackend implements Backend {
       // × 500 ones took half of its step (Products, docs/benchmarks.md "ND4J")
       Mmul op = new Mmul(a(a), a(b), a(c), alpha, beta,
           MMulTranspose.builder().transposeA(transA).transposeB(transB).build());
-      Environment env = Nd4j.getEnvironment();
-      env.allowHelpers(true);
-      NativeOpsHolder.getInstance().getDeviceNativeOps().setOmpNumThreads(threads);
-      try {
-        Nd4j.exec(op);
-      } finally {
-        env.allowHelpers(false);
-        NativeOpsHolder.getInstance().getDeviceNativeOps().setOmpNumThreads(1);
-      }
+      withOneDnn(threads, () -> Nd4j.exec(op));
       return;
     }
     Blas.gemm(transA, transB, c.rows(), c.cols(), k, alpha, p(a), p(b), beta, p(c));
