@@ -25,7 +25,7 @@ public final class JitWarmup {
    * Runs at most {@link #MAX_BATCHES} steps, a quarter of an epoch, or {@link #MAX_NANOS} of
    * training on the first examples of {@code data}, then one prediction of a training-sized batch
    * (not an evaluation batch: on a deep network with long inference that alone took a minute). A
-   * stop request (Ctrl-C), polled after every step, ends it at once.
+   * stop request (Ctrl-C), polled before every step and before the prediction, ends it at once.
    *
    * @return the steps run
    */
