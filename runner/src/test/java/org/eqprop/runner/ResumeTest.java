@@ -62,6 +62,12 @@ class ResumeTest {
     return p.waitFor() == 0 ? List.of("env", "--default-signal=INT") : List.of();
   }
 
+  /** The command that runs eqprop's main class in a JVM of its own, before its arguments. */
+  static List<String> eqpropJvm() {
+    return List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g", "--add-modules",
+        "jdk.incubator.vector", "-cp", System.getProperty("java.class.path"), Main.class.getName());
+  }
+
   /**
    * Starts eqprop in a new JVM, waits until it has saved its first checkpoint, then {@code
    * afterMs} more milliseconds.
@@ -73,9 +79,7 @@ class ResumeTest {
   /** As {@link #startAndWaitForFirstCheckpoint(Path, long)}, with these arguments. */
   static Process startAndWaitForFirstCheckpoint(Path out, long afterMs, List<String> args) throws Exception {
     List<String> cmd = new ArrayList<>(defaultSigint());
-    cmd.addAll(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx1g", "--add-modules", "jdk.incubator.vector", "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+    cmd.addAll(eqpropJvm());
     cmd.addAll(args);
     Process p = new ProcessBuilder(cmd).redirectOutput(dir.resolve(out.getFileName() + ".out").toFile())
         .redirectError(dir.resolve(out.getFileName() + ".err").toFile()).start();
@@ -91,9 +95,7 @@ class ResumeTest {
 
   /** Runs eqprop in a JVM of its own to its end: its exit code, standard output and error. */
   static CommandLineTest.Result inProcessOfItsOwn(String... args) throws Exception {
-    List<String> cmd = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx1g", "--add-modules", "jdk.incubator.vector", "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+    List<String> cmd = new ArrayList<>(eqpropJvm());
     cmd.addAll(List.of(args));
     Path outFile = Files.createTempFile(dir, "child", ".out");
     Path errFile = Files.createTempFile(dir, "child", ".err");
@@ -171,10 +173,8 @@ class ResumeTest {
   void ctrlCBeforeTrainingStartsLeavesNothing() throws Exception {
     Path out = dir.resolve("early");
     List<String> cmd = new ArrayList<>(defaultSigint());
-    cmd.addAll(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx1g", "--add-modules", "jdk.incubator.vector", "-cp", System.getProperty("java.class.path"), Main.class.getName(),
-        "train", "--preset", "paper-2h", "--data", CommandLineTest.DATA, "--out", out.toString()));
+    cmd.addAll(eqpropJvm());
+    cmd.addAll(List.of("train", "--preset", "paper-2h", "--data", CommandLineTest.DATA, "--out", out.toString()));
     Path err = dir.resolve("early.err");
     Process p = new ProcessBuilder(cmd).redirectOutput(dir.resolve("early.out").toFile()).redirectError(err.toFile())
         .start();
