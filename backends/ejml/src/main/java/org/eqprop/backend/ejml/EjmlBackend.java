@@ -10,6 +10,7 @@ import org.eqprop.api.tensor.Tensor;
 import org.ejml.data.FMatrixRMaj;
 import org.ejml.dense.row.CommonOps_FDRM;
 import org.ejml.dense.row.CommonOps_MT_FDRM;
+import org.eqprop.models.chain.ChainContrast;
 import org.eqprop.models.chain.ChainPhases;
 import org.eqprop.models.chain.ChainRelaxation;
 import org.eqprop.models.optim.AdamUpdate;
@@ -20,7 +21,8 @@ import org.eqprop.models.optim.AdamUpdate;
  * over the worker threads from {@code mtThreshold} multiply-adds on; the others through EJML's
  * {@code CommonOps_FDRM} or, from {@code mtThreshold} on, {@code CommonOps_MT_FDRM}. Element-wise
  * operations are single loops over the backing arrays. Offers the kernels {@link ChainRelaxation},
- * {@link ChainPhases} and {@link AdamUpdate} through {@link #extension} unless built without them.
+ * {@link ChainPhases} and {@link AdamUpdate} through {@link #extension} unless built without them,
+ * and {@link ChainContrast} with them where the Vector API kernel runs.
  */
 public final class EjmlBackend implements Backend {
   /** The backend's name. */
@@ -42,6 +44,7 @@ public final class EjmlBackend implements Backend {
   /** {@code (bᵀ·a)} of a narrow product, kept between calls. */
   private float[] narrow = new float[0];
   private final ChainRelaxation chainRelaxation;
+  private final ChainContrast chainContrast;
   private final AdamUpdate adamUpdate;
 
   /**
@@ -50,8 +53,8 @@ public final class EjmlBackend implements Backend {
    * @param threads the most threads a kernel uses
    * @param kernel the product kernel for untransposed right operands, or null for EJML's own
    * @param vector the Vector API loops for plain element-wise work, or null for plain loops
-   * @param fused the loops of the fused kernels, or null to offer no {@link ChainRelaxation} and no
-   *     {@link AdamUpdate}
+   * @param fused the loops of the fused kernels, or null to offer no {@link ChainRelaxation}, no
+   *     {@link ChainContrast} and no {@link AdamUpdate}
    */
   EjmlBackend(long mtThreshold, int threads, Gemm kernel, Lanes vector, Lanes fused) {
     this.mtThreshold = mtThreshold;
@@ -60,6 +63,7 @@ public final class EjmlBackend implements Backend {
     this.fused = fused;
     this.workers = new Workers(threads);
     this.chainRelaxation = fused == null ? null : new EjmlChainRelaxation(this, fused, workers);
+    this.chainContrast = fused == null || kernel == null ? null : new EjmlChainContrast(this, kernel, fused, workers);
     this.adamUpdate = fused == null ? null : this::adam;
   }
 
@@ -67,6 +71,9 @@ public final class EjmlBackend implements Backend {
   public <T> Optional<T> extension(Class<T> kernel) {
     if ((kernel == ChainRelaxation.class || kernel == ChainPhases.class) && chainRelaxation != null) {
       return Optional.of(kernel.cast(chainRelaxation));
+    }
+    if (kernel == ChainContrast.class && chainContrast != null) {
+      return Optional.of(kernel.cast(chainContrast));
     }
     if (kernel == AdamUpdate.class && adamUpdate != null) {
       return Optional.of(kernel.cast(adamUpdate));

@@ -106,8 +106,37 @@ interface Lanes {
   void adam(float[] p, float[] g, float[] m, float[] v, float decay, float beta1, float beta2, float epsilon,
       float step, float root, int n);
 
+  /**
+   * One row of a contrast's operands ({@link EjmlChainContrast}): for {@code i < n}, with {@code ra =
+   * clip(a[o+i], 0, 1)} and {@code rb = clip(b[o+i], 0, 1)}: {@code rhoA[o+i] = ra}, {@code rhoB[o+i]
+   * = rb}, {@code sum[so+i] += ra − rb} and, when {@code diff} is not null, {@code diff[o+i] = ra − rb}.
+   */
+  void contrastRow(float[] a, float[] b, int o, int n, float[] sum, int so, float[] rhoA, float[] rhoB,
+      float[] diff);
+
+  /** {@link #contrastRow} for {@code from ≤ i < n}, in plain Java. */
+  static void contrastRow(float[] a, float[] b, int o, int from, int n, float[] sum, int so, float[] rhoA,
+      float[] rhoB, float[] diff) {
+    for (int i = from; i < n; i++) {
+      float ra = clip01(a[o + i]);
+      float rb = clip01(b[o + i]);
+      rhoA[o + i] = ra;
+      rhoB[o + i] = rb;
+      sum[so + i] += ra - rb;
+      if (diff != null) {
+        diff[o + i] = ra - rb;
+      }
+    }
+  }
+
   /** Plain Java loops, for JVMs without the Vector API: a block of one sample. */
   final class Scalar implements Lanes {
+    @Override
+    public void contrastRow(float[] a, float[] b, int o, int n, float[] sum, int so, float[] rhoA, float[] rhoB,
+        float[] diff) {
+      Lanes.contrastRow(a, b, o, 0, n, sum, so, rhoA, rhoB, diff);
+    }
+
     @Override
     public void axpy(float a, float[] x, int xo, float[] y, int yo, int n) {
       for (int i = 0; i < n; i++) {

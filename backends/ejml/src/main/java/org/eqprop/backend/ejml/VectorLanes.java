@@ -197,6 +197,24 @@ final class VectorLanes implements Lanes {
   }
 
   @Override
+  public void contrastRow(float[] a, float[] b, int o, int n, float[] sum, int so, float[] rhoA, float[] rhoB,
+      float[] diff) {
+    int i = 0;
+    for (int end = S.loopBound(n); i < end; i += L) {
+      FloatVector ra = FloatVector.fromArray(S, a, o + i).max(0f).min(1f);
+      FloatVector rb = FloatVector.fromArray(S, b, o + i).max(0f).min(1f);
+      ra.intoArray(rhoA, o + i);
+      rb.intoArray(rhoB, o + i);
+      FloatVector d = ra.sub(rb);
+      d.add(FloatVector.fromArray(S, sum, so + i)).intoArray(sum, so + i);
+      if (diff != null) {
+        d.intoArray(diff, o + i);
+      }
+    }
+    Lanes.contrastRow(a, b, o, i, n, sum, so, rhoA, rhoB, diff);
+  }
+
+  @Override
   public boolean skipsZeroRows(int cols) {
     return cols >= SKIP_TILES * TILE;
   }

@@ -1,6 +1,7 @@
 package org.eqprop.backend.ejml;
 
 import java.util.Set;
+import org.eqprop.models.chain.ChainContrast;
 import org.eqprop.models.chain.ChainPhases;
 import org.eqprop.models.chain.ChainRelaxation;
 import org.eqprop.models.optim.AdamUpdate;
@@ -22,6 +23,6 @@ class EjmlParallelConformanceTest extends BackendConformanceTest {
 
   @Override
   protected Set<Class<?>> expectedExtensions() {
-    return Set.of(ChainRelaxation.class, ChainPhases.class, AdamUpdate.class);
+    return Set.of(ChainRelaxation.class, ChainPhases.class, ChainContrast.class, AdamUpdate.class);
   }
 }

@@ -1042,8 +1042,10 @@ public abstract class BackendConformanceTest extends EquilibriumPropagationCheck
       return;
     }
     ChainContrast fused = offered.get();
-    // the last: ten layers, past the eight a kernel argument may hold
-    for (int[] sizes : new int[][] {{70, 80, 5}, {12, 9, 66, 4}, {6, 3}, {5, 4, 6, 3, 7, 4, 5, 3, 6, 4, 3}}) {
+    // {9, 140, 7}: a narrow layer fed by a wide one (a kernel may turn that product round); the
+    // last: ten layers, past the eight a kernel argument may hold
+    for (int[] sizes : new int[][] {{70, 80, 5}, {12, 9, 66, 4}, {9, 140, 7}, {6, 3},
+        {5, 4, 6, 3, 7, 4, 5, 3, 6, 4, 3}}) {
       int batch = 19;
       int depth = sizes.length - 1;
       double[][] x = Fixtures.uniform(random, batch, sizes[0], -0.3, 1.2);
