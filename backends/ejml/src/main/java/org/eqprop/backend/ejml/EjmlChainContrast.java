@@ -73,7 +73,8 @@ final class EjmlChainContrast implements ChainContrast {
       bias[k] = backend.data(biases.get(k - 1));
     }
     int parts = work >= PARALLEL_WORK ? workers.threads() : 1;
-    int units = lanes.block();
+    // whole vectors (as the backend's axpy splits the biases) and whole blocks of 8 rows to lay out
+    int units = Math.max(8, lanes.block());
     workers.run(parts, p -> {
       for (int k = 1; k <= depth; k++) {
         operands(k, batch, n[k], split(n[k], p, parts, units), split(n[k], p + 1, parts, units), sa[k], sb[k],
