@@ -10,8 +10,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The vector relaxation kernels against the scalar ones, sample by sample: the block layout (units
  * side by side across samples), the fused step with its integer clip and the floating-point redo
- * it falls back on when a value is NaN or infinite, the copies in and out of a block, and the sums
- * of scaled rows a sparse convolution transpose is built from.
+ * it falls back on when a value is NaN or infinite, the copies in and out of a block, the sums
+ * of scaled rows a sparse convolution transpose is built from, and the contrast's operand rows.
  */
 class LanesTest {
   private final VectorLanes vector = new VectorLanes();
@@ -258,6 +258,38 @@ class LanesTest {
         l.addRow(x, 3, y, 5, n);
         for (int i = 0; i < y.length; i++) {
           assertEquals(expected[i], y[i], l.getClass().getSimpleName() + ", length " + n + ", element " + i);
+        }
+      }
+    }
+  }
+
+  /**
+   * A row of the contrast's operands, of every length from 0 to 40 at odd offsets, with values
+   * either side of [0, 1]: both lanes clip, add the difference to the sums and write the
+   * difference where asked, exactly as the plain expression does, and nothing outside the row.
+   */
+  @Test
+  void contrastRowsOfEveryLengthMatchThePlainExpression() {
+    for (int n = 0; n <= 40; n++) {
+      for (boolean withDiff : new boolean[] {false, true}) {
+        float[] a = fill(n + 11, -0.5, 1.5), b = fill(n + 11, -0.5, 1.5), sum0 = fill(n + 4, -1, 1);
+        float[] rhoA = new float[n + 11], rhoB = new float[n + 11], diff = new float[n + 11], sum = sum0.clone();
+        for (int i = 0; i < n; i++) {
+          float ra = Math.min(Math.max(a[7 + i], 0f), 1f), rb = Math.min(Math.max(b[7 + i], 0f), 1f);
+          rhoA[7 + i] = ra;
+          rhoB[7 + i] = rb;
+          diff[7 + i] = withDiff ? ra - rb : 0f;
+          sum[2 + i] += ra - rb;
+        }
+        for (Lanes l : new Lanes[] {vector, scalar}) {
+          float[] gotA = new float[n + 11], gotB = new float[n + 11], gotDiff = new float[n + 11];
+          float[] gotSum = sum0.clone();
+          l.contrastRow(a, b, 7, n, gotSum, 2, gotA, gotB, withDiff ? gotDiff : null);
+          String where = l.getClass().getSimpleName() + ", length " + n;
+          assertArrayEquals(rhoA, gotA, where);
+          assertArrayEquals(rhoB, gotB, where);
+          assertArrayEquals(diff, gotDiff, where);
+          assertArrayEquals(sum, gotSum, where);
         }
       }
     }
