@@ -189,17 +189,13 @@ public final class EjmlBackend implements Backend {
       }
       int m = c.rows(), n = c.cols();
       int block = kernel.columnBlock();
-      if (transA && n < block && m >= 4 * block) {
+      if (transA && turnedRound(m, n, block)) {
         // c is narrow (the output layer's weights) and tall: c += alpha·(bᵀ·a)ᵀ, whose product has
         // m columns for the kernel to split instead of fewer than one vector's pair
         float[] t = narrow = narrow.length >= n * m ? narrow : new float[n * m];
         java.util.Arrays.fill(t, 0, n * m, 0f);
         products(1f, mb.data, true, ma.data, t, n, m, k, mt);
-        for (int i = 0; i < m; i++) {
-          for (int j = 0; j < n; j++) {
-            mc.data[i * n + j] += alpha * t[j * m + i];
-          }
-        }
+        addTransposed(alpha, t, m, n, mc.data, 0, m);
         return;
       }
       products(alpha, ma.data, transA, mb.data, mc.data, m, n, k, mt);
@@ -234,6 +230,27 @@ public final class EjmlBackend implements Backend {
     } else {
       if (mt) CommonOps_MT_FDRM.multAddTransAB(alpha, ma, mb, mc);
       else CommonOps_FDRM.multAddTransAB(alpha, ma, mb, mc);
+    }
+  }
+
+  /**
+   * Whether a product {@code c += alpha·aᵀ·b} into an {@code m × n} {@code c} is computed turned
+   * round, as {@code (bᵀ·a)ᵀ}: {@code c} narrower than one column block of the kernel ({@code block})
+   * and tall enough that the turned product's {@code m} columns split.
+   */
+  static boolean turnedRound(int m, int n, int block) {
+    return n < block && m >= 4 * block;
+  }
+
+  /**
+   * {@code c[i][j] += alpha·t[j][i]} for the rows {@code i0 ≤ i < i1} of {@code c} ({@code m × n})
+   * from a turned-round product {@code t} ({@code n × m}).
+   */
+  static void addTransposed(float alpha, float[] t, int m, int n, float[] c, int i0, int i1) {
+    for (int i = i0; i < i1; i++) {
+      for (int j = 0; j < n; j++) {
+        c[i * n + j] += alpha * t[j * m + i];
+      }
     }
   }
 

@@ -57,7 +57,7 @@ final class EjmlChainContrast implements ChainContrast {
     boolean[] narrow = new boolean[depth + 1];
     long work = 0;
     for (int k = 1; k <= depth; k++) {
-      narrow[k] = n[k] < block && n[k - 1] >= 4 * block;
+      narrow[k] = EjmlBackend.turnedRound(n[k - 1], n[k], block);
       work += (long) n[k - 1] * n[k] * batch * (k == 1 ? 1 : 2);
     }
     ensure(n, batch, narrow);
@@ -104,47 +104,30 @@ final class EjmlChainContrast implements ChainContrast {
             }
           }
         } else {
-          turned(k, k == 1 ? x : rhoA[k - 1], k > 1 ? rhoB[k - 1] : null, m, cols, batch, scale, w[k],
-              split(m, p, parts, block), split(m, p + 1, parts, block));
+          int i0 = split(m, p, parts, block), i1 = split(m, p + 1, parts, block);
+          if (i0 < i1) {
+            turned(packedA[k], k == 1 ? x : rhoA[k - 1], turnedA[k], m, cols, batch, scale, w[k], i0, i1);
+            if (k > 1) {
+              turned(packedB[k], rhoB[k - 1], turnedB[k], m, cols, batch, -scale, w[k], i0, i1);
+            }
+          }
         }
       }
     });
   }
 
   /**
-   * Rows {@code i0 … i1−1} of a layer's weights {@code wk} ({@code m × cols}) whose products are
-   * turned round: {@code t = op(a)·below} ({@code cols × m}, this thread's columns of it), then
-   * {@code wk[i][j] += scale·tA[j][i]} and, with a second state, {@code −scale·tB[j][i]}.
+   * Rows {@code i0 … i1−1} of a layer's weights {@code wk} ({@code m × cols}) whose product is
+   * turned round: {@code t = op(a)·below} ({@code cols × m}, this thread's columns of it, {@code
+   * op(a)} laid out in {@code packed}), then {@code wk[i][j] += scale·t[j][i]}.
    */
-  private void turned(int k, float[] belowA, float[] belowB, int m, int cols, int batch, float scale, float[] wk,
-      int i0, int i1) {
-    if (i0 >= i1) {
-      return;
-    }
-    float[] tA = turnedA[k];
-    float[] tB = turnedB[k];
+  private void turned(Gemm.Packed packed, float[] below, float[] t, int m, int cols, int batch, float scale,
+      float[] wk, int i0, int i1) {
     for (int j = 0; j < cols; j++) {
-      java.util.Arrays.fill(tA, j * m + i0, j * m + i1, 0f);
-      if (belowB != null) {
-        java.util.Arrays.fill(tB, j * m + i0, j * m + i1, 0f);
-      }
+      java.util.Arrays.fill(t, j * m + i0, j * m + i1, 0f);
     }
-    kernel.gemm(1f, packedA[k], belowA, tA, cols, m, batch, i0, i1);
-    if (belowB != null) {
-      kernel.gemm(1f, packedB[k], belowB, tB, cols, m, batch, i0, i1);
-    }
-    for (int i = i0; i < i1; i++) {
-      for (int j = 0; j < cols; j++) {
-        wk[i * cols + j] += scale * tA[j * m + i];
-      }
-    }
-    if (belowB != null) {
-      for (int i = i0; i < i1; i++) {
-        for (int j = 0; j < cols; j++) {
-          wk[i * cols + j] += -scale * tB[j * m + i];
-        }
-      }
-    }
+    kernel.gemm(1f, packed, below, t, cols, m, batch, i0, i1);
+    EjmlBackend.addTransposed(scale, t, m, cols, wk, i0, i1);
   }
 
   /**
